@@ -1,0 +1,318 @@
+"""Build or update the index from a corpus: parse, embed what is new, publish atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.documents import scan_corpus
+from assistant.embed import Embedder, embedder_for
+from assistant.errors import AssistantError, IndexMissingError, IndexStaleError
+from assistant.lexical import index_terms
+from assistant.models import ParsedDocument
+from assistant.sentences import split_sentences
+from assistant.settings import Settings
+from assistant.store import (
+    SCHEMA_VERSION,
+    Manifest,
+    create_database,
+    discard,
+    live_build,
+    meta_to_json,
+    new_build_dir,
+    publish,
+)
+from assistant.windows import passage_windows
+
+KEY_BYTES = 20  # sha1 digest: identifies a text to embed, so identical texts are embedded once
+CHECKPOINT_DIR = ".embed-checkpoint"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did."""
+
+    documents: int = 0
+    passages: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    embedded: int = 0
+    reused: int = 0
+    problems: list[str] = field(default_factory=list)
+    rebuilt_reason: str | None = None
+    up_to_date: bool = False
+    seconds: float = 0.0
+    index_path: str = ""
+
+
+def text_key(text: str) -> bytes:
+    """The cache key of a text to embed."""
+    return hashlib.sha1(text.encode("utf-8")).digest()
+
+
+def bm25_text(doc: ParsedDocument, passage_text: str, section: str | None) -> str:
+    """What the lexical index sees of a passage: its text plus the document's identifying metadata."""
+    m = doc.meta
+    year = (m.date or "")[:4]
+    parts = [passage_text, section or "", m.title, m.symbol or "", year, m.speaker or "", m.place or ""]
+    parts += [str(v) for k, v in m.extra.items() if k in ("country", "country_code")]
+    return " ".join(p for p in parts if p)
+
+
+class VectorCache:
+    """Vectors already computed, by text key: from the live build and from an interrupted run."""
+
+    def __init__(self, dimension: int) -> None:
+        self.dimension = dimension
+        self.rows: dict[bytes, np.ndarray] = {}
+
+    def load_build(self, build: Path) -> None:
+        """Take the vectors of a previous build (same model)."""
+        for name in ("windows", "sentences"):
+            keys_path = build / f"{name}_keys.npy"
+            if not keys_path.exists():
+                continue
+            keys = np.load(keys_path, allow_pickle=False)
+            vecs = np.load(build / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            for i, key in enumerate(keys):
+                self.rows.setdefault(bytes(key), vecs[i])
+
+    def load_checkpoints(self, folder: Path) -> int:
+        """Take the batches saved by an interrupted run; return how many vectors were recovered."""
+        n = 0
+        for keys_path in sorted(folder.glob("batch-*.keys.npy")):
+            vec_path = keys_path.with_name(keys_path.name.replace(".keys.npy", ".vecs.npy"))
+            try:
+                keys = np.load(keys_path, allow_pickle=False)
+                vecs = np.load(vec_path, allow_pickle=False)
+            except (OSError, ValueError):
+                continue  # a batch cut short by the interruption
+            if vecs.shape != (len(keys), self.dimension):
+                continue
+            for key, vec in zip(keys, vecs, strict=True):
+                self.rows.setdefault(bytes(key), vec)
+                n += 1
+        return n
+
+
+def ingest(
+    settings: Settings,
+    documents: Iterable[tuple[ParsedDocument, str]] | None = None,
+    *,
+    force: bool = False,
+    corpus_name: str = "seed",
+    progress: bool = True,
+    embedder: Embedder | None = None,
+) -> IngestReport:
+    """Bring the index in ``settings.index_dir`` up to date with the corpus.
+
+    ``documents`` (parsed documents with their source texts) defaults to the
+    files of ``settings.corpus_dir``. Unchanged texts are not embedded again;
+    a changed model or schema forces a full rebuild and says so.
+    """
+    started = time.perf_counter()
+    report = IngestReport()
+    if documents is None:
+        scan = scan_corpus(settings.corpus_dir)
+        report.problems = scan.problems
+        docs = [(d, scan.texts[d.meta.doc_id]) for d in scan.documents]
+    else:
+        docs = list(documents)
+    if not docs:
+        raise AssistantError(
+            f"no usable documents in {settings.corpus_dir}; add .txt, .md, .html or .pdf files"
+            + (f" ({len(report.problems)} skipped: see above)" if report.problems else "")
+        )
+    docs.sort(key=lambda d: d[0].meta.doc_id)
+    seen: set[str] = set()
+    for doc, _ in docs:
+        if doc.meta.doc_id in seen:
+            raise AssistantError(f"two documents share the id {doc.meta.doc_id!r}; rename one of them")
+        seen.add(doc.meta.doc_id)
+
+    embedder = embedder or embedder_for(settings)
+    cache = VectorCache(embedder.dimension)
+    previous = _previous_manifest(settings.index_dir)
+    new_hashes = {d.meta.doc_id: d.content_hash for d, _ in docs}
+    if previous is not None:
+        old_manifest, old_build = previous
+        if old_manifest.schema_version != SCHEMA_VERSION:
+            report.rebuilt_reason = f"index schema changed ({old_manifest.schema_version} -> {SCHEMA_VERSION})"
+        elif (old_manifest.model_name, old_manifest.model_fingerprint) != (embedder.name, embedder.fingerprint):
+            report.rebuilt_reason = f"embedding model changed ({old_manifest.model_name} -> {embedder.name})"
+        else:
+            report.added = sorted(set(new_hashes) - set(old_manifest.documents))
+            report.removed = sorted(set(old_manifest.documents) - set(new_hashes))
+            report.changed = sorted(k for k in new_hashes if k in old_manifest.documents and old_manifest.documents[k] != new_hashes[k])
+            if not (report.added or report.removed or report.changed or force):
+                report.up_to_date = True
+                report.documents, report.passages = len(docs), old_manifest.passages
+                report.index_path = str(old_build)
+                report.seconds = time.perf_counter() - started
+                return report
+            cache.load_build(old_build)
+    else:
+        report.added = sorted(new_hashes)
+    checkpoint = settings.index_dir / CHECKPOINT_DIR / embedder.fingerprint
+    recovered = cache.load_checkpoints(checkpoint) if checkpoint.exists() else 0
+    if recovered and progress:
+        print(f"Resuming: {recovered:,} vectors recovered from an interrupted build.")
+
+    build = new_build_dir(settings.index_dir)
+    try:
+        _write_build(build, docs, embedder, cache, settings, report, checkpoint, corpus_name, progress)
+    except BaseException:
+        discard(build)  # the live index stays as it was; embedded batches stay in the checkpoint
+        raise
+    publish(settings.index_dir, build)
+    import shutil
+
+    shutil.rmtree(settings.index_dir / CHECKPOINT_DIR, ignore_errors=True)
+    report.documents = len(docs)
+    report.index_path = str(build)
+    report.seconds = time.perf_counter() - started
+    Manifest.read(build / "manifest.json")  # sanity: what was published can be read back
+    return report
+
+
+def _previous_manifest(index_dir: Path) -> tuple[Manifest, Path] | None:
+    try:
+        build = live_build(index_dir)
+        return Manifest.read(build / "manifest.json"), build
+    except (IndexMissingError, IndexStaleError, OSError, KeyError, json.JSONDecodeError, TypeError):
+        return None
+
+
+def _write_build(
+    build: Path,
+    docs: list[tuple[ParsedDocument, str]],
+    embedder: Embedder,
+    cache: VectorCache,
+    settings: Settings,
+    report: IngestReport,
+    checkpoint: Path,
+    corpus_name: str,
+    progress: bool,
+) -> None:
+    db = create_database(build / "passages.sqlite")
+    passage_doc: list[int] = []
+    window_texts: list[str] = []
+    window_passage: list[int] = []
+    sentence_texts: list[str] = []
+    sentence_passage: list[int] = []
+    sentence_spans: list[tuple[int, int]] = []
+    lexical_docs: list[list[str]] = []
+    row = 0
+    for doc_row, (doc, text) in enumerate(docs):
+        db.execute(
+            "INSERT INTO documents (row, doc_id, content_hash, meta, text) VALUES (?, ?, ?, ?, ?)",
+            (doc_row, doc.meta.doc_id, doc.content_hash, meta_to_json(doc.meta), text),
+        )
+        records = []
+        for p in doc.passages:
+            records.append((row, p.passage_id, doc_row, p.order, p.label, p.kind, p.text, p.section,
+                            json.dumps([[s.start, s.end] for s in p.spans])))
+            passage_doc.append(doc_row)
+            for window in passage_windows(p.text, embedder.token_offsets, settings.window_tokens, settings.window_overlap):
+                window_texts.append(window)
+                window_passage.append(row)
+            for s, e in split_sentences(p.text):
+                sentence_texts.append(p.text[s:e])
+                sentence_passage.append(row)
+                sentence_spans.append((s, e))
+            lexical_docs.append(index_terms(bm25_text(doc, p.text, p.section)))
+            row += 1
+        try:
+            db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+        except sqlite3.IntegrityError as exc:
+            raise AssistantError(f"{doc.meta.source}: two passages share an id ({exc}); check its paragraph numbers") from exc
+    db.commit()
+    db.close()
+    report.passages = row
+
+    window_vecs, window_keys = _embed_all(window_texts, embedder, cache, report, checkpoint, "windows", progress)
+    sentence_vecs, sentence_keys = _embed_all(sentence_texts, embedder, cache, report, checkpoint, "sentences", progress)
+    np.save(build / "passage_doc.npy", np.asarray(passage_doc, dtype=np.int32))
+    np.save(build / "windows.npy", window_vecs)
+    np.save(build / "windows_keys.npy", window_keys)
+    np.save(build / "window_passage.npy", np.asarray(window_passage, dtype=np.int32))
+    np.save(build / "sentences.npy", sentence_vecs)
+    np.save(build / "sentences_keys.npy", sentence_keys)
+    np.save(build / "sentence_passage.npy", np.asarray(sentence_passage, dtype=np.int32))
+    np.save(build / "sentence_spans.npy", np.asarray(sentence_spans, dtype=np.int32).reshape(-1, 2))
+
+    from assistant.dense_index import build_faiss_index
+
+    faiss_type = build_faiss_index(window_vecs, build / "dense.faiss", settings.exact_index_max_vectors)
+    _build_bm25(lexical_docs, build / "bm25")
+    Manifest(
+        schema_version=SCHEMA_VERSION,
+        model_name=embedder.name,
+        model_fingerprint=embedder.fingerprint,
+        dimension=embedder.dimension,
+        documents={d.meta.doc_id: d.content_hash for d, _ in docs},
+        passages=row,
+        windows=len(window_texts),
+        sentences=len(sentence_texts),
+        faiss_type=faiss_type,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        build_seconds=round(report.seconds, 2),
+        corpus=corpus_name,
+    ).write(build / "manifest.json")
+
+
+def _embed_all(
+    texts: list[str],
+    embedder: Embedder,
+    cache: VectorCache,
+    report: IngestReport,
+    checkpoint: Path,
+    what: str,
+    progress: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors for ``texts``: from the cache where known, else embedded once per distinct text."""
+    keys = [text_key(t) for t in texts]
+    todo: dict[bytes, str] = {}
+    for key, text in zip(keys, texts, strict=True):
+        if key not in cache.rows and key not in todo:
+            todo[key] = text
+    report.reused += len(texts) - len(todo)
+    if todo:
+        from tqdm import tqdm
+
+        checkpoint.mkdir(parents=True, exist_ok=True)
+        pending = list(todo.items())
+        batch = 2048
+        bar = tqdm(total=len(pending), desc=f"Embedding {what}", unit="text", disable=not progress)
+        for lo in range(0, len(pending), batch):
+            chunk = pending[lo : lo + batch]
+            vecs = embedder.embed([t for _, t in chunk], progress=bar.update)
+            chunk_keys = np.frombuffer(b"".join(k for k, _ in chunk), dtype=f"S{KEY_BYTES}")
+            stem = checkpoint / f"batch-{what}-{lo:09d}"
+            np.save(f"{stem}.vecs.npy", vecs)
+            np.save(f"{stem}.keys.npy", chunk_keys)  # keys last: a batch counts once both files are whole
+            for (key, _), vec in zip(chunk, vecs, strict=True):
+                cache.rows[key] = vec
+        bar.close()
+        report.embedded += len(todo)
+    out = np.zeros((len(texts), cache.dimension), dtype=np.float32)
+    for i, key in enumerate(keys):
+        out[i] = cache.rows[key]
+    return out, np.frombuffer(b"".join(keys), dtype=f"S{KEY_BYTES}") if keys else np.zeros(0, dtype=f"S{KEY_BYTES}")
+
+
+def _build_bm25(lexical_docs: list[list[str]], folder: Path) -> None:
+    import bm25s
+
+    retriever = bm25s.BM25()
+    corpus_tokens = [doc or ["__empty__"] for doc in lexical_docs]
+    retriever.index(corpus_tokens, show_progress=False)
+    retriever.save(str(folder), show_progress=False)

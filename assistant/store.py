@@ -1,0 +1,260 @@
+"""The index on disk: passages in SQLite, vectors in NumPy files, FAISS and BM25 beside them.
+
+Layout of ``index/``::
+
+    CURRENT                 name of the live build (replaced atomically)
+    build-<time>-<id>/
+        manifest.json       schema, model and weights hash, dimension, per-document hashes
+        passages.sqlite     documents (metadata, source text) and passages
+        windows.npy         one unit vector per embedding window (float32)
+        window_passage.npy  passage row of each window
+        sentences.npy       one unit vector per sentence of every passage
+        sentence_passage.npy, sentence_spans.npy
+        dense.faiss         FAISS index over windows.npy
+        bm25/               lexical index (bm25s, NumPy + JSON)
+
+Nothing here is pickled: loading an index never executes code. A build is
+written beside the live one and published by replacing ``CURRENT``, so a crash
+never leaves a half-written index in use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import IndexMissingError, IndexStaleError
+from assistant.models import DocumentMeta, Passage, Span
+
+SCHEMA_VERSION = 1
+POINTER = "CURRENT"
+FIX_HINT = "run `python -m assistant ingest` (or `make index`) to build it"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a build contains and how it was made."""
+
+    schema_version: int
+    model_name: str
+    model_fingerprint: str
+    dimension: int
+    documents: dict[str, str]  # doc_id -> content hash
+    passages: int
+    windows: int
+    sentences: int
+    faiss_type: str
+    built_at: str
+    build_seconds: float
+    corpus: str
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        """Read ``manifest.json``."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+
+    def write(self, path: Path) -> None:
+        """Write ``manifest.json``."""
+        path.write_text(json.dumps(self.__dict__, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def live_build(index_dir: Path) -> Path:
+    """The folder of the live build, or `IndexMissingError` saying how to make one."""
+    pointer = index_dir / POINTER
+    if not pointer.is_file():
+        raise IndexMissingError(f"no index in {index_dir}; {FIX_HINT}")
+    build = index_dir / pointer.read_text(encoding="utf-8").strip()
+    if not (build / "manifest.json").is_file():
+        raise IndexMissingError(f"the index in {index_dir} is incomplete (missing {build.name}); {FIX_HINT}")
+    return build
+
+
+def new_build_dir(index_dir: Path) -> Path:
+    """Create an empty folder for a new build beside the live one."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    build = index_dir / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    build.mkdir()
+    return build
+
+
+def publish(index_dir: Path, build: Path) -> None:
+    """Make ``build`` the live index (atomic pointer swap), then remove older builds."""
+    tmp = index_dir / f".{POINTER}.{uuid.uuid4().hex[:6]}"
+    tmp.write_text(build.name, encoding="utf-8")
+    os.replace(tmp, index_dir / POINTER)
+    for old in index_dir.glob("build-*"):
+        if old != build and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(build: Path) -> None:
+    """Remove an unfinished build folder."""
+    shutil.rmtree(build, ignore_errors=True)
+
+
+def create_database(path: Path) -> sqlite3.Connection:
+    """Create the passage database of a new build."""
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        PRAGMA journal_mode = OFF;
+        PRAGMA synchronous = OFF;
+        CREATE TABLE documents (
+            row INTEGER PRIMARY KEY, doc_id TEXT UNIQUE NOT NULL, content_hash TEXT NOT NULL,
+            meta TEXT NOT NULL, text TEXT NOT NULL);
+        CREATE TABLE passages (
+            row INTEGER PRIMARY KEY, passage_id TEXT UNIQUE NOT NULL, doc_row INTEGER NOT NULL,
+            ord INTEGER NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+            section TEXT, spans TEXT NOT NULL);
+        CREATE INDEX passages_doc ON passages (doc_row, ord);
+        """
+    )
+    return db
+
+
+def meta_to_json(meta: DocumentMeta) -> str:
+    """Serialise document metadata."""
+    return json.dumps(meta.to_dict(), ensure_ascii=False)
+
+
+def meta_from_json(data: str) -> DocumentMeta:
+    """Deserialise document metadata."""
+    return DocumentMeta(**json.loads(data))
+
+
+class IndexStore:
+    """Read access to a built index: passages, documents, vectors and the FAISS index."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self.path = live_build(index_dir)
+        self.manifest = Manifest.read(self.path / "manifest.json")
+        if self.manifest.schema_version != SCHEMA_VERSION:
+            raise IndexStaleError(
+                f"the index in {index_dir} has schema {self.manifest.schema_version}, this version reads "
+                f"{SCHEMA_VERSION}; {FIX_HINT}"
+            )
+        self._local = threading.local()
+        db = self._db()
+        self.documents: list[DocumentMeta] = []
+        self.doc_rows: dict[str, int] = {}
+        for row, doc_id, meta in db.execute("SELECT row, doc_id, meta FROM documents ORDER BY row"):
+            self.doc_rows[doc_id] = row
+            self.documents.append(meta_from_json(meta))
+        self.passage_doc = np.load(self.path / "passage_doc.npy", allow_pickle=False)
+        self.window_passage = np.load(self.path / "window_passage.npy", allow_pickle=False)
+        self.sentence_passage = np.load(self.path / "sentence_passage.npy", allow_pickle=False)
+        self.sentence_spans = np.load(self.path / "sentence_spans.npy", allow_pickle=False)
+        self.sentence_vectors = np.load(self.path / "sentences.npy", mmap_mode="r", allow_pickle=False)
+        self.sentence_start = np.searchsorted(self.sentence_passage, np.arange(len(self.passage_doc) + 1))
+        self._faiss: Any = None
+        self._bm25: Any = None
+        self._lock = threading.Lock()
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            uri = f"file:{self.path / 'passages.sqlite'}?mode=ro"
+            db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._local.db = db
+        return db
+
+    @property
+    def faiss_index(self) -> Any:
+        """The FAISS index over window vectors (loaded on first use)."""
+        if self._faiss is None:
+            import faiss
+
+            with self._lock:
+                if self._faiss is None:
+                    self._faiss = faiss.read_index(str(self.path / "dense.faiss"), faiss.IO_FLAG_READ_ONLY)
+        return self._faiss
+
+    @property
+    def bm25(self) -> Any:
+        """The BM25 index (loaded on first use, memory-mapped)."""
+        if self._bm25 is None:
+            import bm25s
+
+            with self._lock:
+                if self._bm25 is None:
+                    self._bm25 = bm25s.BM25.load(str(self.path / "bm25"), mmap=True, load_vocab=True, show_progress=False)
+        return self._bm25
+
+    def __len__(self) -> int:
+        return len(self.passage_doc)
+
+    def meta(self, row: int) -> DocumentMeta:
+        """Metadata of the document that passage ``row`` belongs to."""
+        return self.documents[int(self.passage_doc[row])]
+
+    def passage(self, row: int) -> Passage:
+        """The passage stored at ``row``."""
+        return _passage_cached(self, int(row))
+
+    def passage_row(self, passage_id: str) -> int | None:
+        """The row of ``passage_id``, or None."""
+        found = self._db().execute("SELECT row FROM passages WHERE passage_id = ?", (passage_id,)).fetchone()
+        return None if found is None else int(found[0])
+
+    def _load_passage(self, row: int) -> Passage:
+        found = self._db().execute(
+            "SELECT p.passage_id, d.doc_id, p.ord, p.label, p.kind, p.text, p.section, p.spans "
+            "FROM passages p JOIN documents d ON d.row = p.doc_row WHERE p.row = ?",
+            (row,),
+        ).fetchone()
+        if found is None:
+            raise IndexMissingError(f"passage row {row} is not in the index; {FIX_HINT}")
+        pid, doc_id, order, label, kind, text, section, spans = found
+        return Passage(pid, doc_id, order, label, kind, text, section, tuple(Span(s, e) for s, e in json.loads(spans)))
+
+    def document_passages(self, doc_id: str) -> list[Passage]:
+        """All passages of a document, in order."""
+        doc_row = self.doc_rows.get(doc_id)
+        if doc_row is None:
+            return []
+        rows = self._db().execute("SELECT row FROM passages WHERE doc_row = ? ORDER BY ord", (doc_row,)).fetchall()
+        return [self.passage(r) for (r,) in rows]
+
+    def document_text(self, doc_id: str) -> str:
+        """The decoded source text of a document (passage offsets point into it)."""
+        found = self._db().execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return "" if found is None else str(found[0])
+
+    def passage_counts(self) -> dict[str, int]:
+        """Number of passages per document."""
+        counts = np.bincount(self.passage_doc, minlength=len(self.documents))
+        return {m.doc_id: int(c) for m, c in zip(self.documents, counts, strict=True)}
+
+    def sentences_of(self, row: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Sentence spans (into the passage text) and unit vectors of passage ``row``."""
+        lo, hi = int(self.sentence_start[row]), int(self.sentence_start[row + 1])
+        return [tuple(map(int, s)) for s in self.sentence_spans[lo:hi]], np.asarray(self.sentence_vectors[lo:hi])
+
+    def neighbours(self, row: int) -> tuple[int | None, int | None]:
+        """Rows of the previous and next passage in the same document."""
+        doc = self.passage_doc[row]
+        before = row - 1 if row > 0 and self.passage_doc[row - 1] == doc else None
+        after = row + 1 if row + 1 < len(self.passage_doc) and self.passage_doc[row + 1] == doc else None
+        return before, after
+
+    def size_bytes(self) -> int:
+        """Bytes on disk of the live build."""
+        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+
+
+@lru_cache(maxsize=8192)
+def _passage_cached(store: IndexStore, row: int) -> Passage:
+    return store._load_passage(row)
