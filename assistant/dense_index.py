@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -16,6 +17,7 @@ def build_faiss_index(vectors: np.ndarray, path: Path, exact_max: int) -> str:
     import faiss
 
     dim = vectors.shape[1]
+    index: Any
     if len(vectors) <= exact_max:
         index = faiss.IndexFlatIP(dim)
         kind = "Flat"
@@ -32,17 +34,21 @@ def build_faiss_index(vectors: np.ndarray, path: Path, exact_max: int) -> str:
     return kind
 
 
-def search(index: object, query: np.ndarray, k: int, allowed_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def search(index: Any, query: np.ndarray, k: int, allowed_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` (scores, rows) for one unit query vector, optionally only among ``allowed_rows``."""
     import faiss
 
     q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-    k = max(1, min(k, index.ntotal))  # type: ignore[attr-defined]
+    k = max(1, min(k, index.ntotal))
     if allowed_rows is None:
-        scores, rows = index.search(q, k)  # type: ignore[attr-defined]
+        scores, rows = index.search(q, k)
     else:
         selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed_rows, dtype=np.int64))
-        params = faiss.SearchParametersHNSW(sel=selector, efSearch=HNSW_EF_SEARCH) if isinstance(index, faiss.IndexHNSW) else faiss.SearchParameters(sel=selector)
-        scores, rows = index.search(q, k, params=params)  # type: ignore[attr-defined]
+        lib: Any = faiss  # the stubs lack the search-parameter classes
+        params = lib.SearchParametersHNSW() if isinstance(index, lib.IndexHNSW) else lib.SearchParameters()
+        params.sel = selector
+        if isinstance(index, lib.IndexHNSW):
+            params.efSearch = HNSW_EF_SEARCH
+        scores, rows = index.search(q, k, params=params)
     keep = rows[0] >= 0
     return scores[0][keep], rows[0][keep]

@@ -13,7 +13,7 @@ from assistant.metadata import apply_sidecar, derive_metadata, load_sidecar
 from assistant.models import ParsedDocument
 from assistant.paragraphs import split_document
 
-PARSER_VERSION = "1"  # bump when parsing changes, so ingest re-parses every document
+PARSER_VERSION = "2"  # bump when parsing changes, so ingest re-parses every document
 
 
 @dataclass
@@ -28,8 +28,11 @@ class CorpusScan:
 def corpus_files(corpus_dir: Path) -> list[Path]:
     """List the supported files under ``corpus_dir``, in a stable order."""
     return sorted(
-        p for p in corpus_dir.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name.lower() != "readme.md"
+        p
+        for p in corpus_dir.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUPPORTED_SUFFIXES
+        and p.name.lower() != "readme.md"
         and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
     )
 
@@ -64,7 +67,11 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
             continue
         scan.documents.append(doc)
         scan.texts[doc_id] = text
-    unknown = sorted(set(sidecar) - {d.meta.source for d in scan.documents} - {p.relative_to(corpus_dir).as_posix() for p in corpus_files(corpus_dir)})
+    unknown = sorted(
+        set(sidecar)
+        - {d.meta.source for d in scan.documents}
+        - {p.relative_to(corpus_dir).as_posix() for p in corpus_files(corpus_dir)}
+    )
     if unknown:
         scan.problems.append(f"metadata.json names files that are not in the corpus: {', '.join(unknown)}")
     return scan

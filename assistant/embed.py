@@ -78,10 +78,10 @@ class SentenceTransformerEmbedder:
             raise UsageError(f"model folder {model_dir} does not exist; set ASSISTANT_MODEL_PATH or reinstall the model package")
         self.name = model_name
         self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-        self.dimension = int(self.model.get_embedding_dimension())
+        self.dimension = int(self.model.get_embedding_dimension() or 0)
         self.fingerprint = weights_fingerprint(model_dir)
         self.batch_size = batch_size
-        self.max_tokens = int(self.model.max_seq_length)
+        self.max_tokens = int(self.model.max_seq_length or 256)
         self._lock = threading.Lock()  # torch modules are not safe to call from several threads at once
 
     def embed(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
@@ -131,10 +131,14 @@ def make_embedder(settings: Settings) -> Embedder:
 @lru_cache(maxsize=4)
 def shared_embedder(embedder: str, model_name: str, model_path: str | None, batch_size: int) -> Embedder:
     """Load each model once per process and share it (the CLI, chat and tests all go through here)."""
-    settings = Settings(embedder=embedder, model_name=model_name, model_path=Path(model_path) if model_path else None, batch_size=batch_size)
+    settings = Settings(
+        embedder=embedder, model_name=model_name, model_path=Path(model_path) if model_path else None, batch_size=batch_size
+    )
     return make_embedder(settings)
 
 
 def embedder_for(settings: Settings) -> Embedder:
     """The shared embedder for ``settings``."""
-    return shared_embedder(settings.embedder, settings.model_name, str(settings.model_path) if settings.model_path else None, settings.batch_size)
+    return shared_embedder(
+        settings.embedder, settings.model_name, str(settings.model_path) if settings.model_path else None, settings.batch_size
+    )

@@ -16,7 +16,7 @@ from assistant.documents import scan_corpus
 from assistant.embed import Embedder, embedder_for
 from assistant.errors import AssistantError, IndexMissingError, IndexStaleError
 from assistant.lexical import index_terms
-from assistant.models import ParsedDocument
+from assistant.models import DocumentMeta, ParsedDocument
 from assistant.sentences import split_sentences
 from assistant.settings import Settings
 from assistant.store import (
@@ -58,9 +58,8 @@ def text_key(text: str) -> bytes:
     return hashlib.sha1(text.encode("utf-8")).digest()
 
 
-def bm25_text(doc: ParsedDocument, passage_text: str, section: str | None) -> str:
+def bm25_text(m: DocumentMeta, passage_text: str, section: str | None) -> str:
     """What the lexical index sees of a passage: its text plus the document's identifying metadata."""
-    m = doc.meta
     year = (m.date or "")[:4]
     parts = [passage_text, section or "", m.title, m.symbol or "", year, m.speaker or "", m.place or ""]
     parts += [str(v) for k, v in m.extra.items() if k in ("country", "country_code")]
@@ -151,7 +150,9 @@ def ingest(
         else:
             report.added = sorted(set(new_hashes) - set(old_manifest.documents))
             report.removed = sorted(set(old_manifest.documents) - set(new_hashes))
-            report.changed = sorted(k for k in new_hashes if k in old_manifest.documents and old_manifest.documents[k] != new_hashes[k])
+            report.changed = sorted(
+                k for k in new_hashes if k in old_manifest.documents and old_manifest.documents[k] != new_hashes[k]
+            )
             if not (report.added or report.removed or report.changed or force):
                 report.up_to_date = True
                 report.documents, report.passages = len(docs), old_manifest.passages
@@ -202,6 +203,7 @@ def _write_build(
     corpus_name: str,
     progress: bool,
 ) -> None:
+    started = time.perf_counter()
     db = create_database(build / "passages.sqlite")
     passage_doc: list[int] = []
     window_texts: list[str] = []
@@ -218,8 +220,19 @@ def _write_build(
         )
         records = []
         for p in doc.passages:
-            records.append((row, p.passage_id, doc_row, p.order, p.label, p.kind, p.text, p.section,
-                            json.dumps([[s.start, s.end] for s in p.spans])))
+            records.append(
+                (
+                    row,
+                    p.passage_id,
+                    doc_row,
+                    p.order,
+                    p.label,
+                    p.kind,
+                    p.text,
+                    p.section,
+                    json.dumps([[s.start, s.end] for s in p.spans]),
+                )
+            )
             passage_doc.append(doc_row)
             for window in passage_windows(p.text, embedder.token_offsets, settings.window_tokens, settings.window_overlap):
                 window_texts.append(window)
@@ -228,7 +241,7 @@ def _write_build(
                 sentence_texts.append(p.text[s:e])
                 sentence_passage.append(row)
                 sentence_spans.append((s, e))
-            lexical_docs.append(index_terms(bm25_text(doc, p.text, p.section)))
+            lexical_docs.append(index_terms(bm25_text(doc.meta, p.text, p.section)))
             row += 1
         try:
             db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
@@ -264,7 +277,7 @@ def _write_build(
         sentences=len(sentence_texts),
         faiss_type=faiss_type,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        build_seconds=round(report.seconds, 2),
+        build_seconds=round(time.perf_counter() - started, 2),
         corpus=corpus_name,
     ).write(build / "manifest.json")
 

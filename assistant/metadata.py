@@ -103,22 +103,31 @@ def derive_metadata(doc_id: str, source: str, text: str, header: tuple[Block, ..
             candidate = candidate[: place_date.start()].strip()
         if DATE_ONLY_RE.match(candidate) or not candidate.strip("-–—_ ") or candidate.upper() == "THE SECRETARY-GENERAL":
             continue
+        if BYLINE_RE.match(candidate):
+            continue
         if len(candidate.split()) <= 3 and not re.search(r"[\d:]", candidate):
             if doc_type != "report":
                 place = place or candidate  # a place line such as "New York"
         elif not title:
             title = title_case(_balanced_quotes(candidate))
-    if body:
-        byline = BYLINE_RE.match(body[0].split("\n")[0])
+    for block in header:
+        byline = BYLINE_RE.match(block.raw.split("\n")[0])
         if byline:
             author, doc_type = byline.group(1), "article"
+    if body:
         for para in body[:3]:
             dateline = DATELINE_RE.match(para)
             if dateline and not place:
                 place = dateline.group(1).title()
     lowered = title.lower()
     if doc_type == "statement":
-        for word, kind in (("message", "message"), ("remarks", "remarks"), ("report", "report"), ("address", "address"), ("statement", "statement")):
+        for word, kind in (
+            ("message", "message"),
+            ("remarks", "remarks"),
+            ("report", "report"),
+            ("address", "address"),
+            ("statement", "statement"),
+        ):
             if word in lowered:
                 doc_type = kind
                 break

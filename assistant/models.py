@@ -150,6 +150,13 @@ def hit_record(hit: Hit) -> dict[str, Any]:
         "source": m.source,
         "start": p.start,
         "end": p.end,
+        "reference": _reference(hit),
         "score": round(hit.score, 4),
         "scores": {k: round(v, 4) for k, v in hit.scores.items()},
     }
+
+
+def _reference(hit: Hit) -> str:
+    from assistant.citations import hit_reference
+
+    return hit_reference(hit)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +37,8 @@ class Settings(BaseSettings):
 
     # retrieval
     retriever: str = "hybrid"  # dense | bm25 | hybrid
-    rerank: bool = True
+    reranker: str = "evidence"  # evidence | cross-encoder | none
+    cross_encoder_path: Path | None = None
     k: int = 5
     candidates: int = 50  # per retriever, before fusion and reranking
     rrf_k: int = 60

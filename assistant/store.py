@@ -159,6 +159,8 @@ class IndexStore:
         self.sentence_spans = np.load(self.path / "sentence_spans.npy", allow_pickle=False)
         self.sentence_vectors = np.load(self.path / "sentences.npy", mmap_mode="r", allow_pickle=False)
         self.sentence_start = np.searchsorted(self.sentence_passage, np.arange(len(self.passage_doc) + 1))
+        self.window_start = np.searchsorted(self.window_passage, np.arange(len(self.passage_doc) + 1))
+        self.window_vectors = np.load(self.path / "windows.npy", mmap_mode="r", allow_pickle=False)
         self._faiss: Any = None
         self._bm25: Any = None
         self._lock = threading.Lock()
@@ -210,11 +212,15 @@ class IndexStore:
         return None if found is None else int(found[0])
 
     def _load_passage(self, row: int) -> Passage:
-        found = self._db().execute(
-            "SELECT p.passage_id, d.doc_id, p.ord, p.label, p.kind, p.text, p.section, p.spans "
-            "FROM passages p JOIN documents d ON d.row = p.doc_row WHERE p.row = ?",
-            (row,),
-        ).fetchone()
+        found = (
+            self._db()
+            .execute(
+                "SELECT p.passage_id, d.doc_id, p.ord, p.label, p.kind, p.text, p.section, p.spans "
+                "FROM passages p JOIN documents d ON d.row = p.doc_row WHERE p.row = ?",
+                (row,),
+            )
+            .fetchone()
+        )
         if found is None:
             raise IndexMissingError(f"passage row {row} is not in the index; {FIX_HINT}")
         pid, doc_id, order, label, kind, text, section, spans = found
@@ -241,7 +247,21 @@ class IndexStore:
     def sentences_of(self, row: int) -> tuple[list[tuple[int, int]], np.ndarray]:
         """Sentence spans (into the passage text) and unit vectors of passage ``row``."""
         lo, hi = int(self.sentence_start[row]), int(self.sentence_start[row + 1])
-        return [tuple(map(int, s)) for s in self.sentence_spans[lo:hi]], np.asarray(self.sentence_vectors[lo:hi])
+        spans = [(int(s), int(e)) for s, e in self.sentence_spans[lo:hi]]
+        return spans, np.asarray(self.sentence_vectors[lo:hi])
+
+    def windows_of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The window rows of the given passage rows."""
+        parts = [np.arange(self.window_start[r], self.window_start[r + 1]) for r in rows]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def passage_vectors_score(self, rows: list[int], query: np.ndarray) -> np.ndarray:
+        """Dense score of each passage row: its best window's cosine with the unit ``query``."""
+        out = np.zeros(len(rows), dtype=np.float32)
+        for i, r in enumerate(rows):
+            vecs = np.asarray(self.window_vectors[self.window_start[r] : self.window_start[r + 1]])
+            out[i] = float((vecs @ query).max()) if len(vecs) else 0.0
+        return out
 
     def neighbours(self, row: int) -> tuple[int | None, int | None]:
         """Rows of the previous and next passage in the same document."""

@@ -11,9 +11,7 @@ from collections.abc import Callable
 CHARS_SURELY_SHORT = 400  # below this many characters a passage cannot exceed 254 word pieces of English
 
 
-def passage_windows(
-    text: str, token_offsets: Callable[[str], list[tuple[int, int]]], max_tokens: int, overlap: int
-) -> list[str]:
+def passage_windows(text: str, token_offsets: Callable[[str], list[tuple[int, int]]], max_tokens: int, overlap: int) -> list[str]:
     """Return ``text`` itself if it fits ``max_tokens`` word pieces, else overlapping slices of it."""
     if len(text) < CHARS_SURELY_SHORT:
         return [text]

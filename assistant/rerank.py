@@ -1,0 +1,148 @@
+"""Second-stage reranking of candidate passages.
+
+The default `EvidenceReranker` uses what runs offline here: the passage's
+best window and best sentence against the question (MiniLM), and the
+IDF-weighted share of the question's key terms the passage contains. A
+cross-encoder from a local folder plugs in through the same protocol.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from assistant.errors import UsageError
+from assistant.lexical import index_terms, key_terms
+from assistant.store import IndexStore
+
+# Weights of the evidence score; chosen on the dev set's retrieval sweep (docs/evaluation.md).
+WEIGHT_DENSE = 0.3
+WEIGHT_SENTENCE = 0.4
+WEIGHT_COVERAGE = 0.3
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Signals of how well one passage answers a question."""
+
+    dense: float  # best window cosine
+    sentence: float  # best sentence cosine
+    sentence_index: int  # which sentence
+    coverage: float  # IDF-weighted share of the question's key terms found in the passage and its metadata
+
+    @property
+    def score(self) -> float:
+        """The combined evidence score in [0, 1]-ish."""
+        return WEIGHT_DENSE * self.dense + WEIGHT_SENTENCE * self.sentence + WEIGHT_COVERAGE * self.coverage
+
+
+class Reranker(Protocol):
+    """Reorders candidate passage rows for a question."""
+
+    def rerank(self, question: str, query_vec: np.ndarray, rows: list[int]) -> dict[int, float]:
+        """Return a score per row (higher is better)."""
+        ...
+
+
+class TermStatistics:
+    """Inverse document frequencies of stemmed terms, read from the BM25 index."""
+
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+
+    @cached_property
+    def _idf(self) -> tuple[dict[str, int], np.ndarray, float]:
+        bm25 = self.store.bm25
+        n_docs = max(1, len(self.store))
+        indptr = np.asarray(bm25.scores["indptr"])
+        df = np.diff(indptr).astype(np.float64)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
+        unseen = math.log1p((n_docs + 0.5) / 0.5)
+        return bm25.vocab_dict, idf, unseen
+
+    def idf(self, term: str) -> float:
+        """IDF of a stemmed term; unseen terms get the largest value."""
+        vocab, idf, unseen = self._idf
+        i = vocab.get(term)
+        return unseen if i is None else float(idf[i])
+
+    def coverage(self, terms: list[str], text_terms: set[str]) -> float:
+        """IDF-weighted share of ``terms`` present in ``text_terms``."""
+        if not terms:
+            return 0.0
+        weights = [self.idf(t) for t in terms]
+        total = sum(weights)
+        return sum(w for t, w in zip(terms, weights, strict=True) if t in text_terms) / total if total else 0.0
+
+
+class EvidenceReranker:
+    """Score passages by best window, best sentence and key-term coverage."""
+
+    def __init__(self, store: IndexStore, terms: TermStatistics | None = None) -> None:
+        self.store = store
+        self.terms = terms or TermStatistics(store)
+
+    def evidence(
+        self, question: str, query_vec: np.ndarray, rows: list[int], ignore_terms: tuple[str, ...] = ()
+    ) -> dict[int, Evidence]:
+        """The evidence signals of each row (``ignore_terms``: question words already used as filters)."""
+        wanted = [t for t in key_terms(question) if t not in ignore_terms]
+        dense = self.store.passage_vectors_score(rows, query_vec)
+        out: dict[int, Evidence] = {}
+        for row, d in zip(rows, dense, strict=True):
+            _, vecs = self.store.sentences_of(row)
+            sims = vecs @ query_vec if len(vecs) else np.zeros(1, dtype=np.float32)
+            best = int(np.argmax(sims))
+            out[row] = Evidence(float(d), float(sims[best]), best, self.terms.coverage(wanted, self.passage_terms(row)))
+        return out
+
+    def passage_terms(self, row: int) -> set[str]:
+        """Stemmed terms of a passage and its document's identifying metadata."""
+        from assistant.ingest import bm25_text  # the same text the lexical index saw
+
+        passage = self.store.passage(row)
+        return set(index_terms(bm25_text(self.store.meta(row), passage.text, passage.section)))
+
+    def rerank(self, question: str, query_vec: np.ndarray, rows: list[int]) -> dict[int, float]:
+        """Evidence score per row."""
+        return {row: ev.score for row, ev in self.evidence(question, query_vec, rows).items()}
+
+
+class CrossEncoderReranker:
+    """A sentence-transformers `CrossEncoder` loaded from a local folder."""
+
+    def __init__(self, store: IndexStore, model_dir: Path) -> None:
+        from sentence_transformers import CrossEncoder
+
+        if not Path(model_dir).is_dir():
+            raise UsageError(f"cross-encoder folder {model_dir} does not exist; set ASSISTANT_CROSS_ENCODER_PATH")
+        self.store = store
+        self.model = CrossEncoder(str(model_dir), device="cpu", local_files_only=True)
+
+    def rerank(self, question: str, query_vec: np.ndarray, rows: list[int]) -> dict[int, float]:
+        """Cross-encoder relevance per row."""
+        if not rows:
+            return {}
+        pairs = [(question, self.store.passage(r).text) for r in rows]
+        scores = self.model.predict(pairs, show_progress_bar=False)
+        return {r: float(s) for r, s in zip(rows, np.asarray(scores).reshape(-1), strict=True)}
+
+
+RERANKERS: dict[str, Callable[..., Reranker]] = {
+    "evidence": lambda store, settings: EvidenceReranker(store),
+    "cross-encoder": lambda store, settings: CrossEncoderReranker(store, settings.cross_encoder_path),
+}
+
+
+def make_reranker(name: str, store: IndexStore, settings: object) -> Reranker:
+    """Build the reranker named ``name``."""
+    try:
+        return RERANKERS[name](store, settings)
+    except KeyError:
+        raise UsageError(f"unknown reranker {name!r}; known: {', '.join(sorted(RERANKERS))}") from None
