@@ -74,6 +74,33 @@ class Assistant:
         timings = {**answer.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return replace(answer, timings_ms=timings)
 
+    def ranking(
+        self,
+        question: str,
+        *,
+        history: list[dict[str, str]] | None = None,
+        filters: Filters | None = None,
+        k: int | None = None,
+        retriever: str | None = None,
+        reranker: str | None = None,
+        infer_filters: bool = True,
+    ) -> list[Hit]:
+        """The top ``k`` passages `ask` would rank for ``question``, without answering (empty for chit-chat).
+
+        For a smaller ``k`` the ranking is a prefix of this one, so evaluation can score depth 10 beside an answer from 5.
+        """
+        options = {
+            "filters": filters or Filters(),
+            "k": k or self.settings.k,
+            "retriever": retriever or self.settings.retriever,
+            "reranker": reranker or self.settings.reranker,
+            "infer_filters": infer_filters,
+        }
+        state = self._plan({"question": question, "history": history or [], "options": options})
+        if state["plan"] is None:
+            return []
+        return self.searcher.search(state["plan"]["query"], **state["plan"]["search"]).hits
+
     # chain steps -----------------------------------------------------------
 
     def _plan(self, state: dict[str, Any]) -> dict[str, Any]:
