@@ -73,6 +73,10 @@ class Searcher:
             self._query_cache[query] = vec
         return vec
 
+    def forget_queries(self) -> None:
+        """Forget the remembered query vectors (evaluation times every question as if first asked)."""
+        self._query_cache.clear()
+
     def reranker(self, name: str) -> Reranker:
         """The reranker named ``name`` (built once)."""
         if name not in self._rerankers:
