@@ -1,0 +1,165 @@
+"""``python -m assistant eval``: QA sets, BEIR benchmarks, sweeps, comparisons and the regression gate.
+
+eval QA_FILE [--out DIR] [--set key=v1,v2 ...] [--gate eval/thresholds.json] [ask's flags]
+eval --beir DIR [--split test] [--set retriever=...] [--out DIR]
+eval compare DIR_A DIR_B        (also: eval-compare DIR_A DIR_B)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assistant.cli import Command, add_retrieval_flags, filters_from, settings_from
+from assistant.errors import UsageError
+
+
+def _eval_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("target", nargs="*", metavar="QA_FILE", help="a QA file (.jsonl or .csv), or: compare DIR_A DIR_B")
+    add_retrieval_flags(p)
+    p.add_argument("--out", type=Path, help="write results.jsonl, summary.json, report.md and plots here")
+    p.add_argument(
+        "--set",
+        dest="sweep",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2",
+        help="sweep a setting (retriever, reranker, k, threshold); repeat for a grid, e.g. --set retriever=dense,hybrid --set k=3,5",
+    )
+    p.add_argument(
+        "--beir", type=Path, metavar="DIR", help="retrieval-only benchmark in BEIR's format (corpus.jsonl, queries.jsonl, qrels/)"
+    )
+    p.add_argument("--split", default="test", help="BEIR qrels split (default test)")
+    p.add_argument("--gate", type=Path, metavar="THRESHOLDS", help="fail (exit 1) if a metric crosses a bound in this file")
+    p.add_argument("--validate", action="store_true", help="only check the QA file against the index; run nothing")
+    p.add_argument("--seed", type=int, default=0, help="random seed, recorded in summary.json (default 0)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--config", dest="configs", action="append", default=[], help="compare: configuration of A then B")
+    p.add_argument("--json", action="store_true", help="compare: print JSON")
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Evaluate a QA set or a BEIR benchmark, or compare two runs."""
+    if args.target[:1] == ["compare"]:
+        if len(args.target) != 3:
+            raise UsageError("usage: python -m assistant eval compare DIR_A DIR_B")
+        return _compare(Path(args.target[1]), Path(args.target[2]), args)
+    if args.beir:
+        if args.target:
+            raise UsageError("give either a QA file or --beir DIR, not both")
+        return _beir(args)
+    if len(args.target) != 1:
+        raise UsageError("usage: python -m assistant eval QA_FILE [--out DIR] (or --beir DIR, or compare DIR_A DIR_B)")
+    return _qa(Path(args.target[0]), args)
+
+
+def _argv() -> list[str]:
+    return sys.argv[1:]
+
+
+def _qa(path: Path, args: argparse.Namespace) -> int:
+    from assistant.evaluate.evidence import QuoteLocator
+    from assistant.evaluate.qa_sets import load_qa_set, require_evidence
+    from assistant.evaluate.run import base_config, sweep
+    from assistant.store import IndexStore
+
+    settings = settings_from(args)
+    qa = load_qa_set(path)  # the file first: its problems are reported even without an index
+    for warning in qa.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    configs = sweep(args.sweep, base_config(settings))
+    store = IndexStore(settings.index_dir)
+    locator = QuoteLocator.from_store(store)
+    require_evidence(qa, locator)
+    if args.validate:
+        print(
+            f"{path}: {len(qa.items)} questions ({qa.answerable} answerable), every evidence quote found in {settings.index_dir}."
+        )
+        return 0
+
+    from assistant.evaluate.report import comparison_table, cost_table, write_outputs
+    from assistant.evaluate.run import evaluate_qa
+    from assistant.pipeline import Assistant
+
+    run = evaluate_qa(
+        qa,
+        settings,
+        configs,
+        assistant=Assistant(settings, store),
+        locator=locator,
+        filters=filters_from(args),
+        infer_filters=not args.no_infer,
+        seed=args.seed,
+        progress=not args.quiet,
+        argv=_argv(),
+    )
+    print(comparison_table(run.runs))
+    print()
+    print(cost_table(run.runs))
+    if args.out:
+        written = write_outputs(run, args.out)
+        print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
+    if args.gate:
+        from assistant.evaluate.gate import check
+
+        check(run.runs[0].metrics, args.gate)
+        print(f"Regression gate {args.gate}: every metric within bounds.")
+    return 0
+
+
+def _beir(args: argparse.Namespace) -> int:
+    from assistant.evaluate.beir import evaluate_beir, load_beir
+    from assistant.evaluate.report import beir_table, write_beir_outputs
+    from assistant.evaluate.run import base_config, sweep
+
+    settings = settings_from(args)
+    if any(s.partition("=")[0].strip() in ("k", "threshold") for s in args.sweep):
+        raise UsageError("--beir always retrieves 100 documents and never abstains: sweep only retriever and reranker")
+    configs = sweep(args.sweep, base_config(settings))
+    beir = load_beir(args.beir, args.split)
+    for note in beir.ignored:
+        print(f"note: {note}", file=sys.stderr)
+    runs, provenance = evaluate_beir(beir, settings, configs, seed=args.seed, progress=not args.quiet, argv=_argv())
+    print(beir_table(runs))
+    if args.out:
+        written = write_beir_outputs(runs, provenance, beir, args.out)
+        print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
+    if args.gate:
+        from assistant.evaluate.gate import check
+
+        check(runs[0].metrics, args.gate)
+    return 0
+
+
+def _compare(a: Path, b: Path, args: argparse.Namespace) -> int:
+    from assistant.evaluate.compare import compare_runs, render, to_dict
+
+    if len(args.configs) > 2:
+        raise UsageError("--config is given at most twice: the configuration of A, then of B")
+    config_a = args.configs[0] if args.configs else None
+    config_b = args.configs[1] if len(args.configs) > 1 else config_a
+    result = compare_runs(a, b, config_a=config_a, config_b=config_b)
+    print(json.dumps(to_dict(result), indent=2, ensure_ascii=False) if args.json else render(result))
+    return 0
+
+
+def _compare_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("a", type=Path, help="first evaluation output folder (the baseline)")
+    p.add_argument("b", type=Path, help="second evaluation output folder")
+    p.add_argument(
+        "--config", dest="configs", action="append", default=[], help="configuration of A, then of B (default: each run's first)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Per-question wins and regressions of run B against run A."""
+    return _compare(args.a, args.b, args)
+
+
+COMMANDS: list[Command] = [
+    ("eval", "evaluate on a QA set or BEIR benchmark; `eval compare A B` compares two runs", _eval_flags, cmd_eval),
+    ("eval-compare", "list per-question wins and regressions between two eval --out folders", _compare_flags, cmd_compare),
+]
