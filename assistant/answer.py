@@ -21,6 +21,7 @@ WEIGHT_SIMILARITY = 0.6
 WEIGHT_COVERAGE = 0.4
 KEEP_RATIO = 0.85  # further sentences must score at least this share of the best one
 NEIGHBOUR_PENALTY = 0.9  # sentences from a neighbouring paragraph count a little less
+ELABORATION_RE = re.compile(r"^(These|They|This|Such|Those)\s+(include|includes|are|is|were|was|comprise)\b")
 CONTINUES_RE = re.compile(
     r"^(Second|Third|Fourth|Fifth|Finally|Lastly|Moreover|Furthermore|In addition|Likewise|Similarly|These|This|Such)\b"
 )
@@ -78,6 +79,7 @@ def compose(
         return NOT_IN_CORPUS, [], []
     best = candidates[0].score
     chosen = [c for c in candidates if c.score >= KEEP_RATIO * best][:max_sentences]
+    chosen = _with_elaborations(chosen, candidates, max_sentences)
     numbers: dict[int, int] = {}
     quotes: dict[int, list[str]] = {}
     parts, records = [], []
@@ -88,3 +90,14 @@ def compose(
         records.append({"text": c.text, "citations": [n], "supported": True, "start": c.start, "end": c.end})
     citations = [Citation(n, context[i], " … ".join(quotes[i])) for i, n in numbers.items()]
     return " ".join(parts), citations, records
+
+
+def _with_elaborations(chosen: list[Candidate], candidates: list[Candidate], limit: int) -> list[Candidate]:
+    """Add the sentence that spells out a chosen one ("… peaceful tools." + "These include: …")."""
+    out = list(chosen)
+    for c in chosen:
+        following = [o for o in candidates if o.hit_index == c.hit_index and o.start >= c.end]
+        nxt = min(following, key=lambda o: o.start, default=None)
+        if nxt and nxt not in out and ELABORATION_RE.match(nxt.text) and len(out) < limit + 1:
+            out.insert(out.index(c) + 1, nxt)
+    return out

@@ -13,7 +13,7 @@ from assistant.metadata import apply_sidecar, derive_metadata, load_sidecar
 from assistant.models import ParsedDocument
 from assistant.paragraphs import split_document
 
-PARSER_VERSION = "2"  # bump when parsing changes, so ingest re-parses every document
+PARSER_VERSION = "3"  # bump when parsing or indexed text changes, so ingest re-indexes every document
 
 
 @dataclass

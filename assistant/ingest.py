@@ -59,9 +59,17 @@ def text_key(text: str) -> bytes:
 
 
 def bm25_text(m: DocumentMeta, passage_text: str, section: str | None) -> str:
-    """What the lexical index sees of a passage: its text plus the document's identifying metadata."""
+    """What the lexical index sees of a passage: its text plus the document's identifying metadata.
+
+    Metadata words let exact questions match: a symbol ("A/70/999"), a year, a type ("the report"),
+    a speaker, an author ("written by"), the event an article reports on.
+    """
     year = (m.date or "")[:4]
-    parts = [passage_text, section or "", m.title, m.symbol or "", year, m.speaker or "", m.place or ""]
+    parts = [passage_text, section or "", m.title, m.symbol or "", year, m.doc_type, m.speaker or "", m.place or ""]
+    if m.author:
+        parts.append(f"author written by {m.author}")
+    if m.reports_on:
+        parts.append(m.reports_on)
     parts += [str(v) for k, v in m.extra.items() if k in ("country", "country_code")]
     return " ".join(p for p in parts if p)
 
@@ -82,7 +90,7 @@ class VectorCache:
             keys = np.load(keys_path, allow_pickle=False)
             vecs = np.load(build / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             for i, key in enumerate(keys):
-                self.rows.setdefault(bytes(key), vecs[i])
+                self.rows.setdefault(key.tobytes(), vecs[i])
 
     def load_checkpoints(self, folder: Path) -> int:
         """Take the batches saved by an interrupted run; return how many vectors were recovered."""
@@ -97,7 +105,7 @@ class VectorCache:
             if vecs.shape != (len(keys), self.dimension):
                 continue
             for key, vec in zip(keys, vecs, strict=True):
-                self.rows.setdefault(bytes(key), vec)
+                self.rows.setdefault(key.tobytes(), vec)
                 n += 1
         return n
 
@@ -308,7 +316,7 @@ def _embed_all(
         for lo in range(0, len(pending), batch):
             chunk = pending[lo : lo + batch]
             vecs = embedder.embed([t for _, t in chunk], progress=bar.update)
-            chunk_keys = np.frombuffer(b"".join(k for k, _ in chunk), dtype=f"S{KEY_BYTES}")
+            chunk_keys = keys_array([k for k, _ in chunk])
             stem = checkpoint / f"batch-{what}-{lo:09d}"
             np.save(f"{stem}.vecs.npy", vecs)
             np.save(f"{stem}.keys.npy", chunk_keys)  # keys last: a batch counts once both files are whole
@@ -319,7 +327,12 @@ def _embed_all(
     out = np.zeros((len(texts), cache.dimension), dtype=np.float32)
     for i, key in enumerate(keys):
         out[i] = cache.rows[key]
-    return out, np.frombuffer(b"".join(keys), dtype=f"S{KEY_BYTES}") if keys else np.zeros(0, dtype=f"S{KEY_BYTES}")
+    return out, keys_array(keys)
+
+
+def keys_array(keys: list[bytes]) -> np.ndarray:
+    """Text keys as an ``(n, KEY_BYTES)`` uint8 array (NumPy's bytes dtype would drop trailing zero bytes)."""
+    return np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), KEY_BYTES)
 
 
 def _build_bm25(lexical_docs: list[list[str]], folder: Path) -> None:

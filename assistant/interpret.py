@@ -47,12 +47,23 @@ PRONOUN_RE = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she
 SUBJECT_RE = re.compile(r"\b(?:about|on|regarding|concerning|for)\s+(.+?)\s*[?.!]*$", re.I)
 
 
+# Questions about a document rather than its content, and the metadata words that answer them.
+METADATA_QUESTIONS = ((re.compile(r"\bwho (?:wrote|authored|is the author of|was the author of)\b", re.I), "author written by"),)
+
+
+def expand_query(question: str) -> str:
+    """The search query: the question plus metadata words it asks about ("who wrote" -> "author")."""
+    extra = [words for pattern, words in METADATA_QUESTIONS if pattern.search(question)]
+    return " ".join([question, *extra])
+
+
 @dataclass(frozen=True)
 class Interpretation:
     """What the assistant understood from a question (and the conversation before it)."""
 
     question: str
     standalone: str  # the question rewritten to stand alone (same as `question` unless a follow-up)
+    search_text: str = ""  # what retrieval searches: the standalone question without the names used as filters
     filters: Filters = field(default_factory=Filters)
     preferences: Preferences = field(default_factory=Preferences)
     latest: bool = False  # "his last report": only the newest matching document
@@ -60,6 +71,11 @@ class Interpretation:
     chitchat: bool = False
     follow_up: bool = False
     notes: tuple[str, ...] = ()
+
+    @property
+    def query(self) -> str:
+        """The text to search with."""
+        return self.search_text or self.standalone
 
     def describe(self) -> list[str]:
         """Human-readable notes on what was inferred."""
@@ -108,8 +124,11 @@ def read_question(question: str) -> Interpretation:
         if kind not in hard_types:
             types.append(kind)
     people = [name for name, pattern in PEOPLE.items() if pattern.search(question)]
+    search_text = question
     for name in people:
         used += name.split()
+        search_text = PEOPLE[name].sub(" ", search_text)  # the filter does that work; the name would only pull in mentions
+    search_text = re.sub(r"\s{2,}", " ", search_text).strip()
     filters = Filters(
         date_from=date_from,
         date_to=date_to,
@@ -119,6 +138,7 @@ def read_question(question: str) -> Interpretation:
     return Interpretation(
         question=question,
         standalone=question,
+        search_text=search_text,
         filters=filters,
         preferences=Preferences(tuple(dict.fromkeys(years)), tuple(dict.fromkeys(types))),
         latest=bool(latest),
@@ -174,10 +194,15 @@ def interpret(question: str, history: list[dict[str, str]] | None = None, *, inf
     else:
         standalone = f"{question.rstrip('?.! ')} (regarding {_subject(previous.standalone).rstrip('?.! ')})?"
     filters = current.filters if not current.filters.is_empty() else previous.filters
+    search_text = standalone
+    for name in (*filters.secretaries_general,):
+        if name in PEOPLE:
+            search_text = re.sub(r"\s{2,}", " ", PEOPLE[name].sub(" ", search_text)).strip()
     preferences = current.preferences if (current.preferences.years or current.preferences.doc_types) else previous.preferences
     return Interpretation(
         question=question,
         standalone=standalone,
+        search_text=search_text,
         filters=filters,
         preferences=preferences,
         latest=current.latest or (previous.latest and current.filters.is_empty()),

@@ -10,12 +10,13 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from assistant.abstain import confidence
 from assistant.answer import NOT_IN_CORPUS, candidate_sentences, compose, with_neighbours
 from assistant.chain import PassageRetriever, build_chain
 from assistant.embed import embedder_for
 from assistant.errors import IndexStaleError, UsageError
 from assistant.filters import Filters
-from assistant.interpret import Interpretation, interpret
+from assistant.interpret import Interpretation, expand_query, interpret
 from assistant.lexical import key_terms, tokens
 from assistant.models import Answer, Hit
 from assistant.search import Searcher, SearchResult
@@ -114,7 +115,7 @@ class Assistant:
         if reading.latest:
             filters = self._latest_only(filters)
         plan = {
-            "query": reading.standalone,
+            "query": expand_query(reading.query),
             "filters": filters,
             "search": {
                 "k": options["k"],
@@ -155,17 +156,16 @@ class Assistant:
         timings["retrieve"] = sum(result.timings_ms.values())
         t0 = time.perf_counter()
         hits = result.hits
-        top = result.evidence[result.rows[0]]
-        evidence_score = top.score
-        threshold = state["options"]["threshold"]
-        extra.update(evidence_score=round(evidence_score, 4), abstain_threshold=threshold)
-        if evidence_score < threshold:
-            timings["answer"] = (time.perf_counter() - t0) * 1000
-            notice = "The evidence found is too weak to answer; the nearest passages are shown instead."
-            return Answer(question, NOT_IN_CORPUS, True, (), tuple(hits), timings, (notice,), {**extra, "kind": "abstention"})
         context, rows = with_neighbours(self.store, list(hits), list(result.rows))
         wanted = [t for t in key_terms(plan["query"]) if t not in reading.filter_terms]
         candidates = candidate_sentences(self.store, self.searcher.terms, wanted, result.query_vec, context, rows)
+        score = confidence(reading.standalone, result.evidence[result.rows[0]], candidates[0] if candidates else None)
+        threshold = state["options"]["threshold"]
+        extra.update(evidence_score=round(score, 4), abstain_threshold=threshold)
+        if score < threshold:
+            timings["answer"] = (time.perf_counter() - t0) * 1000
+            notice = "The evidence found is too weak to answer; the nearest passages are shown instead."
+            return Answer(question, NOT_IN_CORPUS, True, (), tuple(hits), timings, (notice,), {**extra, "kind": "abstention"})
         text, citations, sentences = compose(candidates, context, self.settings.max_answer_sentences)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         extra.update(kind="answer", sentences=sentences, context=[_context_record(h) for h in context[len(hits) :]])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,11 +46,37 @@ class Settings(BaseSettings):
 
     # answering
     max_answer_sentences: int = 3
-    abstain_threshold: float = 0.45
+    abstain_threshold: float = 0.525  # on `abstain.confidence`; calibrated in docs/evaluation.md
     max_question_chars: int = 2000
 
+    # chat (app.py)
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth_user: str | None = None  # set both ASSISTANT_AUTH_USER and ASSISTANT_AUTH_PASSWORD to require a login
+    auth_password: SecretStr | None = None
+    ui_concurrency: int = 4  # answers computed at once; further questions wait in the queue
+    ui_queue_size: int = 64  # questions waiting beyond this are refused with "the queue is full"
+
     # generation
-    mode: str = "extractive"
+    mode: str = "extractive"  # extractive | generative
+    generator: str = "llama-cpp"  # llama-cpp | openai (any OpenAI-compatible server)
+    llm_path: Path | None = None  # a GGUF file; default: assembled from the model packages into llm_cache_dir
+    llm_cache_dir: Path | None = None  # default: ~/.cache/statement-assistant/models
+    llm_threads: int = 2
+    llm_context: int = 4096  # tokens of prompt + answer
+    llm_max_tokens: int = 200
+    llm_passages: int = 3  # the top passages the model reads (each costs ~250 prompt tokens, seconds on 2 cores)
+    llm_temperature: float = 0.1
+    llm_seed: int = 7
+    llm_samples: int = 1  # answers sampled per question; the best-supported one is kept
+    llm_sample_budget_s: float = 60.0  # no further sample starts after this many seconds
+    llm_judge: bool = True  # ask the model itself SUPPORTED / UNSUPPORTED for each kept sentence
+    llm_unsupported: str = "drop"  # drop | mark: what happens to a sentence its citations do not support
+    llm_refusal_margin: float = 0.1  # a refusal stands only when evidence_score < abstain_threshold + this
+    openai_base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)
+    openai_model: str | None = None
+    openai_api_key: SecretStr | None = None
+    openai_timeout_s: float = 120.0
 
     def with_overrides(self, **values: Any) -> Settings:
         """Return a copy with the given non-None values replaced."""

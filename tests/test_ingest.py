@@ -1,0 +1,103 @@
+"""Index builds through the real model: incremental, atomic, no pickle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import REPORT_ID, copy_small_corpus, settings_for
+
+from assistant.errors import IndexMissingError
+from assistant.ingest import ingest
+from assistant.store import POINTER, IndexStore
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    return copy_small_corpus(tmp_path / "corpus")
+
+
+def test_build_then_incremental_add_change_remove(tmp_path: Path, corpus: Path) -> None:
+    settings = settings_for(tmp_path / "index", corpus)
+    first = ingest(settings, progress=False)
+    assert first.documents == 2 and len(first.added) == 2 and first.embedded > 0
+
+    again = ingest(settings, progress=False)
+    assert again.up_to_date and again.embedded == 0
+
+    (corpus / "005_new.txt").write_text(
+        "Geneva\n\n3 March 2019\n\nSecretary-General's message on water\n\nClean water is a human right for every person.\n",
+        encoding="utf-8",
+    )
+    (corpus / "000_2da93208c23d15a9.txt").unlink()
+    update = ingest(settings, progress=False)
+    assert update.added == ["005_new"] and update.removed == ["000_2da93208c23d15a9"]
+    assert 0 < update.embedded <= 6 and update.reused > 20  # only the new document's texts are embedded
+    store = IndexStore(settings.index_dir)
+    ids = {m.doc_id for m in store.documents}
+    assert "005_new" in ids and "000_2da93208c23d15a9" not in ids
+    assert len(list(settings.index_dir.glob("build-*"))) == 1  # older builds removed
+
+
+def test_manifest_records_model_and_hashes(seed_settings) -> None:  # type: ignore[no-untyped-def]
+    store = IndexStore(seed_settings.index_dir)
+    manifest = json.loads((store.path / "manifest.json").read_text())
+    assert manifest["model_name"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert len(manifest["model_fingerprint"]) == 16 and manifest["dimension"] == 384
+    assert set(manifest["documents"]) == {m.doc_id for m in store.documents}
+    assert manifest["passages"] == len(store) and manifest["schema_version"] == 1
+
+
+def test_index_files_load_without_pickle(seed_settings) -> None:  # type: ignore[no-untyped-def]
+    store = IndexStore(seed_settings.index_dir)
+    for path in store.path.rglob("*.npy"):
+        np.load(path, allow_pickle=False)
+    assert not list(store.path.rglob("*.pkl")) and not list(store.path.rglob("*.pickle"))
+
+
+def test_long_paragraphs_are_embedded_as_windows_but_cited_once(seed_settings) -> None:  # type: ignore[no-untyped-def]
+    store = IndexStore(seed_settings.index_dir)
+    assert store.manifest.windows > store.manifest.passages
+    row = store.passage_row(f"{REPORT_ID}#p38")
+    assert row is not None
+    assert store.window_start[row + 1] - store.window_start[row] >= 2
+
+
+def test_a_crash_mid_build_leaves_the_live_index_untouched(tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = settings_for(tmp_path / "index", corpus)
+    ingest(settings, progress=False)
+    live = (settings.index_dir / POINTER).read_text()
+    (corpus / "005_new.txt").write_text(
+        "Geneva\n\n3 March 2019\n\nA new text about oceans and their protection.\n", encoding="utf-8"
+    )
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr("assistant.ingest._build_bm25", explode)
+    with pytest.raises(RuntimeError):
+        ingest(settings, progress=False)
+    assert (settings.index_dir / POINTER).read_text() == live
+    assert [p.name for p in settings.index_dir.glob("build-*")] == [live]
+    assert len(IndexStore(settings.index_dir)) > 0
+    monkeypatch.undo()
+    resumed = ingest(settings, progress=False)
+    assert resumed.added == ["005_new"] and resumed.embedded == 0  # its vectors were checkpointed before the crash
+
+
+def test_a_changed_model_forces_a_rebuild_and_says_so(tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = settings_for(tmp_path / "index", corpus)
+    ingest(settings, progress=False)
+    manifest_path = IndexStore(settings.index_dir).path / "manifest.json"
+    data = json.loads(manifest_path.read_text())
+    data["model_fingerprint"] = "0" * 16
+    manifest_path.write_text(json.dumps(data))
+    report = ingest(settings, progress=False)
+    assert report.rebuilt_reason is not None and "model changed" in report.rebuilt_reason
+
+
+def test_missing_index_names_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="python -m assistant ingest"):
+        IndexStore(tmp_path / "none")

@@ -1,0 +1,134 @@
+"""Questions end to end through the real model, the real index and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import DEV_QA, REPORT_ID
+
+from assistant.cli import main
+from assistant.errors import UsageError
+from assistant.filters import Filters
+from assistant.lexical import fold
+
+VETO = "Which two countries led a joint initiative on restraint in the use of the veto?"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_json_answers_france_and_mexico_citing_paragraph_49(seed_settings, seed_assistant, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli(capsys, "ask", VETO, "--json", "--index", str(seed_settings.index_dir))
+    assert code == 0
+    answer = json.loads(out)
+    assert "France and Mexico" in answer["answer"]
+    assert answer["abstained"] is False
+    cited = answer["citations"][0]
+    assert (cited["doc_id"], cited["paragraph"], cited["date"]) == (REPORT_ID, "49", "2016-07-22")
+    assert cited["reference"] == "A/70/999–S/2016/620, para. 49"
+    for field in ("n", "title", "doc_type", "speaker", "section", "text", "source", "start", "end", "score"):
+        assert field in cited
+    assert set(answer) >= {"question", "answer", "abstained", "citations", "passages", "timings_ms"}
+
+
+def test_every_citation_is_a_verbatim_quote_of_its_paragraph(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("How do violent extremists use social media?")
+    assert answer.citations
+    body = answer.text
+    for c in answer.citations:
+        body = body.replace(f" [{c.n}]", "")
+        assert c.quote and all(part in c.hit.passage.text for part in c.quote.split(" … "))
+    for sentence in answer.extra["sentences"]:
+        cited = next(c for c in answer.citations if c.n == sentence["citations"][0])
+        assert sentence["text"] in cited.hit.passage.text
+
+
+def dev_questions() -> list[dict]:
+    if not DEV_QA.exists():
+        pytest.skip(f"dev set not found at {DEV_QA}")
+    return [json.loads(line) for line in DEV_QA.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_dev_set_evidence_in_top5_and_unanswerables_abstain(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    questions = dev_questions()
+    found, answerable = 0, 0
+    for q in questions:
+        answer = seed_assistant.ask(q["question"], history=q.get("history"))
+        if q["answerable"]:
+            answerable += 1
+            texts = [" ".join(fold(h.passage.text).split()) for h in answer.hits[:5]]
+            if any(" ".join(fold(e).split()) in t for e in q["evidence"] for t in texts):
+                found += 1
+        else:
+            assert answer.abstained, q["question"]
+    assert found / answerable >= 0.95
+
+
+def test_follow_up_is_rewritten_and_retrieves_paragraph_49(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [
+        {"role": "user", "content": "What did the Secretary-General propose about the veto?"},
+        {"role": "assistant", "content": "…"},
+    ]
+    answer = seed_assistant.ask("Which group proposed it first?", history=history)
+    assert answer.extra["follow_up"] is True
+    assert "veto" in answer.extra["standalone_question"]
+    assert any(h.passage.passage_id == f"{REPORT_ID}#p49" for h in answer.hits[:3])
+    assert "Accountability, Coherence and Transparency Group" in answer.text
+
+
+def test_date_filter_restricts_the_sources(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("What did the Secretary-General say about prevention?", filters=Filters(date_from="2017-01-01"))
+    assert answer.hits and all((h.meta.date or "") >= "2017-01-01" for h in answer.hits)
+    assert answer.extra["filters"] == {"date_from": "2017-01-01"}
+
+
+def test_year_and_type_in_the_question_become_a_stated_filter(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("According to the 2013 message, on what does prevention fundamentally rest?")
+    assert {h.meta.doc_id for h in answer.hits} == {"001_3c0b70c9704cf0d2"}
+    assert any("dated 2013" in note for note in answer.extra["interpretation"])
+    undone = seed_assistant.ask("According to the 2013 message, on what does prevention fundamentally rest?", infer_filters=False)
+    assert len({h.meta.doc_id for h in undone.hits}) > 1
+
+
+def test_filters_that_match_nothing_abstain_with_a_notice(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("What about the veto?", filters=Filters(date_from="1990", date_to="1991"))
+    assert answer.abstained and answer.notices == ("No passage matches the filters.",)
+
+
+def test_greetings_are_not_sent_to_retrieval(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("Hello!")
+    assert answer.extra["kind"] == "chitchat" and not answer.hits and not answer.abstained
+
+
+def test_abstention_shows_the_nearest_passages(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("What is the capital of Australia?")
+    assert answer.abstained and answer.text == "The corpus does not address this question."
+    assert answer.hits and not answer.citations
+
+
+@pytest.mark.parametrize(("question", "message"), [("   ", "empty"), ("x" * 5000, "limit is 2,000"), ("?!…", "no words")])
+def test_bad_questions_get_clear_errors(seed_assistant, question: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UsageError, match=message):
+        seed_assistant.ask(question)
+
+
+def test_cli_errors_are_one_line_with_exit_codes(capsys, tmp_path: Path, seed_settings) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run_cli(capsys, "ask", "anything?", "--index", str(tmp_path / "missing"))
+    assert code == 3 and err.startswith("error: no index") and "python -m assistant ingest" in err
+    code, _, err = run_cli(capsys, "ask", "", "--index", str(seed_settings.index_dir))
+    assert code == 2 and "Traceback" not in err
+    code, _, err = run_cli(capsys, "ask", "veto?", "--from", "July 2016", "--index", str(seed_settings.index_dir))
+    assert code == 2 and "YYYY" in err
+
+
+def test_info_lists_documents(capsys, seed_settings) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli(capsys, "info", "--json", "--index", str(seed_settings.index_dir))
+    info = json.loads(out)
+    assert code == 0 and len(info["documents"]) == 5
+    report = next(d for d in info["documents"] if d["doc_id"] == REPORT_ID)
+    assert report["passages"] == 64 + 13 + 1  # paragraphs, footnotes (1-12 and *), title block
