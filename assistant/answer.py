@@ -80,6 +80,9 @@ def compose(
     best = candidates[0].score
     chosen = [c for c in candidates if c.score >= KEEP_RATIO * best][:max_sentences]
     chosen = _with_elaborations(chosen, candidates, max_sentences)
+    if len({context[c.hit_index].meta.date for c in chosen}) > 1:
+        # sources from different years: the newer one first (both are dated in their citations)
+        chosen.sort(key=lambda c: context[c.hit_index].meta.date or "", reverse=True)
     numbers: dict[int, int] = {}
     quotes: dict[int, list[str]] = {}
     parts, records = [], []

@@ -117,9 +117,11 @@ class EvidenceReranker:
 class CrossEncoderReranker:
     """A sentence-transformers `CrossEncoder` loaded from a local folder."""
 
-    def __init__(self, store: IndexStore, model_dir: Path) -> None:
+    def __init__(self, store: IndexStore, model_dir: Path | None) -> None:
         from sentence_transformers import CrossEncoder
 
+        if model_dir is None:
+            raise UsageError("the cross-encoder reranker needs a model folder; set ASSISTANT_CROSS_ENCODER_PATH")
         if not Path(model_dir).is_dir():
             raise UsageError(f"cross-encoder folder {model_dir} does not exist; set ASSISTANT_CROSS_ENCODER_PATH")
         self.store = store
