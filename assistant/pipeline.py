@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -23,6 +24,7 @@ from assistant.search import Searcher, SearchResult
 from assistant.settings import Settings
 from assistant.store import FIX_HINT, IndexStore
 
+ANSWER_MODES = ("extractive", "generative")
 CHITCHAT_REPLY = (
     "Hello. I answer questions about the Secretary-General's statements in this corpus, "
     "quoting the paragraphs I rely on and citing each one. Ask, for example: "
@@ -60,9 +62,18 @@ class Assistant:
         reranker: str | None = None,
         infer_filters: bool = True,
         abstain_threshold: float | None = None,
+        mode: str | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        """Answer ``question`` from the index, citing every passage used, or abstain."""
+        """Answer ``question`` from the index, citing every passage used, or abstain.
+
+        ``mode`` is "extractive" or "generative" (default: the settings'); in
+        generative mode ``on_token`` receives the model's draft as it is written.
+        """
         started = time.perf_counter()
+        mode = mode or self.settings.mode
+        if mode not in ANSWER_MODES:
+            raise UsageError(f"unknown answer mode {mode!r}; known: {', '.join(ANSWER_MODES)}")
         options = {
             "filters": filters or Filters(),
             "k": k or self.settings.k,
@@ -70,10 +81,21 @@ class Assistant:
             "reranker": reranker or self.settings.reranker,
             "infer_filters": infer_filters,
             "threshold": self.settings.abstain_threshold if abstain_threshold is None else abstain_threshold,
+            "mode": mode,
+            "on_token": on_token,
         }
         answer: Answer = self.chain.invoke({"question": question, "history": history or [], "options": options})
         timings = {**answer.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return replace(answer, timings_ms=timings)
+
+    def stream(self, question: str, **options: Any) -> Iterator[Any]:
+        """Like `ask`, as events: the generated draft's text deltas, then the verified `Answer`.
+
+        Yields `assistant.generate.answerer.Event` objects (``kind`` "token" or "answer").
+        """
+        from assistant.generate.answerer import stream_answer
+
+        yield from stream_answer(self, question, **options)
 
     def ranking(
         self,
@@ -145,7 +167,7 @@ class Assistant:
             )
         plan = state["plan"]
         documents = state["documents"]
-        extra: dict[str, Any] = {"mode": "extractive", **_reading_extra(reading, plan["filters"])}
+        extra: dict[str, Any] = {"mode": state["options"].get("mode", "extractive"), **_reading_extra(reading, plan["filters"])}
         if not documents:
             notice = "No passage matches the filters." if not plan["filters"].is_empty() else "No passage matched."
             return Answer(
@@ -169,7 +191,12 @@ class Assistant:
         text, citations, sentences = compose(candidates, context, self.settings.max_answer_sentences)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         extra.update(kind="answer", sentences=sentences, context=[_context_record(h) for h in context[len(hits) :]])
-        return Answer(question, text, False, tuple(citations), tuple(hits), timings, (), extra)
+        answer = Answer(question, text, False, tuple(citations), tuple(hits), timings, (), extra)
+        if state["options"].get("mode") == "generative":
+            from assistant.generate.answerer import generative_answer
+
+            return generative_answer(self, state, answer)
+        return answer
 
 
 def _reading_extra(reading: Interpretation, applied: Filters) -> dict[str, Any]:

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.1
     llm_seed: int = 7
     llm_samples: int = 1  # answers sampled per question; the best-supported one is kept
+    llm_sample_temperature: float = 0.7  # for the samples after the first
     llm_sample_budget_s: float = 60.0  # no further sample starts after this many seconds
     llm_judge: bool = True  # ask the model itself SUPPORTED / UNSUPPORTED for each kept sentence
     llm_unsupported: str = "drop"  # drop | mark: what happens to a sentence its citations do not support
