@@ -1,0 +1,463 @@
+"""The Gradio Blocks app: a thin layer over `Assistant.ask`, the feedback store and the index.
+
+`ChatUI(settings).launch()` serves the chat. Everything the browser shows is
+rendered by `assistant.ui.render` (escaped HTML); this module only wires
+components to handlers and sets the queue.
+
+Concurrency: answering is CPU-bound and runs in Gradio's worker threads. All
+answer events share one concurrency group limited to ``settings.ui_concurrency``,
+so several people are answered at once and one slow answer never holds up the
+others; clicks on cards, feedback and the corpus page run outside that group
+and are never queued behind answers. One `Assistant` (models and indexes) is
+shared by every session.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import logging
+import math
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.errors import AssistantError, UsageError
+from assistant.feedback import Feedback, FeedbackStore
+from assistant.filters import Filters
+from assistant.pipeline import Assistant, shared_assistant
+from assistant.settings import Settings
+from assistant.ui import render
+from assistant.ui.conversation import Turn, answer_segments, find_turn, history_for, word_count
+from assistant.ui.export import conversation_markdown
+
+log = logging.getLogger(__name__)
+
+ANSWERS = "answers"  # the concurrency group of every event that computes an answer
+STREAM_STEPS = 8  # an extractive answer is revealed in this many steps…
+STREAM_DELAY_S = 0.04  # …this far apart: visible progress, a third of a second at most
+DRAFT_REFRESH_S = 0.25  # a generated draft is re-sent at most this often while the model writes
+MAX_PASSAGES = 10
+
+
+def _static(name: str) -> str:
+    return resources.files("assistant.ui").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def generation_status(assistant: Any, settings: Settings) -> tuple[bool, str]:
+    """Whether generated answers can be offered here, and if not, why (shown beside the disabled option)."""
+    try:
+        accepts_mode = "mode" in inspect.signature(assistant.ask).parameters
+    except (TypeError, ValueError):
+        accepts_mode = False
+    if not accepts_mode:
+        return False, "Generated answers are not available in this version: answers quote the statements exactly."
+    try:
+        from assistant import generate
+    except ImportError:
+        return False, "Generated answers need the local language model, which is not installed."
+    check = getattr(generate, "generation_available", None) or getattr(generate, "available", None)
+    if check is not None:
+        try:
+            result = check(settings)
+        except AssistantError as exc:
+            return False, f"Generated answers are unavailable: {exc}"
+        ok, why = result if isinstance(result, tuple) else (bool(result), "")
+        return bool(ok), str(why or ("" if ok else "Generated answers are not set up on this server."))
+    return _generator_installed(settings)
+
+
+def _generator_installed(settings: Settings) -> tuple[bool, str]:
+    """Cheap check that the configured generator could load, without loading the model."""
+    if settings.generator == "openai":
+        if not (settings.openai_base_url and settings.openai_model):
+            return False, "Generated answers need an LLM server: set ASSISTANT_OPENAI_BASE_URL and ASSISTANT_OPENAI_MODEL."
+        return True, ""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return False, "Generated answers need llama-cpp-python, which is not installed."
+    if settings.llm_path is not None:
+        return (True, "") if Path(settings.llm_path).is_file() else (False, f"The LLM file {settings.llm_path} is missing.")
+    try:
+        from assistant.generate.llm_model import parts_installed
+    except ImportError:
+        return False, "Generated answers need the local language model, which is not installed."
+    return (
+        (True, "") if parts_installed() else (False, "Generated answers need the local language model, which is not installed.")
+    )
+
+
+class ChatUI:
+    """The staff chat over one `Assistant`; works with any object that has the same ``ask`` and ``store``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        assistant: Assistant | Any | None = None,
+        feedback: FeedbackStore | None = None,
+        *,
+        examples: list[str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.assistant = assistant if assistant is not None else shared_assistant(settings)
+        self.store = self.assistant.store
+        self.feedback = feedback if feedback is not None else FeedbackStore.for_settings(settings)
+        self.examples = examples if examples is not None else [q for q in _static("examples.txt").splitlines() if q.strip()]
+        self.generation_ok, self.generation_note = generation_status(self.assistant, settings)
+        self.export_dir = Path(tempfile.mkdtemp(prefix="statement-assistant-export-"))
+        self._counts = self.store.passage_counts()
+        self._docs = {m.doc_id: m for m in self.store.documents}
+        self.components: dict[str, Any] = {}  # filled by `build`; handlers name their outputs through it
+
+    # answering ----------------------------------------------------------------
+
+    def _filters(self, date_from: str, date_to: str, types: list[str], sgs: list[str], docs: list[str]) -> Filters:
+        return Filters(
+            date_from=(date_from or "").strip() or None,
+            date_to=(date_to or "").strip() or None,
+            doc_types=tuple(types or ()),
+            secretaries_general=tuple(sgs or ()),
+            doc_ids=tuple(docs or ()),
+        )
+
+    def _call(self, turn: Turn, filters: Filters, k: int, mode: str) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"history": turn.history, "filters": filters, "k": k}
+        if mode != "extractive":
+            kwargs["mode"] = mode
+        return dict(self.assistant.ask(turn.question, **kwargs).to_dict())
+
+    def ask(
+        self,
+        question: str,
+        turns: list[Turn],
+        date_from: str,
+        date_to: str,
+        types: list[str],
+        sgs: list[str],
+        docs: list[str],
+        mode: str,
+        k: float,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Answer ``question`` as a stream of conversation renderings."""
+        question = " ".join((question or "").split())
+        if not question:
+            gr.Warning("Type a question first.")
+            yield self._chat_outputs(turns, question)
+            return
+        if mode == "generative" and not self.generation_ok:
+            mode = "extractive"
+        passages = max(1, min(MAX_PASSAGES, int(k or self.settings.k)))
+        turn = Turn(question, history=history_for(turns))
+        turns.append(turn)
+        try:
+            filters = self._filters(date_from, date_to, types, sgs, docs)
+        except UsageError as exc:
+            turn.error = str(exc)
+            yield self._chat_outputs(turns, question)
+            return
+        turn.config = {
+            "filters": filters.to_dict(),
+            "k": passages,
+            "mode": mode,
+            "retriever": self.settings.retriever,
+            "reranker": self.settings.reranker,
+            "abstain_threshold": self.settings.abstain_threshold,
+            "index": str(self.store.path),
+            "model": self.store.manifest.model_name,
+        }
+        yield self._chat_outputs(turns, "")
+        record: dict[str, Any] = {}
+        try:
+            if mode == "generative" and hasattr(self.assistant, "stream"):
+                last = 0.0
+                for event in self.assistant.stream(turn.question, history=turn.history, filters=filters, k=passages, mode=mode):
+                    if event.kind == "token":
+                        turn.draft += event.text
+                        if time.monotonic() - last >= DRAFT_REFRESH_S:
+                            last = time.monotonic()
+                            yield self._chat_outputs(turns, "")
+                    elif event.kind == "answer" and event.answer is not None:
+                        record = dict(event.answer.to_dict())
+            else:
+                record = self._call(turn, filters, passages, mode)
+        except AssistantError as exc:
+            turn.error = str(exc)
+        except Exception:
+            log.exception("answering %r failed", question)
+            turn.error = "Something went wrong while answering; the error was logged. Try again, or rephrase the question."
+        if turn.error is not None:
+            yield self._chat_outputs(turns, "")
+            return
+        turn.record = record
+        if not record.get("abstained") and record.get("kind") != "chitchat":
+            total = word_count(answer_segments(record))
+            step = max(1, math.ceil(total / STREAM_STEPS))
+            for shown in range(step, total, step):
+                turn.shown_words = shown
+                yield self._chat_outputs(turns, "")
+                time.sleep(STREAM_DELAY_S)
+        turn.shown_words = None
+        yield self._chat_outputs(turns, "", export=True)
+
+    def _chat_outputs(self, turns: list[Turn], question: str, *, export: bool = False) -> tuple[Any, ...]:
+        """Values for (chat log, turns, question box, examples row, export button)."""
+        download = gr.DownloadButton(value=self._export(turns), interactive=True) if export else gr.DownloadButton()
+        return render.render_conversation(turns), turns, question, gr.Row(visible=not turns), download
+
+    def _export(self, turns: list[Turn]) -> str:
+        """Write the conversation as Markdown; return the file path."""
+        name = re.sub(r"[^0-9a-f]", "", turns[0].turn_id)[:8] if turns else "empty"
+        path = self.export_dir / f"conversation-{name}.md"
+        path.write_text(conversation_markdown(turns), encoding="utf-8")
+        return str(path)
+
+    # clicks on cards, feedback, viewer -------------------------------------------
+
+    def open_document(self, doc_id: str, passage_id: str | None = None, spans: list[tuple[int, int]] | None = None) -> str:
+        """The viewer HTML for a document, at a passage."""
+        meta = self._docs.get(doc_id)
+        if meta is None:
+            return render.render_notice(f"Document {doc_id} is not in the index.", kind="error")
+        return render.render_document(meta, self.store.document_passages(doc_id), passage_id, spans or ())
+
+    def on_action(self, turns: list[Turn], request: gr.Request, evt: gr.EventData) -> dict[Any, Any]:
+        """Handle a click from the chat log or the corpus table (``data-action`` attributes)."""
+        data: dict[str, Any] = dict(evt._data or {})
+        action = data.get("action")
+        c = self.components
+        if action == "open":
+            spans: list[tuple[int, int]] = []
+            turn = find_turn(turns, str(data.get("turn", "")))
+            if turn is not None and turn.record is not None and data.get("n"):
+                cited = next((x for x in turn.record.get("citations", []) if str(x["n"]) == str(data["n"])), None)
+                if cited is not None:
+                    spans = render.quote_spans(str(cited.get("text", "")), cited, turn.record)
+            return {
+                c["viewer"]: self.open_document(str(data.get("doc", "")), data.get("passage"), spans),
+                c["tabs"]: gr.Tabs(selected="chat"),
+            }
+        turn = find_turn(turns, str(data.get("turn", "")))
+        if turn is None or turn.record is None:
+            return {}
+        if action == "rate":
+            value = data.get("value")
+            turn.rating = None if turn.rating == value else value if value in {"up", "down"} else None
+            wording = {"up": "helpful", "down": "not helpful"}.get(turn.rating or "", "not rated")
+            prompt = f"Answer recorded as {wording}. Add a reason (optional), then Save reason."
+        elif action == "flag":
+            n = int(data.get("n", 0))
+            turn.wrong.symmetric_difference_update({n})
+            flagged = n in turn.wrong
+            prompt = f"Citation [{n}] {'flagged as wrong' if flagged else 'no longer flagged'}. Say what is wrong (optional), then Save reason."
+        else:
+            return {}
+        self._save_feedback(turn, request)
+        index = turns.index(turn) + 1
+        label = render.render_notice(f"Question {index}: {turn.question}. {prompt}")
+        return {
+            c["log"]: render.render_conversation(turns),
+            c["turns"]: turns,
+            c["reason_box"]: gr.Group(visible=True),
+            c["reason_label"]: label,
+            c["reason"]: gr.Textbox(value=turn.reason),
+            c["reason_turn"]: turn.turn_id,
+        }
+
+    def save_reason(self, reason: str, turn_id: str, turns: list[Turn], request: gr.Request) -> tuple[Any, ...]:
+        """Store the optional reason for the answer last rated or flagged."""
+        turn = find_turn(turns, turn_id or "")
+        if turn is None:
+            return gr.skip(), turns, gr.Group(visible=False), gr.skip()
+        turn.reason = (reason or "").strip()
+        self._save_feedback(turn, request)
+        gr.Info("Thank you: your reason was saved.")
+        return render.render_conversation(turns), turns, gr.Group(visible=False), ""
+
+    def _save_feedback(self, turn: Turn, request: gr.Request | None) -> None:
+        record = turn.record or {}
+        item = Feedback.from_answer(
+            turn.turn_id,
+            record,
+            question=turn.question,
+            history=turn.history,
+            config=turn.config,
+            session=getattr(request, "session_hash", "") or "",
+        )
+        item.rating, item.reason, item.wrong_citations = turn.rating, turn.reason, sorted(turn.wrong)
+        self.feedback.save(item)
+
+    def new_conversation(self) -> tuple[Any, ...]:
+        """Start over: empty log, examples back, export disabled."""
+        return (
+            render.render_conversation([]),
+            [],
+            "",
+            gr.Row(visible=True),
+            gr.DownloadButton(value=None, interactive=False),
+            render.VIEWER_EMPTY,
+            gr.Group(visible=False),
+        )
+
+    def corpus_html(self, query: str = "") -> str:
+        """The corpus table, filtered by ``query``."""
+        return render.render_corpus(self.store.documents, self._counts, query=query or "")
+
+    # layout -------------------------------------------------------------------
+
+    def build(self) -> gr.Blocks:
+        """The Blocks app (not launched)."""
+        docs = self.store.documents
+        types = sorted({m.doc_type for m in docs})
+        sgs = sorted({m.secretary_general for m in docs if m.secretary_general})
+        doc_choices = [
+            (f"{m.title or m.source} ({m.date or 'undated'})", m.doc_id) for m in sorted(docs, key=lambda m: m.date or "")
+        ]
+        actions_js, viewer_js = _static("actions.js"), _static("viewer.js")
+        c = self.components
+        with gr.Blocks(title="Statement Assistant", analytics_enabled=False) as demo:
+            turns = gr.State([])
+            reason_turn = gr.State("")
+            gr.HTML(
+                '<header id="sa-header"><h1>Statement Assistant</h1><p>Answers from the UN Secretary-General\'s statements, '
+                "each sentence cited to the paragraph it comes from.</p></header>"
+                '<p id="sa-announce" class="sa-sr-only" aria-live="polite"></p>',
+                js_on_load=None,
+                apply_default_css=False,
+            )
+            with gr.Tabs(selected="chat") as tabs:
+                with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=320):
+                        log_html = gr.HTML(
+                            render.render_conversation([]),
+                            js_on_load=actions_js,
+                            apply_default_css=False,
+                            elem_id="sa-chat",
+                        )
+                        with gr.Row(visible=True, elem_id="sa-examples") as examples_row:
+                            example_buttons = [gr.Button(q, size="sm", elem_classes=["sa-example"]) for q in self.examples]
+                        question = gr.Textbox(
+                            label="Your question",
+                            placeholder="Ask about the Secretary-General's statements, then press Enter",
+                            lines=1,
+                            max_lines=6,
+                            max_length=self.settings.max_question_chars,
+                            elem_id="sa-question",
+                            autofocus=True,
+                        )
+                        with gr.Row():
+                            ask_btn = gr.Button("Ask", variant="primary", elem_id="sa-ask")
+                            new_btn = gr.Button("New conversation", elem_id="sa-new")
+                            export_btn = gr.DownloadButton(
+                                "Export conversation (Markdown)", value=None, interactive=False, elem_id="sa-export"
+                            )
+                        with gr.Group(visible=False, elem_id="sa-reason-box") as reason_box:
+                            reason_label = gr.HTML("", apply_default_css=False, js_on_load=None)
+                            reason = gr.Textbox(label="Reason (optional)", lines=2, elem_id="sa-reason")
+                            save_reason = gr.Button("Save reason", elem_id="sa-save-reason")
+                        with gr.Accordion("Filters and answer options", open=False, elem_id="sa-options"):
+                            with gr.Row():
+                                date_from = gr.Textbox(
+                                    label="From date", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", elem_id="sa-date-from"
+                                )
+                                date_to = gr.Textbox(
+                                    label="To date", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", elem_id="sa-date-to"
+                                )
+                            doc_types = gr.CheckboxGroup(types, label="Document type", elem_id="sa-types")
+                            secretaries = gr.CheckboxGroup(sgs, label="Secretary-General", elem_id="sa-sg")
+                            documents = gr.Dropdown(
+                                doc_choices,
+                                multiselect=True,
+                                label="Documents",
+                                info="Search only these documents",
+                                elem_id="sa-docs",
+                            )
+                            mode = gr.Radio(
+                                [("Exact quotes", "extractive"), ("Generated", "generative")],
+                                value="generative" if self.generation_ok and self.settings.mode == "generative" else "extractive",
+                                label="Answer mode",
+                                info=self.generation_note
+                                or "Exact quotes repeat the statements verbatim; generated answers paraphrase them, with citations.",
+                                interactive=self.generation_ok,
+                                elem_id="sa-mode",
+                            )
+                            k = gr.Slider(
+                                1, MAX_PASSAGES, value=self.settings.k, step=1, label="Passages to retrieve", elem_id="sa-k"
+                            )
+                            clear_filters = gr.Button("Clear filters", size="sm", elem_id="sa-clear-filters")
+                    with gr.Column(scale=2, min_width=300, elem_id="sa-side"):
+                        viewer = gr.HTML(
+                            render.VIEWER_EMPTY,
+                            js_on_load=viewer_js,
+                            apply_default_css=False,
+                            elem_id="sa-viewer",
+                            label="Document viewer",
+                        )
+                with gr.Tab("Corpus", id="corpus"):
+                    corpus_query = gr.Textbox(
+                        label="Find a document", placeholder="title, year, type, place or symbol", elem_id="sa-corpus-q"
+                    )
+                    corpus = gr.HTML(self.corpus_html(), js_on_load=actions_js, apply_default_css=False, elem_id="sa-corpus")
+                with gr.Tab("How it works", id="about"):
+                    gr.HTML(_static("about.html"), apply_default_css=False, js_on_load=None)
+
+            c.update(log=log_html, turns=turns, viewer=viewer, tabs=tabs, reason_box=reason_box, reason_label=reason_label)
+            c.update(reason=reason, reason_turn=reason_turn)
+            controls = [date_from, date_to, doc_types, secretaries, documents, mode, k]
+            chat_outputs = [log_html, turns, question, examples_row, export_btn]
+            answer_event: dict[str, Any] = {
+                "concurrency_limit": self.settings.ui_concurrency,
+                "concurrency_id": ANSWERS,
+                "show_progress": "hidden",
+            }
+            question.submit(self.ask, [question, turns, *controls], chat_outputs, **answer_event)
+            ask_btn.click(self.ask, [question, turns, *controls], chat_outputs, **answer_event)
+            for button in example_buttons:
+                button.click(lambda q: q, button, question, queue=False).then(
+                    self.ask, [question, turns, *controls], chat_outputs, **answer_event
+                )
+            light: dict[str, Any] = {"concurrency_limit": None, "show_progress": "hidden"}
+            action_outputs = [log_html, turns, viewer, tabs, reason_box, reason_label, reason, reason_turn]
+            log_html.action(self.on_action, [turns], action_outputs, **light)
+            corpus.action(self.on_action, [turns], action_outputs, **light)
+            save_reason.click(self.save_reason, [reason, reason_turn, turns], [log_html, turns, reason_box, reason], **light)
+            reason.submit(self.save_reason, [reason, reason_turn, turns], [log_html, turns, reason_box, reason], **light)
+            new_btn.click(self.new_conversation, None, [*chat_outputs, viewer, reason_box], **light)
+            corpus_query.change(self.corpus_html, corpus_query, corpus, **light)
+            clear_filters.click(
+                lambda: ("", "", [], [], []), None, [date_from, date_to, doc_types, secretaries, documents], **light
+            )
+        demo.queue(default_concurrency_limit=self.settings.ui_concurrency, max_size=self.settings.ui_queue_size)
+        return demo
+
+    def launch(self, **kwargs: Any) -> Any:
+        """Build and serve the app (``kwargs`` go to ``Blocks.launch``)."""
+        demo = self.build()
+        user, password = self.settings.auth_user, self.settings.auth_password
+        if bool(user) != bool(password):
+            raise UsageError("set both ASSISTANT_AUTH_USER and ASSISTANT_AUTH_PASSWORD to require a login, or neither")
+        auth = (user, password.get_secret_value()) if user and password else None
+        options: dict[str, Any] = {
+            "server_name": self.settings.host,
+            "server_port": self.settings.port,
+            "auth": auth,
+            "auth_message": "Statement Assistant: sign in with the account you were given." if auth else None,
+            "css": _static("chat.css"),
+            # system fonts: the default theme would fetch web fonts, and the chat runs offline
+            "theme": gr.themes.Default(
+                primary_hue="blue", font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]
+            ),
+            "footer_links": [],
+            "show_error": False,
+            "enable_monitoring": False,
+            "run_history": False,
+            "mcp_server": False,
+            "ssr_mode": False,
+            "allowed_paths": [str(self.export_dir)],
+            **kwargs,
+        }
+        return demo.launch(**options)
