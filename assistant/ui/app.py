@@ -113,6 +113,7 @@ class ChatUI:
         self._counts = self.store.passage_counts()
         self._docs = {m.doc_id: m for m in self.store.documents}
         self.components: dict[str, Any] = {}  # filled by `build`; handlers name their outputs through it
+        self.demo: gr.Blocks | None = None  # the last app built
 
     # answering ----------------------------------------------------------------
 
@@ -432,6 +433,7 @@ class ChatUI:
                 lambda: ("", "", [], [], []), None, [date_from, date_to, doc_types, secretaries, documents], **light
             )
         demo.queue(default_concurrency_limit=self.settings.ui_concurrency, max_size=self.settings.ui_queue_size)
+        self.demo = demo
         return demo
 
     def launch(self, **kwargs: Any) -> Any:

@@ -246,16 +246,14 @@ def render_card(c: dict[str, Any], record: dict[str, Any], index: int, turn_id: 
     open_data: dict[str, Any] = {"doc": c.get("doc_id"), "passage": c.get("passage_id"), "turn": turn_id, "n": n}
     actions = [
         _button("Copy reference", "copy", copy=reference, aria_label=f"Copy reference {reference}"),
-        _button("Copy quote", "copy", copy=quote, aria_label=f"Copy the quoted sentence of source {n}"),
-        _button(
-            "Read in document", "open", aria_label=f"Open the document of source {n} at {paragraph_name(c).lower()}", **open_data
-        ),
+        _button("Copy quote", "copy", copy=quote, aria_label=f"Copy quote of source {n}"),
+        _button("Read in document", "open", aria_label=f"Read in document: source {n}, {paragraph_name(c).lower()}", **open_data),
         _button(
             "Wrong citation",
             "flag",
             cls="sa-flag",
             pressed=flagged,
-            aria_label=f"Flag source {n} as a wrong citation",
+            aria_label=f"Wrong citation: source {n}",
             turn=turn_id,
             n=n,
         ),
@@ -303,7 +301,7 @@ def render_nearest(p: dict[str, Any], index: int, k: int) -> str:
         f'<blockquote class="sa-passage">{esc(p.get("text"))}</blockquote>'
         f'<p class="sa-ref"><span class="sa-ref-label">Reference</span> <cite>{esc(reference)}</cite></p>'
         f'<div class="sa-card-actions">{_button("Copy reference", "copy", copy=reference, aria_label=f"Copy reference {reference}")}'
-        f"{_button('Read in document', 'open', aria_label=f'Open the document at {paragraph_name(p).lower()}', **open_data)}</div>"
+        f"{_button('Read in document', 'open', aria_label=f'Read in document: {paragraph_name(p).lower()}', **open_data)}</div>"
         "</article>"
     )
 
@@ -404,9 +402,7 @@ def render_corpus(
     shown = sorted(shown, key=lambda d: (d.date or "", d.title), reverse=True)[:limit]
     rows = []
     for d in shown:
-        title = _button(
-            esc(d.title or d.source), "open", cls="sa-linklike", aria_label=f"Open {d.title or d.source}", doc=d.doc_id
-        )
+        title = _button(esc(d.title or d.source), "open", cls="sa-linklike", aria_label=d.title or d.source, doc=d.doc_id)
         cells = [
             title,
             esc(d.doc_type),
