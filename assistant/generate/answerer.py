@@ -43,6 +43,7 @@ OnToken = Callable[[str], None]
 # "[1]", "[1, 2]", "[1][2]", "[Passage 1]", "[1 and 3]" -> canonical "[1][2]" markers.
 _CITE_RE = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*(?:,|;|and|&)\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)
 _MARKERS_RE = re.compile(r"((?:\s*\[\d+\])+)")
+_BEFORE_STOP_RE = re.compile(r"\s*((?:\[\d+\])+)\s*([.!?;:])")
 # A reply (or its first sentence) saying the passages do not answer.
 REFUSAL_RE = re.compile(
     r"corpus does not (?:address|cover)|"
@@ -84,11 +85,12 @@ class Claim:
     overlap: float = 0.0
     similarity: float = 0.0
 
-    def record(self, numbers: dict[int, int]) -> dict[str, Any]:
-        """The ``sentences`` record of ``ask --json``, with the answer's citation numbers."""
+    def record(self, numbers: dict[int, int], passages: Sequence[Hit]) -> dict[str, Any]:
+        """The ``sentences`` record of ``ask --json``: the answer's citation numbers and the passages they name."""
         return {
             "text": self.text,
             "citations": [numbers[n] for n in self.cited if n in numbers],
+            "passage_ids": [passages[n - 1].passage.passage_id for n in self.cited],
             "supported": self.supported,
             "reason": self.reason,
             "citation": self.citation,
@@ -131,6 +133,7 @@ class Event:
 def cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     """Split a draft into sentences and the passage numbers each cites (markers belong to the sentence they end)."""
     text = _CITE_RE.sub(lambda m: "".join(f"[{n}]" for n in re.findall(r"\d+", m.group(1))), text)
+    text = _BEFORE_STOP_RE.sub(r"\2 \1", text)  # "claim [1]." -> "claim. [1]"
     out: list[tuple[str, list[int]]] = []
     pieces = _MARKERS_RE.split(text)
     for i in range(0, len(pieces), 2):
@@ -403,8 +406,8 @@ def _compose(
         notices.append(f"{len(unverified)} sentence(s) marked (unverified): the passages cited do not support them.")
     extra.update(
         kind="answer",
-        sentences=[c.record(numbers) for c in shown],
-        dropped_sentences=[c.record(numbers) for c in dropped],
+        sentences=[c.record(numbers, passages) for c in shown],
+        dropped_sentences=[c.record(numbers, passages) for c in dropped],
     )
     return Answer(extractive.question, " ".join(parts), False, tuple(citations), extractive.hits, timings, tuple(notices), extra)
 
