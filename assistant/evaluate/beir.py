@@ -182,6 +182,8 @@ def _index_and_search(
     store = IndexStore(settings.index_dir)
     index = {**index_record(store), "build_seconds": round(index_seconds, 2)}
     searcher = Searcher(store, embedder_for(settings), settings)
+    first = next(iter(beir.queries.values()))
+    searcher.search(first, k=DEPTH)  # untimed: the first search pays for lazy loading
     runs = []
     bar = tqdm(total=len(beir.queries) * len(configs), desc="Searching", unit="query", disable=not progress)
     for config in configs:
@@ -189,6 +191,7 @@ def _index_and_search(
         latencies = []
         t1 = time.perf_counter()
         for qid, text in beir.queries.items():
+            searcher.forget_queries()  # every query embedded afresh, under every configuration
             t = time.perf_counter()
             result = searcher.search(text, k=DEPTH, retriever=config.retriever, reranker=config.reranker)
             latencies.append((time.perf_counter() - t) * 1000)

@@ -115,8 +115,8 @@ def _beir(args: argparse.Namespace) -> int:
     from assistant.evaluate.run import base_config, sweep
 
     settings = settings_from(args)
-    if any(s.partition("=")[0].strip() in ("k", "threshold") for s in args.sweep):
-        raise UsageError("--beir always retrieves 100 documents and never abstains: sweep only retriever and reranker")
+    if any(s.partition("=")[0].strip() in ("k", "threshold", "mode") for s in args.sweep):
+        raise UsageError("--beir ranks 100 documents and answers nothing: sweep only retriever and reranker")
     configs = sweep(args.sweep, base_config(settings))
     beir = load_beir(args.beir, args.split)
     for note in beir.ignored:

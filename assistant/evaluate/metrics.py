@@ -142,7 +142,7 @@ _MARKERS_RE = re.compile(r"((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
 
 
 def cited_sentences(answer: str) -> list[tuple[str, list[int]]]:
-    """Split an answer written as "claim. [1] Another claim [2][3]." into sentences and their citation numbers.
+    """Split an answer written as "Claim. [1] Another claim [2][3]." into sentences and their citation numbers.
 
     Markers belong to the sentence they follow; sentences without markers cite nothing.
     """
@@ -151,7 +151,12 @@ def cited_sentences(answer: str) -> list[tuple[str, list[int]]]:
     out: list[tuple[str, list[int]]] = []
     pieces = _MARKERS_RE.split(answer)
     for i in range(0, len(pieces), 2):
-        parts = split(pieces[i].strip()) if pieces[i].strip() else []
+        segment = pieces[i].strip()
+        ending = re.match(r"^[.!?…]+", segment)  # "claim [1]." : the full stop after a marker ends the claim before it
+        if ending and out:
+            out[-1] = (out[-1][0] + ending.group(), out[-1][1])
+            segment = segment[ending.end() :].strip()
+        parts = split(segment) if segment else []
         numbers = [int(n) for n in re.findall(r"\d+", pieces[i + 1])] if i + 1 < len(pieces) else []
         if not parts:
             if numbers and out:

@@ -15,7 +15,7 @@ from assistant.evaluate.provenance import environment, index_record, set_seeds
 from assistant.evaluate.qa_sets import QAItem, QASet
 from assistant.evaluate.score import DEPTH, abstention_curve, aggregate, score_question
 from assistant.filters import Filters
-from assistant.pipeline import Assistant
+from assistant.pipeline import ANSWER_MODES, Assistant
 from assistant.retrieve import RETRIEVERS
 from assistant.settings import Settings
 from assistant.verify import SupportVerifier
@@ -31,20 +31,28 @@ class RunConfig:
     reranker: str
     k: int
     threshold: float
+    mode: str = "extractive"
 
     @property
     def name(self) -> str:
-        """A short label, e.g. "hybrid+evidence k=5 t=0.45"."""
-        return f"{self.retriever}+{self.reranker} k={self.k} t={self.threshold:g}"
+        """A short label, e.g. "hybrid+evidence k=5 t=0.45" (" generative" appended in that mode)."""
+        label = f"{self.retriever}+{self.reranker} k={self.k} t={self.threshold:g}"
+        return label if self.mode == "extractive" else f"{label} {self.mode}"
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as JSON."""
-        return {"retriever": self.retriever, "reranker": self.reranker, "k": self.k, "threshold": self.threshold}
+        return {
+            "retriever": self.retriever,
+            "reranker": self.reranker,
+            "k": self.k,
+            "threshold": self.threshold,
+            "mode": self.mode,
+        }
 
 
 def base_config(settings: Settings) -> RunConfig:
     """The configuration the settings (and so the ``ask`` flags) describe."""
-    return RunConfig(settings.retriever, settings.reranker, settings.k, settings.abstain_threshold)
+    return RunConfig(settings.retriever, settings.reranker, settings.k, settings.abstain_threshold, settings.mode)
 
 
 def _known_rerankers() -> tuple[str, ...]:
@@ -62,6 +70,10 @@ def _parse_value(key: str, value: str) -> Any:
         if value not in _known_rerankers():
             raise UsageError(f"--set reranker={value}: unknown reranker; known: {', '.join(_known_rerankers())}")
         return value
+    if key == "mode":
+        if value not in ANSWER_MODES:
+            raise UsageError(f"--set mode={value}: unknown answer mode; known: {', '.join(ANSWER_MODES)}")
+        return value
     try:
         number = int(value) if key == "k" else float(value)
     except ValueError:
@@ -71,7 +83,7 @@ def _parse_value(key: str, value: str) -> Any:
     return number
 
 
-SWEEP_KEYS = ("retriever", "reranker", "k", "threshold")
+SWEEP_KEYS = ("retriever", "reranker", "k", "threshold", "mode")
 
 
 def sweep(assignments: list[str], base: RunConfig) -> list[RunConfig]:
@@ -161,7 +173,7 @@ def evaluate_qa(
     started = time.time()
     assistant = assistant or shared_assistant(settings)
     locator = locator or QuoteLocator.from_store(assistant.store)
-    verifier = verifier or SupportVerifier(assistant.embedder)
+    verifier = verifier or evaluation_verifier(assistant)
     relevant = {item.id: _relevant_passages(item, locator) for item in qa.items}
     _warm_up(assistant, qa.items[0].question)
     bar = tqdm(total=len(qa.items) * len(configs), desc="Evaluating", unit="question", disable=not progress)
@@ -191,6 +203,13 @@ def evaluate_qa(
     return EvalRun(qa, runs, provenance)
 
 
+def evaluation_verifier(assistant: Assistant) -> SupportVerifier:
+    """The answerers' support check (instruction-like passage text withheld), without the LLM's veto: deterministic."""
+    from assistant.generate.answerer import verifier_for
+
+    return verifier_for(assistant, None)
+
+
 def _relevant_passages(item: QAItem, locator: QuoteLocator) -> int:
     return len({pid for quote in item.evidence for pid in locator.passages_with(quote)})
 
@@ -218,7 +237,7 @@ def _ask(
         "infer_filters": infer_filters,
     }
     t0 = time.perf_counter()
-    answer = assistant.ask(item.question, k=config.k, abstain_threshold=config.threshold, **options)
+    answer = assistant.ask(item.question, k=config.k, abstain_threshold=config.threshold, mode=config.mode, **options)
     latency = (time.perf_counter() - t0) * 1000
     ranked = assistant.ranking(item.question, k=max(DEPTH, config.k), **options)  # untimed: not what a user waits for
     assistant.searcher.forget_queries()

@@ -39,7 +39,7 @@ def score_question(
     scores: dict[str, Any] = {
         "answerable": item.answerable,
         "abstained": abstained,
-        "refusal_correct": abstained != item.answerable,
+        "refusal_correct": abstained != item.answerable,  # the decision to answer or refuse was right
         "evidence_score": output.get("evidence_score"),
         "retrieved_nothing": not output.get("passages") and output.get("kind") == "abstention",
         "context_words": 0 if abstained else context_words(output),
