@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import DatasetError
+from assistant.evaluate.configs import RunConfig
 from assistant.evaluate.provenance import environment, file_sha256, index_record, set_seeds
 from assistant.evaluate.qa_sets import MAX_LISTED, Problem
-from assistant.evaluate.run import RunConfig, peak_rss_mb
+from assistant.evaluate.run import peak_rss_mb
 from assistant.models import DocumentMeta, ParsedDocument, Passage, Span
 from assistant.settings import Settings
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from assistant.cli import Command, add_retrieval_flags, filters_from, settings_from
 from assistant.errors import UsageError
+from assistant.evaluate.configs import SWEEP_KEYS, RunConfig
 
 
 def _eval_flags(p: argparse.ArgumentParser) -> None:
@@ -55,14 +56,50 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return _qa(Path(args.target[0]), args)
 
 
-def _argv() -> list[str]:
-    return sys.argv[1:]
+FILTER_FLAGS = (
+    ("date_from", "--from"),
+    ("date_to", "--to"),
+    ("doc_types", "--type"),
+    ("secretaries_general", "--sg"),
+    ("speakers", "--speaker"),
+    ("doc_ids", "--doc"),
+    ("corpora", "--corpus"),
+    ("countries", "--country"),
+)
+
+
+def reproduce_argv(
+    args: argparse.Namespace,
+    target: list[str],
+    configs: list[RunConfig],
+    *,
+    index: Path | None,
+    keys: tuple[str, ...] = SWEEP_KEYS,
+) -> list[str]:
+    """The arguments that rerun exactly this evaluation: index, every swept value and the seed spelled out.
+
+    Values that came from ``ASSISTANT_*`` variables or defaults are written as flags, so the command
+    does not depend on the environment it is run in.
+    """
+    argv = ["eval", *target] + (["--index", str(index)] if index else [])
+    for key in keys:
+        values = list(dict.fromkeys(str(getattr(c, key)) for c in configs))
+        argv += ["--set", f"{key}={','.join(values)}"]
+    for attr, flag in FILTER_FLAGS:
+        value = getattr(args, attr, None)
+        for v in value if isinstance(value, list) else [value] if value else []:
+            argv += [flag, str(v)]
+    if getattr(args, "no_infer", False):
+        argv.append("--no-infer")
+    if getattr(args, "split", "test") != "test" and target[:1] == ["--beir"]:
+        argv += ["--split", args.split]
+    return [*argv, "--seed", str(args.seed)]
 
 
 def _qa(path: Path, args: argparse.Namespace) -> int:
+    from assistant.evaluate.configs import base_config, sweep
     from assistant.evaluate.evidence import QuoteLocator
     from assistant.evaluate.qa_sets import load_qa_set, require_evidence
-    from assistant.evaluate.run import base_config, sweep
     from assistant.store import IndexStore
 
     settings = settings_from(args)
@@ -93,7 +130,7 @@ def _qa(path: Path, args: argparse.Namespace) -> int:
         infer_filters=not args.no_infer,
         seed=args.seed,
         progress=not args.quiet,
-        argv=_argv(),
+        argv=reproduce_argv(args, [str(path)], configs, index=settings.index_dir),
     )
     print(comparison_table(run.runs))
     print()
@@ -111,8 +148,8 @@ def _qa(path: Path, args: argparse.Namespace) -> int:
 
 def _beir(args: argparse.Namespace) -> int:
     from assistant.evaluate.beir import evaluate_beir, load_beir
+    from assistant.evaluate.configs import base_config, sweep
     from assistant.evaluate.report import beir_table, write_beir_outputs
-    from assistant.evaluate.run import base_config, sweep
 
     settings = settings_from(args)
     if any(s.partition("=")[0].strip() in ("k", "threshold", "mode") for s in args.sweep):
@@ -121,7 +158,8 @@ def _beir(args: argparse.Namespace) -> int:
     beir = load_beir(args.beir, args.split)
     for note in beir.ignored:
         print(f"note: {note}", file=sys.stderr)
-    runs, provenance = evaluate_beir(beir, settings, configs, seed=args.seed, progress=not args.quiet, argv=_argv())
+    argv = reproduce_argv(args, ["--beir", str(args.beir)], configs, index=None, keys=("retriever", "reranker"))
+    runs, provenance = evaluate_beir(beir, settings, configs, seed=args.seed, progress=not args.quiet, argv=argv)
     print(beir_table(runs))
     if args.out:
         written = write_beir_outputs(runs, provenance, beir, args.out)
