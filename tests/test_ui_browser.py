@@ -226,16 +226,22 @@ def test_keyboard_marker_card_and_viewer_at_the_paragraph(page: Any) -> None:
     page.wait_for_timeout(300)
     box, frame = target.bounding_box(), viewer.bounding_box()
     assert frame["y"] <= box["y"] < frame["y"] + frame["height"]  # scrolled to the cited paragraph
-    path = shot(page, "03-viewer.png")
-    if os.environ.get("ASSISTANT_UPDATE_SCREENSHOT"):
-        DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS_SCREENSHOT)
+    shot(page, "03-viewer-keyboard.png")
 
 
 def test_clicking_a_card_opens_the_document(page: Any) -> None:
     turn = ask(page, VETO)
     turn.locator("#t1-c1 .sa-card-title").click()
-    page.locator("#sa-viewer .sa-target[data-passage$='#p49']").wait_for()
+    target = page.locator("#sa-viewer .sa-target[data-passage$='#p49']")
+    target.wait_for()
+    page.wait_for_timeout(300)
+    label, head = target.locator(".sa-plabel").bounding_box(), page.locator("#sa-viewer .sa-viewer-head").bounding_box()
+    assert label["y"] >= head["y"] + head["height"] - 1  # the paragraph number shows below the viewer's header
+    page.mouse.move(0, 0)
+    path = shot(page, "03-viewer.png")
+    if os.environ.get("ASSISTANT_UPDATE_SCREENSHOT"):
+        DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_SCREENSHOT)
 
 
 def test_follow_up_shows_the_rewritten_question(page: Any) -> None:
@@ -347,7 +353,19 @@ def test_narrow_phone_window(browser: Any, server: tuple[str, SlowDown, Settings
         page.context.close()
 
 
-def test_labels_and_contrast(page: Any) -> None:
+CONTRAST_SELECTORS = (
+    ".sa-answer",
+    ".sa-meta dd",
+    ".sa-meta dt",
+    ".sa-marker",
+    ".sa-passage",
+    "mark",
+    ".sa-btn",
+    ".sa-reading li",
+)
+
+
+def test_labels_and_contrast(page: Any, browser: Any, server: tuple[str, SlowDown, Settings]) -> None:
     ask(page, VETO)
     page.get_by_text("Filters and answer options").click()
     for label in ("Your question", "From date", "To date", "Documents", "Passages to retrieve"):
@@ -357,18 +375,17 @@ def test_labels_and_contrast(page: Any) -> None:
         "[...document.querySelectorAll('#sa-chat button')].filter(b => !(b.getAttribute('aria-label') || b.textContent).trim()).length"
     )
     assert unnamed == 0
-    for selector in (
-        ".sa-answer",
-        ".sa-meta dd",
-        ".sa-meta dt",
-        ".sa-marker",
-        ".sa-passage",
-        "mark",
-        ".sa-btn",
-        ".sa-reading li",
-    ):
-        ratio = page.evaluate(CONTRAST_JS, selector)
-        assert ratio is not None and ratio >= 4.5, f"{selector}: contrast {ratio:.2f} < 4.5"
+    dark = open_chat(browser, server[0] + "?__theme=dark")
+    try:
+        ask(dark, VETO)
+        assert dark.evaluate("document.body.classList.contains('dark')")
+        for view in (page, dark):
+            for selector in CONTRAST_SELECTORS:
+                ratio = view.evaluate(CONTRAST_JS, selector)
+                assert ratio is not None and ratio >= 4.5, f"{selector} ({view.url}): contrast {ratio:.2f} < 4.5"
+        shot(dark, "11-dark-mode.png")
+    finally:
+        dark.context.close()
 
 
 def test_two_sessions_at_once_and_a_slow_answer_blocks_no_one(browser: Any, server: tuple[str, SlowDown, Settings]) -> None:
