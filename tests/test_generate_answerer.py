@@ -187,6 +187,7 @@ def extractive_for(question: str, hits: list[Hit], evidence: float = 0.8) -> Ans
 
 def run(replies: Sequence[str], hits: list[Hit], *, evidence: float = 0.8, tokens: list[str] | None = None, **settings: object):  # type: ignore[no-untyped-def]
     fake = Scripted(replies)
+    settings.setdefault("llm_quote_evidence", False)
     owner = SimpleNamespace(settings=Settings().with_overrides(**settings), embedder=embedder_for(Settings()))
     state = {"options": {"on_token": tokens.append if tokens is not None else None}}
     original = generators.shared_generator
@@ -356,3 +357,14 @@ def test_assistant_stream_yields_tokens_then_the_verified_answer(seed_settings, 
     # the extractive mode of the same assistant streams nothing but its answer
     (only,) = list(assistant.stream("Which two countries led a joint initiative on restraint in the use of the veto?"))
     assert only.kind == "answer" and only.answer.extra["mode"] == "extractive"
+
+
+def test_the_best_source_sentence_is_quoted_when_the_generated_answer_leaves_it_out() -> None:
+    hits = [hit(VETO, 0), hit(EXTREMISTS, 1)]
+    lead = VETO.split(". ")[0] + "."
+    elsewhere, _ = run(["Violent extremists exploit social media to recruit followers [2]."], hits, llm_judge=False, llm_quote_evidence=True)
+    assert elsewhere.text == f"Violent extremists exploit social media to recruit followers. [1] {lead} [2]"
+    assert elsewhere.extra["sentences"][1]["citation"] == "quote"
+    assert [c.hit.passage.text for c in elsewhere.citations] == [EXTREMISTS, VETO]
+    said, _ = run([f"{lead[:-1]} [1]."], hits, llm_judge=False, llm_quote_evidence=True)
+    assert said.text == f"{lead} [1]" and len(said.citations) == 1

@@ -30,15 +30,18 @@ import numpy as np
 from assistant.answer import NOT_IN_CORPUS
 from assistant.generate.generators import GenerationOptions, Generator, GeneratorUnavailableError, complete, shared_generator
 from assistant.generate.prompting import answer_messages, instruction_spans, judge_messages
+from assistant.lexical import tokens
 from assistant.models import Answer, Citation, Hit
 from assistant.sentences import split_sentences
 from assistant.settings import Settings
-from assistant.verify import SupportVerifier, Verdict, strip_markers
+from assistant.verify import SupportVerifier, Verdict, required_terms, strip_markers
 
 if TYPE_CHECKING:
     from assistant.pipeline import Assistant
 
 OnToken = Callable[[str], None]
+# Share of the extractive lead sentence's content words the generated answer must contain to count as saying it.
+LEAD_COVERAGE = 0.8
 
 # "[1]", "[1, 2]", "[1][2]", "[Passage 1]", "[1 and 3]" -> canonical "[1][2]" markers.
 _CITE_RE = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*(?:,|;|and|&)\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)
@@ -80,7 +83,9 @@ class Claim:
     cited: tuple[int, ...]  # passage numbers as the model saw them, after checking
     supported: bool
     reason: str
-    citation: str = "model"  # "model", "added" (it cited nothing) or "corrected" (it cited a passage that does not support it)
+    # "model"; "added" (it cited nothing); "corrected" (it cited a passage that does not support it);
+    # "quote" (the extractive answer's best sentence, added verbatim because the generated ones leave it out)
+    citation: str = "model"
     invalid: tuple[int, ...] = ()  # numbers it cited that were not given to the model
     overlap: float = 0.0
     similarity: float = 0.0
@@ -385,6 +390,13 @@ def _compose(
             timings=timings,
         )
     shown = list(best.claims) if settings.llm_unsupported == "mark" else supported
+    passages = list(passages)
+    lead = _uncovered_lead(extractive, supported) if settings.llm_quote_evidence else None
+    if lead is not None:
+        lead_text, lead_hit = lead
+        if lead_hit not in passages:
+            passages.append(lead_hit)
+        shown.append(Claim(lead_text, (passages.index(lead_hit) + 1,), True, "verbatim", "quote", (), 1.0, 1.0))
     numbers: dict[int, int] = {}
     for c in shown:
         for n in c.cited:
@@ -401,6 +413,8 @@ def _compose(
     notices = [f"Written by {record['model']} from the passages; every sentence was checked against the paragraph it cites."]
     if dropped:
         notices.append(f"{len(dropped)} generated sentence(s) were left out: the passages cited do not support them.")
+    if lead is not None:
+        notices.append("The generated sentences leave out the best-matching sentence of the sources, so it is quoted last.")
     unverified = [c for c in shown if not c.supported]
     if unverified:
         notices.append(f"{len(unverified)} sentence(s) marked (unverified): the passages cited do not support them.")
@@ -410,6 +424,26 @@ def _compose(
         dropped_sentences=[c.record(numbers, passages) for c in dropped],
     )
     return Answer(extractive.question, " ".join(parts), False, tuple(citations), extractive.hits, timings, tuple(notices), extra)
+
+
+def _uncovered_lead(extractive: Answer, supported: list[Claim]) -> tuple[str, Hit] | None:
+    """The extractive answer's first sentence and its passage, unless the generated sentences already say it.
+
+    "Already say it" means every name and number of that sentence, and most of its
+    content words (`LEAD_COVERAGE`), occur in the supported generated sentences.
+    """
+    records = extractive.extra.get("sentences") or []
+    if not records or not records[0].get("citations"):
+        return None
+    text, n = str(records[0]["text"]), int(records[0]["citations"][0])
+    hit = next((c.hit for c in extractive.citations if c.n == n), None)
+    if hit is None:
+        return None
+    said = " ".join(c.text for c in supported)
+    words = set(tokens(said))
+    if all(t in words for t in required_terms(text)) and SupportVerifier.overlap(text, said) >= LEAD_COVERAGE:
+        return None
+    return text, hit
 
 
 def _quote(hit: Hit, claims: list[str]) -> str:
