@@ -132,11 +132,11 @@ def _qa(path: Path, args: argparse.Namespace) -> int:
         progress=not args.quiet,
         argv=reproduce_argv(args, [str(path)], configs, index=settings.index_dir),
     )
+    written = write_outputs(run, args.out) if args.out else []  # before printing: a closed stdout loses no results
     print(comparison_table(run.runs))
     print()
     print(cost_table(run.runs))
-    if args.out:
-        written = write_outputs(run, args.out)
+    if written:
         print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
     if args.gate:
         from assistant.evaluate.gate import check
@@ -160,9 +160,9 @@ def _beir(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     argv = reproduce_argv(args, ["--beir", str(args.beir)], configs, index=None, keys=("retriever", "reranker"))
     runs, provenance = evaluate_beir(beir, settings, configs, seed=args.seed, progress=not args.quiet, argv=argv)
+    written = write_beir_outputs(runs, provenance, beir, args.out) if args.out else []
     print(beir_table(runs))
-    if args.out:
-        written = write_beir_outputs(runs, provenance, beir, args.out)
+    if written:
         print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
     if args.gate:
         from assistant.evaluate.gate import check
