@@ -11,10 +11,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.cli import Command, add_retrieval_flags, filters_from, settings_from
 from assistant.errors import UsageError
 from assistant.evaluate.configs import SWEEP_KEYS, RunConfig
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.store import IndexStore
 
 
 def _eval_flags(p: argparse.ArgumentParser) -> None:
@@ -100,14 +105,13 @@ def _qa(path: Path, args: argparse.Namespace) -> int:
     from assistant.evaluate.configs import base_config, sweep
     from assistant.evaluate.evidence import QuoteLocator
     from assistant.evaluate.qa_sets import load_qa_set, require_evidence
-    from assistant.store import IndexStore
 
     settings = settings_from(args)
     qa = load_qa_set(path)  # the file first: its problems are reported even without an index
     for warning in qa.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     configs = sweep(args.sweep, base_config(settings))
-    store = IndexStore(settings.index_dir)
+    store = _open_index(settings, build_if_missing=args.index is None, progress=not args.quiet)
     locator = QuoteLocator.from_store(store)
     require_evidence(qa, locator)
     if args.validate:
@@ -144,6 +148,25 @@ def _qa(path: Path, args: argparse.Namespace) -> int:
         check(run.runs[0].metrics, args.gate)
         print(f"Regression gate {args.gate}: every metric within bounds.")
     return 0
+
+
+def _open_index(settings: Settings, *, build_if_missing: bool, progress: bool) -> IndexStore:
+    """The index to evaluate; the default one is built from the corpus first if there is none (a fresh clone)."""
+    from assistant.errors import IndexMissingError
+    from assistant.store import IndexStore
+
+    try:
+        return IndexStore(settings.index_dir)
+    except IndexMissingError:
+        if not build_if_missing or not settings.corpus_dir.is_dir():
+            raise
+    from assistant.ingest import ingest
+
+    print(f"No index in {settings.index_dir} yet: building it from {settings.corpus_dir} first.", file=sys.stderr)
+    report = ingest(settings, progress=progress)
+    for problem in report.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    return IndexStore(settings.index_dir)
 
 
 def _beir(args: argparse.Namespace) -> int:
