@@ -53,7 +53,8 @@ def _known(key: str) -> tuple[str, ...]:
     if key == "reranker":
         from assistant.rerank import RERANKERS
 
-        return (*sorted(RERANKERS), "none")
+        # "evidence" and "none" are built into the searcher; the registry holds the optional ones
+        return tuple(dict.fromkeys(("evidence", *sorted(RERANKERS), "none")))
     from assistant.pipeline import ANSWER_MODES
 
     return tuple(ANSWER_MODES)
