@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.lexical import index_terms
 from assistant.models import Citation, Hit
-from assistant.rerank import TermStatistics
+from assistant.rerank import SentenceVectors, TermStatistics
 from assistant.store import IndexStore
 
 NOT_IN_CORPUS = "The corpus does not address this question."
@@ -54,12 +54,18 @@ def with_neighbours(store: IndexStore, hits: list[Hit], rows: list[int]) -> tupl
 
 
 def candidate_sentences(
-    store: IndexStore, terms: TermStatistics, wanted: list[str], query_vec: np.ndarray, context: list[Hit], rows: list[int]
+    sentences: SentenceVectors,
+    terms: TermStatistics,
+    wanted: list[str],
+    query_vec: np.ndarray,
+    context: list[Hit],
+    rows: list[int],
 ) -> list[Candidate]:
     """Score every sentence of the context passages against the question."""
     out: list[Candidate] = []
+    known = sentences.of(rows)
     for i, (hit, row) in enumerate(zip(context, rows, strict=True)):
-        spans, vecs = store.sentences_of(row)
+        spans, vecs = known[row]
         if not spans:
             continue
         sims = vecs @ query_vec

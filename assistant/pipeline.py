@@ -180,7 +180,7 @@ class Assistant:
         hits = result.hits
         context, rows = with_neighbours(self.store, list(hits), list(result.rows))
         wanted = [t for t in key_terms(plan["query"]) if t not in reading.filter_terms]
-        candidates = candidate_sentences(self.store, self.searcher.terms, wanted, result.query_vec, context, rows)
+        candidates = candidate_sentences(self.searcher.sentences, self.searcher.terms, wanted, result.query_vec, context, rows)
         score = confidence(reading.standalone, result.evidence[result.rows[0]], candidates[0] if candidates else None)
         threshold = state["options"]["threshold"]
         extra.update(evidence_score=round(score, 4), abstain_threshold=threshold)

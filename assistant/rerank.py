@@ -9,6 +9,7 @@ cross-encoder from a local folder plugs in through the same protocol.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -81,11 +82,41 @@ class TermStatistics:
         return sum(w for t, w in zip(terms, weights, strict=True) if t in text_terms) / total if total else 0.0
 
 
+class SentenceVectors:
+    """Sentence spans and vectors of passages: stored at ingest, or embedded on first use and remembered."""
+
+    def __init__(self, store: IndexStore, embed: Callable[[list[str]], np.ndarray], cache_size: int = 20_000) -> None:
+        self.store = store
+        self.embed = embed
+        self.cache_size = cache_size
+        self._cache: dict[int, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def of(self, rows: list[int]) -> dict[int, tuple[list[tuple[int, int]], np.ndarray]]:
+        """Spans and vectors for each row (one embedding batch for all rows not yet known)."""
+        spans = {r: self.store.sentence_spans_of(r) for r in rows}
+        if self.store.has_sentence_vectors:
+            return {r: (spans[r], self.store.stored_sentence_vectors(r)) for r in rows}
+        with self._lock:
+            missing = [r for r in dict.fromkeys(rows) if r not in self._cache]
+            texts = [self.store.passage(r).text[s:e] for r in missing for s, e in spans[r]]
+            vecs = self.embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+            i = 0
+            for r in missing:
+                n = len(spans[r])
+                self._cache[r] = vecs[i : i + n]
+                i += n
+            while len(self._cache) > self.cache_size:
+                self._cache.pop(next(iter(self._cache)))
+            return {r: (spans[r], self._cache[r]) for r in rows}
+
+
 class EvidenceReranker:
     """Score passages by best window, best sentence and key-term coverage."""
 
-    def __init__(self, store: IndexStore, terms: TermStatistics | None = None) -> None:
+    def __init__(self, store: IndexStore, sentences: SentenceVectors, terms: TermStatistics | None = None) -> None:
         self.store = store
+        self.sentences = sentences
         self.terms = terms or TermStatistics(store)
 
     def evidence(
@@ -94,9 +125,10 @@ class EvidenceReranker:
         """The evidence signals of each row (``ignore_terms``: question words already used as filters)."""
         wanted = [t for t in key_terms(question) if t not in ignore_terms]
         dense = self.store.passage_vectors_score(rows, query_vec)
+        sentences = self.sentences.of(rows)
         out: dict[int, Evidence] = {}
         for row, d in zip(rows, dense, strict=True):
-            _, vecs = self.store.sentences_of(row)
+            vecs = sentences[row][1]
             sims = vecs @ query_vec if len(vecs) else np.zeros(1, dtype=np.float32)
             best = int(np.argmax(sims))
             out[row] = Evidence(float(d), float(sims[best]), best, self.terms.coverage(wanted, self.passage_terms(row)))
@@ -137,7 +169,6 @@ class CrossEncoderReranker:
 
 
 RERANKERS: dict[str, Callable[..., Reranker]] = {
-    "evidence": lambda store, settings: EvidenceReranker(store),
     "cross-encoder": lambda store, settings: CrossEncoderReranker(store, settings.cross_encoder_path),
 }
 
@@ -147,4 +178,5 @@ def make_reranker(name: str, store: IndexStore, settings: object) -> Reranker:
     try:
         return RERANKERS[name](store, settings)
     except KeyError:
-        raise UsageError(f"unknown reranker {name!r}; known: {', '.join(sorted(RERANKERS))}") from None
+        known = ", ".join(sorted([*RERANKERS, "evidence", "none"]))
+        raise UsageError(f"unknown reranker {name!r}; known: {known}") from None

@@ -10,7 +10,7 @@ import numpy as np
 from assistant.embed import Embedder
 from assistant.filters import Filters, allowed_rows
 from assistant.models import Hit
-from assistant.rerank import Evidence, EvidenceReranker, Reranker, TermStatistics, make_reranker
+from assistant.rerank import Evidence, EvidenceReranker, Reranker, SentenceVectors, TermStatistics, make_reranker
 from assistant.retrieve import FirstStage
 from assistant.settings import Settings
 from assistant.store import IndexStore
@@ -59,7 +59,8 @@ class Searcher:
         self.settings = settings
         self.first_stage = FirstStage(store, embedder, settings.rrf_k)
         self.terms = TermStatistics(store)
-        self.evidence_scorer = EvidenceReranker(store, self.terms)
+        self.sentences = SentenceVectors(store, embedder.embed)
+        self.evidence_scorer = EvidenceReranker(store, self.sentences, self.terms)
         self._rerankers: dict[str, Reranker] = {"evidence": self.evidence_scorer}
         self._query_cache: dict[str, np.ndarray] = {}
 

@@ -244,11 +244,20 @@ class IndexStore:
         counts = np.bincount(self.passage_doc, minlength=len(self.documents))
         return {m.doc_id: int(c) for m, c in zip(self.documents, counts, strict=True)}
 
-    def sentences_of(self, row: int) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """Sentence spans (into the passage text) and unit vectors of passage ``row``."""
+    @property
+    def has_sentence_vectors(self) -> bool:
+        """Whether sentence vectors were stored at ingest (large corpora compute them when asked)."""
+        return len(self.sentence_vectors) == len(self.sentence_spans)
+
+    def sentence_spans_of(self, row: int) -> list[tuple[int, int]]:
+        """Sentence spans (into the passage text) of passage ``row``."""
         lo, hi = int(self.sentence_start[row]), int(self.sentence_start[row + 1])
-        spans = [(int(s), int(e)) for s, e in self.sentence_spans[lo:hi]]
-        return spans, np.asarray(self.sentence_vectors[lo:hi])
+        return [(int(s), int(e)) for s, e in self.sentence_spans[lo:hi]]
+
+    def stored_sentence_vectors(self, row: int) -> np.ndarray:
+        """Stored unit vectors of the sentences of passage ``row`` (check `has_sentence_vectors` first)."""
+        lo, hi = int(self.sentence_start[row]), int(self.sentence_start[row + 1])
+        return np.asarray(self.sentence_vectors[lo:hi])
 
     def windows_of_rows(self, rows: np.ndarray) -> np.ndarray:
         """The window rows of the given passage rows."""

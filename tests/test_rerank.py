@@ -71,7 +71,7 @@ def test_cross_encoder_from_a_local_folder_reranks(seed_settings, tmp_path: Path
 
 
 def test_unknown_reranker_lists_the_known_ones(seed_assistant) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(UsageError, match="known: cross-encoder, evidence"):
+    with pytest.raises(UsageError, match="known: cross-encoder, evidence, none"):
         seed_assistant.searcher.search("veto", reranker="magic")
 
 
