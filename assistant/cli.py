@@ -82,10 +82,19 @@ def filters_from(args: argparse.Namespace) -> Filters:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Build or update the index."""
+    from assistant.corpora import is_named, load_corpus
     from assistant.ingest import ingest
 
+    spec = args.corpus
+    if spec and not is_named(spec):
+        args.corpus_dir = Path(spec)
     settings = settings_from(args)
-    report = ingest(settings, force=args.force, progress=not args.quiet)
+    if spec and is_named(spec) and spec != "seed":
+        source = load_corpus(spec, settings, limit=args.limit, sample_seed=args.sample_seed)
+        report = ingest(settings, source.documents, force=args.force, progress=not args.quiet, corpus_name=spec)
+        report.problems = source.problems + report.problems
+    else:
+        report = ingest(settings, force=args.force, progress=not args.quiet)
     for problem in report.problems:
         print(f"skipped: {problem}", file=sys.stderr)
     if report.rebuilt_reason:
@@ -172,8 +181,13 @@ Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[a
 
 
 def _ingest_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus folder (default corpus/)")
+    p.add_argument(
+        "--corpus",
+        help="corpus folder (default corpus/), or a name: seed, ungdc, ungdc-sample; names joined by commas build one index",
+    )
     add_index_flag(p)
+    p.add_argument("--limit", type=int, help="ungdc: only the first N speeches (with ungdc-sample: the sample size)")
+    p.add_argument("--sample-seed", type=int, default=0, help="ungdc-sample: the seed of the reproducible sample")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 

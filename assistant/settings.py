@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
     data_dir: Path = PROJECT_ROOT / "data"
+    ungdc_archive: Path = PROJECT_ROOT.parent / "shared" / "data" / "ungdc.tar.xz"  # read at run time, never committed
 
     # embedding
     embedder: str = "sentence-transformers"
@@ -35,6 +36,10 @@ class Settings(BaseSettings):
 
     # index
     exact_index_max_vectors: int = 200_000  # above this, an approximate (HNSW) index
+    vector_backend: str = "faiss"  # faiss (files in the build) | milvus (docs/deploy.md)
+    milvus_uri: str | None = None  # a Milvus server, e.g. http://milvus:19530; unset: milvus-lite inside each build
+    milvus_token: SecretStr | None = None  # "user:password" or an API key, for a server that requires one
+    milvus_collection: str = "assistant_windows"  # each build writes <name>_<build>; <name> is an alias of the live one
 
     # retrieval
     retriever: str = "hybrid"  # dense | bm25 | hybrid
