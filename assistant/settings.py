@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     window_overlap: int = 64
 
     # index
+    sentence_vectors_max_passages: int = 100_000  # above this, sentence vectors are computed per question, not at ingest
     exact_index_max_vectors: int = 200_000  # above this, an approximate (HNSW) index
     vector_backend: str = "faiss"  # faiss (files in the build) | milvus (docs/deploy.md)
     milvus_uri: str | None = None  # a Milvus server, e.g. http://milvus:19530; unset: milvus-lite inside each build

@@ -101,3 +101,14 @@ def test_a_changed_model_forces_a_rebuild_and_says_so(tmp_path: Path, corpus: Pa
 def test_missing_index_names_the_fix(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError, match="python -m assistant ingest"):
         IndexStore(tmp_path / "none")
+
+
+def test_large_corpora_embed_sentences_per_question(tmp_path: Path, corpus: Path) -> None:
+    from assistant.pipeline import Assistant
+
+    settings = settings_for(tmp_path / "index", corpus, sentence_vectors_max_passages=1)
+    ingest(settings, progress=False)
+    store = IndexStore(settings.index_dir)
+    assert not store.has_sentence_vectors and len(store.sentence_spans) > 0
+    answer = Assistant(settings).ask("What does implementing the responsibility to protect demand?")
+    assert not answer.abstained and "political will" in answer.text
