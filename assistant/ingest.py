@@ -260,7 +260,10 @@ def _write_build(
     report.passages = row
 
     window_vecs, window_keys = _embed_all(window_texts, embedder, cache, report, checkpoint, "windows", progress)
-    sentence_vecs, sentence_keys = _embed_all(sentence_texts, embedder, cache, report, checkpoint, "sentences", progress)
+    if row <= settings.sentence_vectors_max_passages:
+        sentence_vecs, sentence_keys = _embed_all(sentence_texts, embedder, cache, report, checkpoint, "sentences", progress)
+    else:  # a large corpus: sentences of the few passages a question reaches are embedded then (rerank.SentenceVectors)
+        sentence_vecs, sentence_keys = np.zeros((0, embedder.dimension), dtype=np.float32), keys_array([])
     np.save(build / "passage_doc.npy", np.asarray(passage_doc, dtype=np.int32))
     np.save(build / "windows.npy", window_vecs)
     np.save(build / "windows_keys.npy", window_keys)
