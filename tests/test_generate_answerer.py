@@ -264,7 +264,7 @@ def test_a_refusal_despite_strong_evidence_is_not_passed_on() -> None:
     strong, _ = run([NOT_IN_CORPUS], hits, evidence=0.9, llm_judge=False)
     assert not strong.abstained and strong.extra["mode"] == "extractive"
     assert "retrieval evidence is strong" in strong.notices[-1]
-    weak, _ = run([NOT_IN_CORPUS], hits, evidence=0.52, llm_judge=False)
+    weak, _ = run([NOT_IN_CORPUS], hits, evidence=0.52, llm_judge=False, llm_refusal_margin=0.1)
     assert weak.abstained and weak.text == NOT_IN_CORPUS and weak.extra["kind"] == "abstention"
 
 
@@ -361,8 +361,10 @@ def test_assistant_stream_yields_tokens_then_the_verified_answer(seed_settings, 
 
 def test_the_best_source_sentence_is_quoted_when_the_generated_answer_leaves_it_out() -> None:
     hits = [hit(VETO, 0), hit(EXTREMISTS, 1)]
-    lead = VETO.split(". ")[0] + "."
-    elsewhere, _ = run(["Violent extremists exploit social media to recruit followers [2]."], hits, llm_judge=False, llm_quote_evidence=True)
+    lead = VETO.split(". ", maxsplit=1)[0] + "."
+    elsewhere, _ = run(
+        ["Violent extremists exploit social media to recruit followers [2]."], hits, llm_judge=False, llm_quote_evidence=True
+    )
     assert elsewhere.text == f"Violent extremists exploit social media to recruit followers. [1] {lead} [2]"
     assert elsewhere.extra["sentences"][1]["citation"] == "quote"
     assert [c.hit.passage.text for c in elsewhere.citations] == [EXTREMISTS, VETO]
