@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help install index run test lint unit eval bench browser clean
+.PHONY: help install index run test lint unit eval bench browser clean llm bench-generation
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,12 @@ eval: index ## evaluate on the dev set into results/dev
 
 bench: install ## run the benchmarks into bench/results
 	$(PY) bench/run.py
+
+llm: install ## assemble and check the local LLM once (into ~/.cache/statement-assistant/models)
+	$(PY) -c "from assistant.generate.llm_model import assembled_model; print(assembled_model())"
+
+bench-generation: llm ## time to first token and tokens/s for k = 3, 5, 8 passages into bench/results
+	$(PY) bench/generation.py
 
 clean: ## remove the built index and caches (keeps .venv)
 	rm -rf index/build-* index/CURRENT results .pytest_cache .ruff_cache .mypy_cache

@@ -79,8 +79,8 @@ class Settings(BaseSettings):
     llm_sample_budget_s: float = 60.0  # no further sample starts after this many seconds
     llm_judge: bool = True  # ask the model itself SUPPORTED / UNSUPPORTED for each kept sentence
     llm_unsupported: str = "drop"  # drop | mark: what happens to a sentence its citations do not support
-    llm_quote_evidence: bool = True  # quote the best-matching source sentence when the generated answer leaves it out
-    llm_refusal_margin: float = 0.1  # a refusal stands only when evidence_score < abstain_threshold + this
+    llm_quote_evidence: bool = True  # quote the extractive answer's sentences that the generated answer leaves out
+    llm_refusal_margin: float = 0.0  # a refusal stands only when evidence_score < abstain_threshold + this
     openai_base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)
     openai_model: str | None = None
     openai_api_key: SecretStr | None = None

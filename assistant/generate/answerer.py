@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from assistant.pipeline import Assistant
 
 OnToken = Callable[[str], None]
-# Share of the extractive lead sentence's content words the generated answer must contain to count as saying it.
-LEAD_COVERAGE = 0.8
+# Share of an extractive sentence's content words the generated answer must contain to count as saying it.
+QUOTE_COVERAGE = 0.8
 
 # "[1]", "[1, 2]", "[1][2]", "[Passage 1]", "[1 and 3]" -> canonical "[1][2]" markers.
 _CITE_RE = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*(?:,|;|and|&)\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)
@@ -391,12 +391,11 @@ def _compose(
         )
     shown = list(best.claims) if settings.llm_unsupported == "mark" else supported
     passages = list(passages)
-    lead = _uncovered_lead(extractive, supported) if settings.llm_quote_evidence else None
-    if lead is not None:
-        lead_text, lead_hit = lead
-        if lead_hit not in passages:
-            passages.append(lead_hit)
-        shown.append(Claim(lead_text, (passages.index(lead_hit) + 1,), True, "verbatim", "quote", (), 1.0, 1.0))
+    quotes = _uncovered_quotes(extractive, supported) if settings.llm_quote_evidence else []
+    for quote_text, quote_hit in quotes:
+        if quote_hit not in passages:
+            passages.append(quote_hit)
+        shown.append(Claim(quote_text, (passages.index(quote_hit) + 1,), True, "verbatim", "quote", (), 1.0, 1.0))
     numbers: dict[int, int] = {}
     for c in shown:
         for n in c.cited:
@@ -413,8 +412,8 @@ def _compose(
     notices = [f"Written by {record['model']} from the passages; every sentence was checked against the paragraph it cites."]
     if dropped:
         notices.append(f"{len(dropped)} generated sentence(s) were left out: the passages cited do not support them.")
-    if lead is not None:
-        notices.append("The generated sentences leave out the best-matching sentence of the sources, so it is quoted last.")
+    if quotes:
+        notices.append(f"The generated sentences leave out {len(quotes)} of the best-matching source sentence(s), quoted last.")
     unverified = [c for c in shown if not c.supported]
     if unverified:
         notices.append(f"{len(unverified)} sentence(s) marked (unverified): the passages cited do not support them.")
@@ -426,24 +425,25 @@ def _compose(
     return Answer(extractive.question, " ".join(parts), False, tuple(citations), extractive.hits, timings, tuple(notices), extra)
 
 
-def _uncovered_lead(extractive: Answer, supported: list[Claim]) -> tuple[str, Hit] | None:
-    """The extractive answer's first sentence and its passage, unless the generated sentences already say it.
+def _uncovered_quotes(extractive: Answer, supported: list[Claim]) -> list[tuple[str, Hit]]:
+    """The extractive answer's sentences, with their passages, that the generated sentences do not already say.
 
-    "Already say it" means every name and number of that sentence, and most of its
-    content words (`LEAD_COVERAGE`), occur in the supported generated sentences.
+    "Already say" means every name and number of the sentence, and most of its
+    content words (`QUOTE_COVERAGE`), occur in the supported generated sentences.
     """
-    records = extractive.extra.get("sentences") or []
-    if not records or not records[0].get("citations"):
-        return None
-    text, n = str(records[0]["text"]), int(records[0]["citations"][0])
-    hit = next((c.hit for c in extractive.citations if c.n == n), None)
-    if hit is None:
-        return None
     said = " ".join(c.text for c in supported)
     words = set(tokens(said))
-    if all(t in words for t in required_terms(text)) and SupportVerifier.overlap(text, said) >= LEAD_COVERAGE:
-        return None
-    return text, hit
+    hits = {c.n: c.hit for c in extractive.citations}
+    out = []
+    for record in extractive.extra.get("sentences") or []:
+        text, numbers = str(record.get("text", "")), record.get("citations") or []
+        hit = hits.get(int(numbers[0])) if numbers else None
+        if hit is None or not text:
+            continue
+        if all(t in words for t in required_terms(text)) and SupportVerifier.overlap(text, said) >= QUOTE_COVERAGE:
+            continue
+        out.append((text, hit))
+    return out
 
 
 def _quote(hit: Hit, claims: list[str]) -> str:
