@@ -318,6 +318,10 @@ def generative_answer(assistant: Assistant, state: dict[str, Any], extractive: A
     except GeneratorUnavailableError as exc:
         return _fallback(extractive, f"Generative mode is unavailable: {exc}. This is the extractive answer, quoted verbatim.")
     passages = list(extractive.hits[: max(1, settings.llm_passages)])
+    # the passages the extractive answer quotes are shown too, so that a sentence it adds later cites what the model read
+    for c in extractive.citations:
+        if c.hit not in passages:
+            passages.append(c.hit)
     verifier = verifier_for(assistant, generator)
     messages = answer_messages(extractive.question, passages)
     t0 = time.perf_counter()
@@ -393,7 +397,7 @@ def _compose(
     passages = list(passages)
     quotes = _uncovered_quotes(extractive, supported) if settings.llm_quote_evidence else []
     for quote_text, quote_hit in quotes:
-        if quote_hit not in passages:
+        if quote_hit not in passages:  # only when the caller's extractive answer and passages disagree
             passages.append(quote_hit)
         shown.append(Claim(quote_text, (passages.index(quote_hit) + 1,), True, "verbatim", "quote", (), 1.0, 1.0))
     numbers: dict[int, int] = {}
