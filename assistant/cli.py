@@ -165,7 +165,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"Index:      {store.path}")
     print(f"Model:      {m.model_name} (weights {m.model_fingerprint}, {m.dimension} dimensions)")
     print(f"Contents:   {len(store.documents)} documents, {m.passages} passages, {m.windows} windows, {m.sentences} sentences")
-    print(f"FAISS:      {m.faiss_type}; size on disk {store.size_bytes() / 1e6:.1f} MB; built {m.built_at} ({m.build_seconds} s)")
+    print(f"Dense:      {m.faiss_type}; size on disk {store.size_bytes() / 1e6:.1f} MB; built {m.built_at} ({m.build_seconds} s)")
     print()
     shown = store.documents if args.all or len(store.documents) <= 50 else store.documents[:50]
     for d in shown:

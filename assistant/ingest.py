@@ -29,6 +29,7 @@ from assistant.store import (
     new_build_dir,
     publish,
 )
+from assistant.vector_backends import backend_factory, build_dense, discard_dense, publish_dense, read_descriptor
 from assistant.windows import passage_windows
 
 KEY_BYTES = 20  # sha1 digest: identifies a text to embed, so identical texts are embedded once
@@ -126,6 +127,7 @@ def ingest(
     a changed model or schema forces a full rebuild and says so.
     """
     started = time.perf_counter()
+    backend_factory(settings.vector_backend)  # an unknown name fails now, not after embedding everything
     report = IngestReport()
     if documents is None:
         scan = scan_corpus(settings.corpus_dir)
@@ -161,7 +163,10 @@ def ingest(
             report.changed = sorted(
                 k for k in new_hashes if k in old_manifest.documents and old_manifest.documents[k] != new_hashes[k]
             )
-            if not (report.added or report.removed or report.changed or force):
+            backend_before = read_descriptor(old_build)["backend"]
+            if backend_before != settings.vector_backend:  # the vectors are reused: only the dense index is rebuilt
+                report.rebuilt_reason = f"vector backend changed ({backend_before} -> {settings.vector_backend})"
+            if not (report.added or report.removed or report.changed or force or report.rebuilt_reason):
                 report.up_to_date = True
                 report.documents, report.passages = len(docs), old_manifest.passages
                 report.index_path = str(old_build)
@@ -179,9 +184,11 @@ def ingest(
     try:
         _write_build(build, docs, embedder, cache, settings, report, checkpoint, corpus_name, progress)
     except BaseException:
+        discard_dense(build, settings)
         discard(build)  # the live index stays as it was; embedded batches stay in the checkpoint
         raise
     publish(settings.index_dir, build)
+    publish_dense(build, settings)
     import shutil
 
     shutil.rmtree(settings.index_dir / CHECKPOINT_DIR, ignore_errors=True)
@@ -273,9 +280,7 @@ def _write_build(
     np.save(build / "sentence_passage.npy", np.asarray(sentence_passage, dtype=np.int32))
     np.save(build / "sentence_spans.npy", np.asarray(sentence_spans, dtype=np.int32).reshape(-1, 2))
 
-    from assistant.dense_index import build_faiss_index
-
-    faiss_type = build_faiss_index(window_vecs, build / "dense.faiss", settings.exact_index_max_vectors)
+    faiss_type = build_dense(build, window_vecs, settings)  # the manifest field keeps its name: the dense index's kind
     _build_bm25(lexical_docs, build / "bm25")
     Manifest(
         schema_version=SCHEMA_VERSION,

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from assistant.abstain import confidence
 from assistant.answer import NOT_IN_CORPUS, candidate_sentences, compose, with_neighbours
 from assistant.chain import PassageRetriever, build_chain
@@ -37,7 +39,7 @@ class Assistant:
 
     def __init__(self, settings: Settings, store: IndexStore | None = None) -> None:
         self.settings = settings
-        self.store = store or IndexStore(settings.index_dir)
+        self.store = store or IndexStore(settings.index_dir, settings)
         self.embedder = embedder_for(settings)
         manifest = self.store.manifest
         if manifest.model_fingerprint != self.embedder.fingerprint or manifest.dimension != self.embedder.dimension:
@@ -49,7 +51,9 @@ class Assistant:
         self.searcher = Searcher(self.store, self.embedder, settings)
         self.retriever = PassageRetriever(searcher=self.searcher)
         self.chain = build_chain(self.retriever, self._plan, self._answer)
-        _ = self.store.faiss_index, self.store.bm25  # load both indexes now, not on the first question
+        # load both indexes now, not on the first question (a first search also opens a Milvus connection)
+        self.store.dense.search(np.zeros(manifest.dimension, dtype=np.float32), 1)
+        _ = self.store.bm25
 
     def ask(
         self,

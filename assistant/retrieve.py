@@ -1,4 +1,4 @@
-"""First-stage retrieval: dense (FAISS), lexical (BM25) and their fusion."""
+"""First-stage retrieval: dense (the build's vector backend), lexical (BM25) and their fusion."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from assistant.dense_index import search as dense_search
 from assistant.embed import Embedder
 from assistant.errors import UsageError
 from assistant.lexical import index_terms
@@ -20,7 +19,7 @@ def dense_ranking(store: IndexStore, query_vec: np.ndarray, n: int, allowed: np.
     window_allowed = None if allowed is None else store.windows_of_rows(allowed)
     if window_allowed is not None and len(window_allowed) == 0:
         return {}
-    scores, rows = dense_search(store.faiss_index, query_vec, n * 2, window_allowed)
+    scores, rows = store.dense.search(query_vec, n * 2, window_allowed)
     ranking: Ranking = {}
     for score, window in zip(scores, rows, strict=True):
         row = int(store.window_passage[window])

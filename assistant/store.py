@@ -10,7 +10,8 @@ Layout of ``index/``::
         window_passage.npy  passage row of each window
         sentences.npy       one unit vector per sentence of every passage
         sentence_passage.npy, sentence_spans.npy
-        dense.faiss         FAISS index over windows.npy
+        dense.json          which vector backend indexed windows.npy, and how to reopen it
+        dense.faiss         FAISS index over windows.npy (the default backend; milvus.db/ for milvus-lite)
         bm25/               lexical index (bm25s, NumPy + JSON)
 
 Nothing here is pickled: loading an index never executes code. A build is
@@ -30,12 +31,16 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from assistant.errors import IndexMissingError, IndexStaleError
 from assistant.models import DocumentMeta, Passage, Span
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+    from assistant.vector_backends import DenseBackend
 
 SCHEMA_VERSION = 1
 POINTER = "CURRENT"
@@ -135,10 +140,15 @@ def meta_from_json(data: str) -> DocumentMeta:
 
 
 class IndexStore:
-    """Read access to a built index: passages, documents, vectors and the FAISS index."""
+    """Read access to a built index: passages, documents, vectors, the dense and the BM25 index.
 
-    def __init__(self, index_dir: Path) -> None:
+    ``settings`` say how to reach a vector backend outside the build (a Milvus
+    server); by default they are read from the environment.
+    """
+
+    def __init__(self, index_dir: Path, settings: Settings | None = None) -> None:
         self.index_dir = index_dir
+        self.settings = settings
         self.path = live_build(index_dir)
         self.manifest = Manifest.read(self.path / "manifest.json")
         if self.manifest.schema_version != SCHEMA_VERSION:
@@ -161,7 +171,7 @@ class IndexStore:
         self.sentence_start = np.searchsorted(self.sentence_passage, np.arange(len(self.passage_doc) + 1))
         self.window_start = np.searchsorted(self.window_passage, np.arange(len(self.passage_doc) + 1))
         self.window_vectors = np.load(self.path / "windows.npy", mmap_mode="r", allow_pickle=False)
-        self._faiss: Any = None
+        self._dense: DenseBackend | None = None
         self._bm25: Any = None
         self._lock = threading.Lock()
 
@@ -174,15 +184,16 @@ class IndexStore:
         return db
 
     @property
-    def faiss_index(self) -> Any:
-        """The FAISS index over window vectors (loaded on first use)."""
-        if self._faiss is None:
-            import faiss
+    def dense(self) -> DenseBackend:
+        """The nearest-neighbour index over window vectors, of the backend the build recorded (opened on first use)."""
+        if self._dense is None:
+            from assistant.settings import load_settings
+            from assistant.vector_backends import open_dense
 
             with self._lock:
-                if self._faiss is None:
-                    self._faiss = faiss.read_index(str(self.path / "dense.faiss"), faiss.IO_FLAG_READ_ONLY)
-        return self._faiss
+                if self._dense is None:
+                    self._dense = open_dense(self.path, self.settings or load_settings())
+        return self._dense
 
     @property
     def bm25(self) -> Any:
