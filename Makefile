@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help install index run test lint unit eval bench browser clean llm bench-generation
+.PHONY: help install index run test lint unit eval bench browser clean llm bench-generation bench-embedding
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ llm: install ## assemble and check the local LLM once (into ~/.cache/statement-a
 
 bench-generation: llm ## time to first token and tokens/s for k = 3, 5, 8 passages into bench/results
 	$(PY) bench/generation.py
+
+bench-embedding: install ## embedders' agreement with torch and paragraphs/s (torch, onnx, onnx-int8) into bench/results
+	$(PY) bench/embedding.py
 
 clean: ## remove the built index and caches (keeps .venv)
 	rm -rf index/build-* index/CURRENT results .pytest_cache .ruff_cache .mypy_cache

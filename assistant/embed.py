@@ -116,7 +116,19 @@ EMBEDDERS: dict[str, Callable[[Settings], Embedder]] = {
     "sentence-transformers": lambda s: SentenceTransformerEmbedder(
         s.model_name, s.model_path or default_model_path(), s.batch_size
     ),
+    "onnx": lambda s: _onnx_embedder(s, "onnx"),
+    "onnx-int8": lambda s: _onnx_embedder(s, "onnx-int8"),
 }
+# embedders that keep an exported model under data_dir, so sharing one must take the folder into account
+CACHING_EMBEDDERS = frozenset({"onnx", "onnx-int8"})
+
+
+def _onnx_embedder(settings: Settings, variant: str) -> Embedder:
+    """The model exported to ONNX once (into ``data_dir/models``) and run by ONNX Runtime."""
+    from assistant.embed_onnx import OnnxEmbedder
+
+    model_dir = settings.model_path or default_model_path()
+    return OnnxEmbedder(settings.model_name, model_dir, settings.data_dir / "models", variant, settings.batch_size)
 
 
 def make_embedder(settings: Settings) -> Embedder:
@@ -129,16 +141,26 @@ def make_embedder(settings: Settings) -> Embedder:
 
 
 @lru_cache(maxsize=4)
-def shared_embedder(embedder: str, model_name: str, model_path: str | None, batch_size: int) -> Embedder:
+def shared_embedder(
+    embedder: str, model_name: str, model_path: str | None, batch_size: int, data_dir: str | None = None
+) -> Embedder:
     """Load each model once per process and share it (the CLI, chat and tests all go through here)."""
     settings = Settings(
         embedder=embedder, model_name=model_name, model_path=Path(model_path) if model_path else None, batch_size=batch_size
     )
+    if data_dir is not None:
+        settings = settings.with_overrides(data_dir=Path(data_dir))
     return make_embedder(settings)
 
 
 def embedder_for(settings: Settings) -> Embedder:
     """The shared embedder for ``settings``."""
+    # only the caching embedders depend on data_dir: keying the torch one on it would load it once per folder
+    data_dir = str(settings.data_dir) if settings.embedder in CACHING_EMBEDDERS else None
     return shared_embedder(
-        settings.embedder, settings.model_name, str(settings.model_path) if settings.model_path else None, settings.batch_size
+        settings.embedder,
+        settings.model_name,
+        str(settings.model_path) if settings.model_path else None,
+        settings.batch_size,
+        data_dir,
     )
