@@ -140,5 +140,5 @@ def allowed_rows(store: IndexStore, filters: Filters) -> np.ndarray | None:
     """Passage rows whose documents pass ``filters`` (None when nothing is filtered)."""
     if filters.is_empty():
         return None
-    docs = np.array([filters.allows(m) for m in store.documents], dtype=bool)
-    return np.flatnonzero(docs[store.passage_doc])
+    docs = np.array([filters.allows(m) for m in store.all_documents], dtype=bool)
+    return np.flatnonzero(docs[store.passage_doc] & store.live)

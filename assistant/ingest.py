@@ -50,6 +50,7 @@ class IngestReport:
     problems: list[str] = field(default_factory=list)
     rebuilt_reason: str | None = None
     up_to_date: bool = False
+    patched: bool = False  # appended to the live build (assistant.patch) rather than rebuilt
     seconds: float = 0.0
     index_path: str = ""
 
@@ -82,8 +83,8 @@ class VectorCache:
         self.dimension = dimension
         self.rows: dict[bytes, np.ndarray] = {}
 
-    def load_build(self, build: Path) -> None:
-        """Take the vectors of a previous build (same model)."""
+    def load_build(self, build: Path, only: set[bytes] | None = None) -> None:
+        """Take the vectors of a previous build (same model); with ``only``, just those keys."""
         for name in ("windows", "sentences"):
             keys_path = build / f"{name}_keys.npy"
             if not keys_path.exists():
@@ -91,7 +92,9 @@ class VectorCache:
             keys = np.load(keys_path, allow_pickle=False)
             vecs = np.load(build / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             for i, key in enumerate(keys):
-                self.rows.setdefault(key.tobytes(), vecs[i])
+                k = key.tobytes()
+                if only is None or k in only:
+                    self.rows.setdefault(k, vecs[i])
 
     def load_checkpoints(self, folder: Path) -> int:
         """Take the batches saved by an interrupted run; return how many vectors were recovered."""
@@ -172,6 +175,15 @@ def ingest(
                 report.index_path = str(old_build)
                 report.seconds = time.perf_counter() - started
                 return report
+            if not (force or report.rebuilt_reason):
+                patch = _as_patch(settings, old_manifest, old_build, docs, report)
+                if patch is not None:
+                    from assistant.patch import update_index
+
+                    patched = update_index(settings, patch, report.removed, embedder=embedder, progress=progress)
+                    patched.problems = report.problems
+                    patched.seconds = time.perf_counter() - started
+                    return patched
             cache.load_build(old_build)
     else:
         report.added = sorted(new_hashes)
@@ -197,6 +209,29 @@ def ingest(
     report.seconds = time.perf_counter() - started
     Manifest.read(build / "manifest.json")  # sanity: what was published can be read back
     return report
+
+
+def _as_patch(
+    settings: Settings, manifest: Manifest, build: Path, docs: list[tuple[ParsedDocument, str]], report: IngestReport
+) -> list[tuple[ParsedDocument, str]] | None:
+    """The documents to append when the change is best made as a patch (a large index, a small change), else None."""
+    from assistant.patch import PATCH_SHARE, patched_share, supports_patch
+
+    if manifest.passages < settings.patch_min_passages or not supports_patch(build, settings):
+        return None
+    wanted = set(report.added) | set(report.changed)
+    add = [(d, t) for d, t in docs if d.meta.doc_id in wanted]
+    if patched_share(build, manifest, sum(len(d.passages) for d, _ in add)) > PATCH_SHARE:
+        return None  # a full build compacts what earlier patches appended and removed
+    return add
+
+
+def lexical_stats(build: Path) -> float | None:
+    """The average passage length in terms that the full build's BM25 index used (None for older builds)."""
+    path = build / "lexical.json"
+    if not path.is_file():
+        return None
+    return float(json.loads(path.read_text(encoding="utf-8"))["avg_terms"])
 
 
 def _previous_manifest(index_dir: Path) -> tuple[Manifest, Path] | None:
@@ -266,9 +301,9 @@ def _write_build(
     db.close()
     report.passages = row
 
-    window_vecs, window_keys = _embed_all(window_texts, embedder, cache, report, checkpoint, "windows", progress)
+    window_vecs, window_keys = embed_texts(window_texts, embedder, cache, report, checkpoint, "windows", progress)
     if row <= settings.sentence_vectors_max_passages:
-        sentence_vecs, sentence_keys = _embed_all(sentence_texts, embedder, cache, report, checkpoint, "sentences", progress)
+        sentence_vecs, sentence_keys = embed_texts(sentence_texts, embedder, cache, report, checkpoint, "sentences", progress)
     else:  # a large corpus: sentences of the few passages a question reaches are embedded then (rerank.SentenceVectors)
         sentence_vecs, sentence_keys = np.zeros((0, embedder.dimension), dtype=np.float32), keys_array([])
     np.save(build / "passage_doc.npy", np.asarray(passage_doc, dtype=np.int32))
@@ -282,6 +317,8 @@ def _write_build(
 
     faiss_type = build_dense(build, window_vecs, settings)  # the manifest field keeps its name: the dense index's kind
     _build_bm25(lexical_docs, build / "bm25")
+    avg_terms = float(np.mean([len(d) or 1 for d in lexical_docs])) if lexical_docs else 1.0
+    (build / "lexical.json").write_text(json.dumps({"avg_terms": avg_terms}), encoding="utf-8")
     Manifest(
         schema_version=SCHEMA_VERSION,
         model_name=embedder.name,
@@ -298,7 +335,7 @@ def _write_build(
     ).write(build / "manifest.json")
 
 
-def _embed_all(
+def embed_texts(
     texts: list[str],
     embedder: Embedder,
     cache: VectorCache,

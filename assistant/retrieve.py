@@ -10,20 +10,33 @@ from assistant.embed import Embedder
 from assistant.errors import UsageError
 from assistant.lexical import index_terms
 from assistant.store import IndexStore
+from assistant.updates import appended_bm25, lucene_idf
 
 Ranking = dict[int, float]  # passage row -> score, best first
 
 
+EXACT_SUBSET_WINDOWS = 20_000  # a filter leaving at most this many windows is searched exactly, over their vectors
+
+
 def dense_ranking(store: IndexStore, query_vec: np.ndarray, n: int, allowed: np.ndarray | None) -> Ranking:
-    """Top ``n`` passages by their best window's cosine with the query."""
-    window_allowed = None if allowed is None else store.windows_of_rows(allowed)
-    if window_allowed is not None and len(window_allowed) == 0:
-        return {}
-    scores, rows = store.dense.search(query_vec, n * 2, window_allowed)
+    """Top ``n`` live passages by their best window's cosine with the query."""
+    if allowed is None:
+        # passages removed by an update stay in the vector index until the next full build: look past them
+        scores, windows = store.dense.search(query_vec, n * 2 + store.removed_windows)
+    else:
+        window_allowed = store.windows_of_rows(allowed)
+        if len(window_allowed) == 0:
+            return {}
+        if len(window_allowed) <= EXACT_SUBSET_WINDOWS:  # exact, and faster than the index for few rows
+            all_scores = np.asarray(store.window_vectors[window_allowed]) @ query_vec
+            top = np.argsort(-all_scores, kind="stable")[: n * 2]
+            scores, windows = all_scores[top], window_allowed[top]
+        else:
+            scores, windows = store.dense.search(query_vec, n * 2, window_allowed)
     ranking: Ranking = {}
-    for score, window in zip(scores, rows, strict=True):
+    for score, window in zip(scores, windows, strict=True):
         row = int(store.window_passage[window])
-        if row not in ranking:
+        if row not in ranking and store.live[row]:
             ranking[row] = float(score)
         if len(ranking) >= n:
             break
@@ -31,19 +44,32 @@ def dense_ranking(store: IndexStore, query_vec: np.ndarray, n: int, allowed: np.
 
 
 def bm25_ranking(store: IndexStore, query: str, n: int, allowed: np.ndarray | None) -> Ranking:
-    """Top ``n`` passages by BM25 over stemmed content terms (document metadata included)."""
+    """Top ``n`` live passages by BM25 over stemmed content terms (document metadata included)."""
     bm25 = store.bm25
     vocab = bm25.vocab_dict
-    ids = [vocab[t] for t in index_terms(query) if t in vocab]
-    if not ids:
+    terms = index_terms(query)
+    ids = [vocab[t] for t in terms if t in vocab]
+    appended = store.updates.appended_terms
+    if not ids and not appended:
         return {}
-    mask = None
+    scores = np.zeros(len(store), dtype=np.float32)
+    if ids:
+        base = np.asarray(bm25.get_scores(ids), dtype=np.float32)
+        scores[: len(base)] = base
+    if appended:
+        indptr = bm25.scores["indptr"]
+        n_docs = int(bm25.scores.get("num_docs", store.updates.base_passages))
+        idf = {t: lucene_idf(float(indptr[vocab[t] + 1] - indptr[vocab[t]]) if t in vocab else 0.0, n_docs) for t in terms}
+        rows, extra = appended_bm25(store.updates, terms, idf, len(store))
+        scores[rows] = extra
+    if store.removed_passages:
+        scores[~store.live] = 0.0
     if allowed is not None:
         if len(allowed) == 0:
             return {}
-        mask = np.zeros(len(store), dtype=np.float32)
-        mask[allowed] = 1.0
-    scores = bm25.get_scores(ids, weight_mask=mask) if mask is not None else bm25.get_scores(ids)
+        keep = np.zeros(len(store), dtype=bool)
+        keep[allowed] = True
+        scores[~keep] = 0.0
     n = min(n, int((scores > 0).sum()))
     if n <= 0:
         return {}

@@ -36,7 +36,8 @@ class Settings(BaseSettings):
 
     # index
     sentence_vectors_max_passages: int = 100_000  # above this, sentence vectors are computed per question, not at ingest
-    exact_index_max_vectors: int = 200_000  # above this, an approximate (HNSW) index
+    exact_index_max_vectors: int = 200_000  # above this, an approximate (IVF) index with nprobe chosen by measured recall
+    patch_min_passages: int = 20_000  # from this size, small changes are appended to the live index (assistant/patch.py)
     vector_backend: str = "faiss"  # faiss (files in the build) | milvus (docs/deploy.md)
     milvus_uri: str | None = None  # a Milvus server, e.g. http://milvus:19530; unset: milvus-lite inside each build
     milvus_token: SecretStr | None = None  # "user:password" or an API key, for a server that requires one

@@ -13,6 +13,8 @@ Layout of ``index/``::
         dense.json          which vector backend indexed windows.npy, and how to reopen it
         dense.faiss         FAISS index over windows.npy (the default backend; milvus.db/ for milvus-lite)
         bm25/               lexical index (bm25s, NumPy + JSON)
+        updates.json        documents removed or replaced since the last full build, and the lexical
+                            terms of passages appended since (only in a build made by `assistant.patch`)
 
 Nothing here is pickled: loading an index never executes code. A build is
 written beside the live one and published by replacing ``CURRENT``, so a crash
@@ -37,6 +39,7 @@ import numpy as np
 
 from assistant.errors import IndexMissingError, IndexStaleError
 from assistant.models import DocumentMeta, Passage, Span
+from assistant.updates import Updates
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -158,12 +161,20 @@ class IndexStore:
             )
         self._local = threading.local()
         db = self._db()
-        self.documents: list[DocumentMeta] = []
-        self.doc_rows: dict[str, int] = {}
+        self.updates = Updates.read(self.path)
+        removed_docs = set(self.updates.removed_docs)
+        self.all_documents: list[DocumentMeta] = []  # indexed by document row, removed documents included
+        self.doc_rows: dict[str, int] = {}  # live documents only
         for row, doc_id, meta in db.execute("SELECT row, doc_id, meta FROM documents ORDER BY row"):
-            self.doc_rows[doc_id] = row
-            self.documents.append(meta_from_json(meta))
+            if row != len(self.all_documents):
+                raise IndexStaleError(f"the index in {index_dir} has a gap in its document rows; {FIX_HINT}")
+            self.all_documents.append(meta_from_json(meta))
+            if row not in removed_docs:
+                self.doc_rows[doc_id] = row
+        self.documents = [m for row, m in enumerate(self.all_documents) if row not in removed_docs]  # live ones
         self.passage_doc = np.load(self.path / "passage_doc.npy", allow_pickle=False)
+        self.live = self.updates.live_mask(len(self.passage_doc))  # False for passages of removed or replaced documents
+        self.removed_passages = int(len(self.live) - self.live.sum())
         self.window_passage = np.load(self.path / "window_passage.npy", allow_pickle=False)
         self.sentence_passage = np.load(self.path / "sentence_passage.npy", allow_pickle=False)
         self.sentence_spans = np.load(self.path / "sentence_spans.npy", allow_pickle=False)
@@ -171,6 +182,7 @@ class IndexStore:
         self.sentence_start = np.searchsorted(self.sentence_passage, np.arange(len(self.passage_doc) + 1))
         self.window_start = np.searchsorted(self.window_passage, np.arange(len(self.passage_doc) + 1))
         self.window_vectors = np.load(self.path / "windows.npy", mmap_mode="r", allow_pickle=False)
+        self.removed_windows = int((~self.live[self.window_passage]).sum()) if self.removed_passages else 0
         self._dense: DenseBackend | None = None
         self._bm25: Any = None
         self._lock = threading.Lock()
@@ -211,7 +223,11 @@ class IndexStore:
 
     def meta(self, row: int) -> DocumentMeta:
         """Metadata of the document that passage ``row`` belongs to."""
-        return self.documents[int(self.passage_doc[row])]
+        return self.all_documents[int(self.passage_doc[row])]
+
+    def live_rows(self) -> np.ndarray:
+        """Rows of the passages that are in the index now (not removed or replaced by an update)."""
+        return np.flatnonzero(self.live)
 
     def passage(self, row: int) -> Passage:
         """The passage stored at ``row``."""
@@ -251,9 +267,9 @@ class IndexStore:
         return "" if found is None else str(found[0])
 
     def passage_counts(self) -> dict[str, int]:
-        """Number of passages per document."""
-        counts = np.bincount(self.passage_doc, minlength=len(self.documents))
-        return {m.doc_id: int(c) for m, c in zip(self.documents, counts, strict=True)}
+        """Number of passages per live document."""
+        counts = np.bincount(self.passage_doc[self.live], minlength=len(self.all_documents))
+        return {m.doc_id: int(counts[self.doc_rows[m.doc_id]]) for m in self.documents}
 
     @property
     def has_sentence_vectors(self) -> bool:
@@ -271,9 +287,15 @@ class IndexStore:
         return np.asarray(self.sentence_vectors[lo:hi])
 
     def windows_of_rows(self, rows: np.ndarray) -> np.ndarray:
-        """The window rows of the given passage rows."""
-        parts = [np.arange(self.window_start[r], self.window_start[r + 1]) for r in rows]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        """The window rows of the given passage rows, in order."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, ends = self.window_start[rows], self.window_start[rows + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+        return (offsets + np.arange(total)).astype(np.int64)
 
     def passage_vectors_score(self, rows: list[int], query: np.ndarray) -> np.ndarray:
         """Dense score of each passage row: its best window's cosine with the unit ``query``."""
@@ -286,8 +308,8 @@ class IndexStore:
     def neighbours(self, row: int) -> tuple[int | None, int | None]:
         """Rows of the previous and next passage in the same document."""
         doc = self.passage_doc[row]
-        before = row - 1 if row > 0 and self.passage_doc[row - 1] == doc else None
-        after = row + 1 if row + 1 < len(self.passage_doc) and self.passage_doc[row + 1] == doc else None
+        before = row - 1 if row > 0 and self.passage_doc[row - 1] == doc and self.live[row - 1] else None
+        after = row + 1 if row + 1 < len(self.passage_doc) and self.passage_doc[row + 1] == doc and self.live[row + 1] else None
         return before, after
 
     def size_bytes(self) -> int:

@@ -1,4 +1,4 @@
-"""Vector backends: the same retrieval outcomes from FAISS and Milvus (milvus-lite), HNSW recall, Milvus' server path."""
+"""Vector backends: the same retrieval outcomes from FAISS and Milvus (milvus-lite), approximate recall, Milvus' server path."""
 
 from __future__ import annotations
 
@@ -108,13 +108,15 @@ def unit_vectors(n: int, dim: int, seed: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("name", sorted(BACKENDS))
-def test_hnsw_recall_at_10_against_exact_search(name: str, tmp_path: Path) -> None:
+def test_approximate_index_recall_at_10_against_exact_search(name: str, tmp_path: Path) -> None:
     vectors, queries = unit_vectors(2000, 384, seed=1), unit_vectors(50, 384, seed=2)
     build = tmp_path / "build-20260101T000000-abcdef"
     build.mkdir()
-    settings = Settings(exact_index_max_vectors=500)  # 2,000 vectors: above the threshold, so HNSW
+    settings = Settings(exact_index_max_vectors=500)  # 2,000 vectors: above the threshold, so approximate
     record = backend_factory(name)(build, settings, {}).build(vectors)
-    assert "HNSW" in record["kind"]
+    assert record["kind"].startswith("IVF") if name == "faiss" else "HNSW" in record["kind"]
+    if name == "faiss":  # nprobe was chosen by measuring recall at build time, and recorded
+        assert record["recall_at_10"] >= 0.95 and record["nprobe"] in (8, 16, 32, 64, 128, 256)
     index = backend_factory(name)(build, settings, record)
     exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
     found = [set(index.search(q, 10)[1]) for q in queries]

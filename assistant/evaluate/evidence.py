@@ -43,7 +43,7 @@ class QuoteLocator:
     @classmethod
     def from_store(cls, store: IndexStore) -> QuoteLocator:
         """A locator over every passage of an index."""
-        return cls((p.passage_id, p.text) for p in (store.passage(r) for r in range(len(store))))
+        return cls((p.passage_id, p.text) for p in (store.passage(int(r)) for r in store.live_rows()))
 
     def passages_with(self, quote: str) -> list[str]:
         """Ids of the passages containing ``quote``, in index order."""
