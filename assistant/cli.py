@@ -1,4 +1,4 @@
-"""The command line: ``python -m assistant {ingest,ask,info,...}``.
+"""The command line: ``python -m assistant {ingest,add,remove,ask,info,...}``.
 
 Each command is a function taking parsed arguments and returning an exit
 code; `AssistantError` becomes a one-line message and its exit code, never a
@@ -12,10 +12,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError, UsageError
 from assistant.filters import Filters
 from assistant.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from assistant.ingest import IngestReport
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -112,6 +116,39 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """Add or replace documents in the live index without rebuilding it."""
+    from assistant.corpora import document_from_file
+    from assistant.patch import update_index
+
+    settings = settings_from(args)
+    docs = [document_from_file(path, settings) for path in args.paths]
+    report = update_index(settings, add=docs, progress=not args.quiet)
+    return _print_update(report, settings)
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """Remove documents from the live index without rebuilding it."""
+    from assistant.patch import update_index
+
+    settings = settings_from(args)
+    return _print_update(update_index(settings, remove=args.doc_ids), settings)
+
+
+def _print_update(report: IngestReport, settings: Settings) -> int:
+    if report.up_to_date:
+        print(f"Nothing to do: the index already holds these versions ({settings.index_dir}).")
+        return 0
+    changes = ", ".join(
+        f"{len(v)} {k}" for k, v in (("added", report.added), ("replaced", report.changed), ("removed", report.removed)) if v
+    )
+    print(
+        f"Updated in {report.seconds:.1f} s ({changes}; {report.embedded} texts embedded, {report.reused} reused): "
+        f"{report.documents} documents, {report.passages} passages -> {settings.index_dir}"
+    )
+    return 0
+
+
 # ask -------------------------------------------------------------------------
 
 
@@ -192,6 +229,17 @@ def _ingest_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
+def _add_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", type=Path, help="files to add (a document with the same id is replaced)")
+    add_index_flag(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _remove_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID", help="document ids, as `info` lists them")
+    add_index_flag(p)
+
+
 def _ask_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("question", help="the question, in quotes")
     add_retrieval_flags(p)
@@ -207,6 +255,8 @@ def _info_flags(p: argparse.ArgumentParser) -> None:
 
 COMMANDS: list[Command] = [
     ("ingest", "build or update the index from the corpus", _ingest_flags, cmd_ingest),
+    ("add", "add or replace documents in the index in seconds, without a rebuild", _add_flags, cmd_add),
+    ("remove", "remove documents from the index in seconds, without a rebuild", _remove_flags, cmd_remove),
     ("ask", "answer a question with cited paragraphs", _ask_flags, cmd_ask),
     ("info", "show what is indexed", _info_flags, cmd_info),
 ]

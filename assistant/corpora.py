@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from assistant.documents import scan_corpus
 from assistant.errors import UsageError
@@ -52,3 +53,24 @@ def _ungdc(settings: Settings, *, limit: int | None, sample_seed: int | None) ->
 
     root = extract_ungdc(settings.ungdc_archive, settings.data_dir / "ungdc")
     return iter_ungdc(root, limit=limit, sample_seed=sample_seed)
+
+
+def document_from_file(path: Path, settings: Settings) -> tuple[ParsedDocument, str]:
+    """Parse one file for ``add``: a General Debate speech by its file name, else a corpus document.
+
+    A file inside the corpus folder keeps the id ``ingest`` would give it (its path there without
+    the suffix); a file elsewhere is identified by its name without the suffix.
+    """
+    from assistant.documents import parse_text
+    from assistant.load import read_document
+    from assistant.ungdc import SPEECH_RE, read_speech_file
+
+    if not path.is_file():
+        raise UsageError(f"{path} is not a file")
+    if SPEECH_RE.match(path.name):
+        return read_speech_file(path, settings.data_dir / "ungdc")
+    corpus = settings.corpus_dir.resolve()
+    resolved = path.resolve()
+    rel = resolved.relative_to(corpus).as_posix() if resolved.is_relative_to(corpus) else path.name
+    text = read_document(path)
+    return parse_text(rel.rsplit(".", 1)[0], rel, text), text

@@ -36,11 +36,13 @@ class Evidence:
     sentence: float  # best sentence cosine
     sentence_index: int  # which sentence
     coverage: float  # IDF-weighted share of the question's key terms found in the passage and its metadata
+    partial: bool = False  # sentences not scored (beyond the sentence depth): ranks after every fully scored passage
 
     @property
     def score(self) -> float:
-        """The combined evidence score in [0, 1]-ish."""
-        return WEIGHT_DENSE * self.dense + WEIGHT_SENTENCE * self.sentence + WEIGHT_COVERAGE * self.coverage
+        """The combined evidence score in [0, 1]-ish (minus 1 when partial)."""
+        full = WEIGHT_DENSE * self.dense + WEIGHT_SENTENCE * self.sentence + WEIGHT_COVERAGE * self.coverage
+        return full - 1.0 if self.partial else full
 
 
 class Reranker(Protocol):
@@ -114,24 +116,41 @@ class SentenceVectors:
 class EvidenceReranker:
     """Score passages by best window, best sentence and key-term coverage."""
 
-    def __init__(self, store: IndexStore, sentences: SentenceVectors, terms: TermStatistics | None = None) -> None:
+    def __init__(
+        self, store: IndexStore, sentences: SentenceVectors, terms: TermStatistics | None = None, sentence_depth: int = 0
+    ) -> None:
         self.store = store
         self.sentences = sentences
         self.terms = terms or TermStatistics(store)
+        self.sentence_depth = sentence_depth  # > 0: when sentences are embedded per question, only this many passages
 
     def evidence(
         self, question: str, query_vec: np.ndarray, rows: list[int], ignore_terms: tuple[str, ...] = ()
     ) -> dict[int, Evidence]:
-        """The evidence signals of each row (``ignore_terms``: question words already used as filters)."""
+        """The evidence signals of each row (``ignore_terms``: question words already used as filters).
+
+        Where sentence vectors were not stored at ingest (large corpora), embedding the
+        sentences of every candidate would dominate the query's time, so only the
+        ``sentence_depth`` candidates best by window and coverage get sentence scores;
+        the others are marked partial and rank after them.
+        """
         wanted = [t for t in key_terms(question) if t not in ignore_terms]
-        dense = self.store.passage_vectors_score(rows, query_vec)
-        sentences = self.sentences.of(rows)
+        dense = {r: float(d) for r, d in zip(rows, self.store.passage_vectors_score(rows, query_vec), strict=True)}
+        coverage = {r: self.terms.coverage(wanted, self.passage_terms(r)) for r in rows}
+        scored = rows
+        if self.sentence_depth and not self.store.has_sentence_vectors and len(rows) > self.sentence_depth:
+            provisional = sorted(rows, key=lambda r: (-(dense[r] + coverage[r]), r))
+            scored = provisional[: self.sentence_depth]
+        sentences = self.sentences.of(scored)
         out: dict[int, Evidence] = {}
-        for row, d in zip(rows, dense, strict=True):
+        for row in rows:
+            if row not in sentences:
+                out[row] = Evidence(dense[row], dense[row], 0, coverage[row], partial=True)
+                continue
             vecs = sentences[row][1]
             sims = vecs @ query_vec if len(vecs) else np.zeros(1, dtype=np.float32)
             best = int(np.argmax(sims))
-            out[row] = Evidence(float(d), float(sims[best]), best, self.terms.coverage(wanted, self.passage_terms(row)))
+            out[row] = Evidence(dense[row], float(sims[best]), best, coverage[row])
         return out
 
     def passage_terms(self, row: int) -> set[str]:

@@ -602,6 +602,26 @@ def iter_ungdc(
             yield doc, text
 
 
+def read_speech_file(path: Path, root: Path | None = None) -> tuple[ParsedDocument, str]:
+    """Parse one speech file named like the corpus's (``BRA_60_2005.txt``), wherever it is.
+
+    ``root``, an extracted corpus, supplies the speakers sheet; without it the speaker is unknown.
+    """
+    m = SPEECH_RE.match(path.name)
+    if m is None:
+        raise DocumentError(f"{path}: not a General Debate file name (expected e.g. BRA_60_2005.txt)")
+    year = int(m.group(3))
+    session = int(m.group(2))
+    speech = Speech(path, f"{CORPUS}/TXT/Session {session:02d} - {year}/{path.name}", m.group(1), session, year)
+    xlsx = _corpus_root(root) / SPEAKERS_FILE if root is not None and root.exists() else None
+    speakers = load_speakers(xlsx) if xlsx is not None and xlsx.is_file() else {}
+    text = read_speech(path)
+    doc = parse_speech(speech, text, speech_meta(speech, speakers, _countries()))
+    if not doc.passages:
+        raise DocumentError(f"{path}: no paragraphs found")
+    return doc, text
+
+
 # ---------------------------------------------------------------- measurement
 
 

@@ -112,3 +112,20 @@ def test_large_corpora_embed_sentences_per_question(tmp_path: Path, corpus: Path
     assert not store.has_sentence_vectors and len(store.sentence_spans) > 0
     answer = Assistant(settings).ask("What does implementing the responsibility to protect demand?")
     assert not answer.abstained and "political will" in answer.text
+
+
+def test_sentences_embedded_per_question_only_for_the_best_candidates(tmp_path: Path, corpus: Path) -> None:
+    from assistant.pipeline import Assistant
+
+    settings = settings_for(tmp_path / "index", corpus, sentence_vectors_max_passages=1, sentence_rerank_depth=3)
+    ingest(settings, progress=False)
+    searcher = Assistant(settings).searcher
+    embedded: list[int] = []
+    original = searcher.sentences.embed
+    searcher.sentences.embed = lambda texts: (embedded.append(len(texts)), original(texts))[1]  # type: ignore[method-assign]
+    result = searcher.search("What does implementing the responsibility to protect demand?", k=3)
+    full = [r for r, ev in result.evidence.items() if not ev.partial]
+    assert len(full) == 3 and len(result.evidence) > 3  # every candidate has evidence, three have sentence scores
+    assert sum(embedded) == sum(len(searcher.store.sentence_spans_of(r)) for r in full)
+    assert set(result.rows) == set(full)  # partial candidates rank after the fully scored ones
+    assert min(result.evidence[r].score for r in full) > max(ev.score for ev in result.evidence.values() if ev.partial)

@@ -160,3 +160,41 @@ def test_bm25_ranking_skips_removed_rows(patchable: Settings) -> None:
     update_index(patchable, remove=[REPORT_ID])
     store = IndexStore(patchable.index_dir)
     assert not any(store.passage(r).doc_id == REPORT_ID for r in bm25_ranking(store, "veto restraint France Mexico", 50, None))
+
+
+def test_add_and_remove_commands(patchable: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    body = "The Zambezi water compact shares the river between eight riparian states."
+    path = tmp_path / "zambezi.txt"
+    path.write_text(WATER.format(body=body), encoding="utf-8")
+    index = str(patchable.index_dir)
+    assert main(["add", str(path), "--index", index, "--quiet"]) == 0
+    assert "1 added" in capsys.readouterr().out
+    assert "zambezi" in IndexStore(patchable.index_dir).doc_rows
+    assert main(["add", str(path), "--index", index, "--quiet"]) == 0
+    assert "Nothing to do" in capsys.readouterr().out
+    assert main(["remove", "zambezi", "--index", index]) == 0
+    assert "1 removed" in capsys.readouterr().out and "zambezi" not in IndexStore(patchable.index_dir).doc_rows
+    assert main(["remove", "zambezi", "--index", index]) == 2
+    assert "not in the index: zambezi" in capsys.readouterr().err
+    assert main(["add", str(tmp_path / "missing.txt"), "--index", index]) == 2
+    assert "is not a file" in capsys.readouterr().err
+
+
+def test_a_general_debate_speech_is_added_with_its_country(patchable: Settings, tmp_path: Path) -> None:
+    from assistant.corpora import document_from_file
+    from assistant.filters import Filters
+
+    path = tmp_path / "BRA_60_2005.txt"
+    path.write_text(
+        "Brazil believes that the responsibility to protect must never become a pretext for intervention.\n"
+        "We call for reform of the Security Council so that it reflects the world of today.\n",
+        encoding="utf-8",
+    )
+    doc, text = document_from_file(path, patchable)
+    assert doc.meta.doc_id == "ungdc/BRA_60_2005" and doc.meta.extra["country"] == "Brazil"
+    update_index(patchable, add=[(doc, text)])
+    hits = Assistant(patchable).searcher.search("responsibility to protect pretext", filters=Filters(countries=("Brazil",))).hits
+    assert hits and all(h.meta.doc_id == "ungdc/BRA_60_2005" for h in hits)
+    assert hits[0].passage.label == "1"
