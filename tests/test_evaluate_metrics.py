@@ -8,7 +8,7 @@ import pytest
 
 from assistant.evaluate import metrics as m
 from assistant.evaluate.qa_sets import QAItem
-from assistant.evaluate.score import abstention_curve, aggregate, context_words, score_question
+from assistant.evaluate.score import abstention_curve, aggregate, context_words, outside_context, score_question
 
 # Ranked passages: 1st holds no quote, 2nd quote 0, 3rd nothing, 4th quote 1.
 RANKING = [frozenset(), frozenset({0}), frozenset(), frozenset({1})]
@@ -217,3 +217,27 @@ def test_aggregate_and_abstention_curve() -> None:
 def test_context_words_counts_read_passages() -> None:
     assert context_words({"passages": [{"text": "a b c"}], "context": [{"text": "d e"}]}) == 5
     assert math.isclose(context_words({}), 0)
+
+
+def test_citations_outside_the_models_context_are_counted() -> None:
+    generation = {"passage_ids": ["a:1", "b:2"], "draft": "Claim one [1]. Claim two [3]. Claim three [2, 5]."}
+    output = {
+        "answer": "Claim one. [1] Claim two. [2] Claim four. [3] Claim five. [4]",
+        "abstained": False,
+        "citations": [{"n": 1, "passage_id": "a:1"}, {"n": 2, "passage_id": "b:2"}, {"n": 3, "passage_id": "c:3"}],
+        "generation": generation,
+    }
+    # [3] names a passage the model was not given, [4] names no citation at all; the draft's [3] and [5] exceed 2 passages
+    assert outside_context(output) == {"outside_citations": 2, "draft_outside_citations": 2}
+    assert outside_context({"answer": "Quoted. [1]", "citations": [{"n": 1, "passage_id": "z"}]}) == {}  # no model wrote it
+    s = score_question(ITEM, {**output, "passages": []}, [], n_relevant=2, supports=_letters)
+    assert s["outside_citations"] == 2 and s["draft_outside_citations"] == 2
+    agg = aggregate(
+        [
+            {"answerable": True, "abstained": False, "outside_citations": 2, "draft_outside_citations": 0},
+            {"answerable": True, "abstained": False, "outside_citations": 0, "draft_outside_citations": 1},
+            {"answerable": False, "abstained": True, "refusal_correct": True},
+        ]
+    )
+    assert agg["outside_citations"] == 2 and agg["draft_outside_citations"] == 1  # summed, not averaged
+    assert aggregate([{"answerable": True, "abstained": False}])["outside_citations"] is None

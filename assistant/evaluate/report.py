@@ -25,6 +25,7 @@ QUALITY_COLUMNS = (
     ("correct_refusal_rate", "refused, unanswerable"),
     ("wrong_refusal_rate", "refused, answerable"),
     ("abstention_f1", "abstention F1"),
+    ("outside_citations", "cites outside context"),
 )
 COST_COLUMNS = (
     ("latency_p50_ms", "p50 ms"),

@@ -25,6 +25,8 @@ MEAN_KEYS = (
     "evidence_citation_precision",
     "context_words",
 )
+# Counts summed over the run; None for runs whose answers no model wrote.
+SUM_KEYS = ("outside_citations", "draft_outside_citations")
 
 
 def score_question(
@@ -50,6 +52,7 @@ def score_question(
         scores["f1"] = 0.0 if abstained else metrics.token_f1(output["answer"], item.answers)
     if not abstained:
         scores.update(_citations(item, output, supports))
+    scores.update(outside_context(output))
     return scores
 
 
@@ -86,6 +89,29 @@ def _citations(item: QAItem, output: dict[str, Any], supports: metrics.Supports)
     return out
 
 
+def outside_context(output: dict[str, Any]) -> dict[str, int]:
+    """Citations to passages a generating model was not given (empty when no model wrote the answer).
+
+    ``outside_citations``: markers of the published answer whose passage is not
+    among ``generation.passage_ids``, or that name no citation at all (must be 0);
+    ``draft_outside_citations``: markers of the model's draft numbered beyond
+    the passages it read, which the answerer must have caught.
+    """
+    generation = output.get("generation")
+    if not isinstance(generation, dict) or not isinstance(generation.get("passage_ids"), list):
+        return {}
+    from assistant.generate.answerer import cited_sentences
+
+    given = set(generation["passage_ids"])
+    cited = {c.get("n"): c.get("passage_id") for c in output.get("citations", [])}
+    markers = [n for _, numbers in metrics.cited_sentences(str(output.get("answer", ""))) for n in numbers]
+    drafted = [n for _, numbers in cited_sentences(str(generation.get("draft") or "")) for n in numbers]
+    return {
+        "outside_citations": sum(cited.get(n) not in given for n in markers),
+        "draft_outside_citations": sum(not 1 <= n <= len(given) for n in drafted),
+    }
+
+
 def answer_sentences(output: dict[str, Any]) -> list[tuple[str, list[int]]]:
     """The answer's sentences and the citation numbers of each (from ``sentences`` when the answerer gives them)."""
     records = output.get("sentences")
@@ -109,6 +135,9 @@ def aggregate(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
     for key in MEAN_KEYS:
         out[key] = metrics.mean([s.get(key) for s in scores])
+    for key in SUM_KEYS:
+        counts = [s[key] for s in scores if s.get(key) is not None]
+        out[key] = sum(counts) if counts else None
     abstention = metrics.abstention_scores([(s["answerable"], s["abstained"]) for s in scores])
     out.update(
         correct_refusal_rate=abstention.correct_refusal_rate,

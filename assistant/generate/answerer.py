@@ -482,6 +482,7 @@ def _generation_record(
         "generator": generator.name,
         "model": generator.model,
         "passages_read": len(passages),
+        "passage_ids": [h.passage.passage_id for h in passages],  # what the model was given, in its numbering
         "ttft_ms": round(first.ttft_s * 1000, 1) if first.ttft_s is not None else None,
         "tokens": first.tokens,
         "tokens_per_s": round(first.tokens_per_s, 2) if first.tokens_per_s else None,
