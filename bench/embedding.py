@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import shlex
 import statistics
@@ -37,6 +36,7 @@ import numpy as np
 from assistant.embed import Embedder, make_embedder
 from assistant.settings import PROJECT_ROOT, load_settings
 from assistant.ungdc import extract_ungdc, iter_ungdc
+from bench.common import cpu_model
 
 ARCHIVE = PROJECT_ROOT.parent / "shared" / "data" / "ungdc.tar.xz"
 EMBEDDERS = ("sentence-transformers", "onnx", "onnx-int8")
@@ -59,16 +59,6 @@ def ungdc_paragraphs(speeches: int, data_dir: Path) -> list[str]:
     """The paragraphs of a seeded sample of General Debate speeches (extracted once into ``data_dir/ungdc``)."""
     root = extract_ungdc(ARCHIVE, data_dir / "ungdc")
     return [p.text for doc, _ in iter_ungdc(root, limit=speeches, sample_seed=0) for p in doc.passages]
-
-
-def cpu_model() -> str:
-    """The CPU's model name (``/proc/cpuinfo``), or what ``platform`` knows."""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
 
 
 def versions() -> dict[str, str | None]:

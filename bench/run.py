@@ -1,11 +1,19 @@
-"""Benchmarks: ingest throughput, index size, memory and query latency, beside the naive LangChain pipeline.
+"""Benchmarks: ingest throughput, index size, memory, query latency and in-place updates, beside the naive LangChain pipeline.
 
-    python bench/run.py                         # seed corpus
-    python bench/run.py --corpus ungdc-sample --limit 20
-    python bench/run.py --tiny                  # a two-document smoke run (what the tests call)
+    python bench/run.py                                     # seed corpus (ours and naive)
+    python bench/run.py --corpus ungdc-sample               # ~50,000 General Debate paragraphs (ours and naive)
+    python bench/run.py --corpus seed,ungdc --index data/index-full --no-naive   # the full corpus, index kept
+    python bench/run.py --tiny                              # a two-document smoke run (what the tests call)
 
-Each size runs in its own process so that peak memory is its own. Results go to
-``bench/results/<corpus>.json`` and a Markdown table in ``bench/results/README.md``.
+Each stage runs in its own process so that its peak memory is its own: ``ingest``
+(our build), ``retrieval`` and ``answer`` (a fresh process that opens the index and
+times distinct questions, each asked once, so no cache helps), ``update`` (remove one
+document and add it back, in place) and ``naive`` (RecursiveCharacterTextSplitter(1000,
+200) + the same model through HuggingFaceEmbeddings + FAISS.from_documents, top-5
+similarity). With ``--index DIR`` the index is kept; a complete build of the same
+corpus there is reused, and its ingest figures are read from its manifest
+(``build_seconds``: embedding and indexing, as measured for fresh builds). Results go
+to ``bench/results/<corpus>.json`` and the table in ``bench/results/README.md``.
 """
 
 from __future__ import annotations
@@ -13,8 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -22,109 +28,224 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-QUESTIONS = [
+from bench.common import machine, peak_mb, percentile  # noqa: E402
+
+SEED_QUESTIONS = [
     "Which two countries led a joint initiative on restraint in the use of the veto?",
     "How do violent extremists use social media?",
     "What should be the default first reaction to atrocity crimes?",
     "What did the Secretary-General say about refugees?",
     "How many resolutions of the Security Council refer to the protection of populations?",
     "What is the role of regional organizations in prevention?",
-    "What did Brazil say about the responsibility to protect?",
     "How can the international community prevent genocide?",
     "What did the report say about early warning?",
     "Why is under-funding of peaceful tools a problem?",
+    "Who wrote the article about Rwanda?",
+    "What is the responsibility to protect?",
+    "What did the Secretary-General propose for the tenth anniversary of the World Summit?",
+    "How should the Security Council respond to mass atrocities?",
+    "What does the report A/70/999 recommend?",
+    "What is the link between women's participation and peace?",
+    "What did the Secretary-General say in his message on the International Day of Peace?",
+    "Why do young people join violent extremist groups?",
+    "What role do national human rights institutions play?",
+    "How did the General Assembly debate of 2016 describe accountability?",
+    "What are the pillars of the responsibility to protect?",
+]
+UNGDC_QUESTIONS = [
+    "What did Brazil say about the responsibility to protect in 2005?",
+    "Which countries called for reform of the Security Council veto?",
+    "What did small island states say about rising sea levels?",
+    "How did speakers describe the end of the Cold War?",
+    "What was said about apartheid in South Africa?",
+    "What did India say about nuclear disarmament?",
+    "How did countries respond to the attacks of 11 September 2001?",
+    "What did African states say about debt relief?",
+    "What did speakers say about the Millennium Development Goals?",
+    "How was the COVID-19 pandemic described in the General Debate?",
+    "What did Japan say about official development assistance?",
+    "What was said about the decolonization of Namibia?",
+    "What did Latin American countries say about drug trafficking?",
+    "How did the Nordic countries describe peacekeeping?",
+    "What did speakers say about the Paris Agreement on climate change?",
+    "What was said about the Iran-Iraq war?",
+    "What did Germany say about reunification?",
+    "What did speakers say about terrorism in the 1970s?",
+    "How did countries describe the Syrian refugee crisis?",
+    "What did China say about the principle of non-interference?",
 ]
 
 
-def machine() -> dict[str, object]:
-    """Cores and CPU model of this machine."""
-    model = ""
-    try:
-        model = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        model = platform.processor()
-    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version(), "load_avg_1m": os.getloadavg()[0]}
-
-
-def peak_mb() -> float:
-    """Peak resident memory of this process, in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def documents(spec: str, limit: int | None, settings: object) -> list:
+def documents(spec: str, limit: int | None) -> list[Any]:
     """Parsed documents of a named corpus or folder."""
     from assistant.corpora import is_named, load_corpus
     from assistant.documents import scan_corpus
+    from assistant.settings import Settings
 
     if is_named(spec):
-        return load_corpus(spec, settings, limit=limit).documents  # type: ignore[arg-type]
+        return load_corpus(spec, Settings().with_overrides(data_dir=ROOT / "data"), limit=limit).documents
     scan = scan_corpus(Path(spec))
     return [(d, scan.texts[d.meta.doc_id]) for d in scan.documents]
 
 
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
-
-
-def run_ours(spec: str, limit: int | None, workdir: Path) -> dict[str, object]:
-    """Ingest and query with the assistant; return the measurements."""
-    from assistant.embed import embedder_for
-    from assistant.ingest import ingest
-    from assistant.pipeline import Assistant
+def settings_for(index_dir: Path) -> Any:
     from assistant.settings import Settings
 
-    settings = Settings().with_overrides(index_dir=workdir / "index", data_dir=ROOT / "data")
+    return Settings().with_overrides(index_dir=index_dir, data_dir=ROOT / "data")
+
+
+def questions_for(spec: str) -> list[str]:
+    """Distinct questions that suit the corpus (both lists when it holds both kinds)."""
+    if "ungdc" in spec:
+        return UNGDC_QUESTIONS + (SEED_QUESTIONS if "seed" in spec else [])
+    return SEED_QUESTIONS
+
+
+# ---------------------------------------------------------------- stages (each in its own process)
+
+
+def stage_ingest(spec: str, limit: int | None, index_dir: Path) -> dict[str, Any]:
+    """Build the index (or reuse a complete build of the same corpus in a kept folder)."""
+    from assistant.embed import embedder_for
+    from assistant.ingest import ingest
+    from assistant.store import IndexStore
+
+    settings = settings_for(index_dir)
     t0 = time.perf_counter()
     embedder_for(settings)
     load_s = time.perf_counter() - t0
-    docs = documents(spec, limit, settings)
+    t0 = time.perf_counter()
+    docs = documents(spec, limit)
+    parse_s = time.perf_counter() - t0
     paragraphs = sum(sum(p.kind == "paragraph" for p in d.passages) for d, _ in docs)
     words = sum(len(p.text.split()) for d, _ in docs for p in d.passages)
     t1 = time.perf_counter()
     report = ingest(settings, docs, progress=False, corpus_name=spec)
     ingest_s = time.perf_counter() - t1
-    assistant = Assistant(settings)
-    retrieval, answers = [], []
-    for q in QUESTIONS * 3:
-        assistant.searcher.forget_queries()
-        t = time.perf_counter()
-        assistant.searcher.search(q)
-        retrieval.append((time.perf_counter() - t) * 1000)
-        assistant.searcher.forget_queries()  # the answer is timed from a cold question too
-        t = time.perf_counter()
-        assistant.ask(q)
-        answers.append((time.perf_counter() - t) * 1000)
+    store = IndexStore(index_dir)
+    from_manifest = report.up_to_date
+    if from_manifest:
+        ingest_s = store.manifest.build_seconds
     return {
         "documents": len(docs),
-        "passages": report.passages,
+        "passages": store.manifest.passages,
+        "windows": store.manifest.windows,
         "paragraphs": paragraphs,
         "words": words,
         "model_load_s": round(load_s, 2),
+        "parse_s": round(parse_s, 2),
         "ingest_s": round(ingest_s, 2),
+        "ingest_from_manifest": from_manifest,
+        "built_at": store.manifest.built_at,
+        "embedded": report.embedded,
         "ingest_paragraphs_per_s": round(paragraphs / ingest_s, 1),
         "ingest_words_per_s": round(words / ingest_s, 1),
-        "index_bytes": assistant.store.size_bytes(),
-        "retrieval_ms_p50": round(statistics.median(retrieval), 1),
-        "retrieval_ms_p95": round(percentile(retrieval, 95), 1),
-        "answer_ms_p50": round(statistics.median(answers), 1),
-        "answer_ms_p95": round(percentile(answers, 95), 1),
-        "peak_memory_mb": round(peak_mb(), 1),
+        "index_bytes": store.size_bytes(),
+        "dense_index": store.manifest.faiss_type,
+        "ingest_peak_memory_mb": round(peak_mb(), 1),
     }
 
 
-def run_naive(spec: str, limit: int | None) -> dict[str, object]:
+def stage_retrieval(spec: str, index_dir: Path) -> dict[str, Any]:
+    """Open the index and time retrieval (hybrid + rerank) for distinct questions; dense recall against exact search."""
+    import faiss
+    import numpy as np
+
+    from assistant.pipeline import Assistant
+
+    t0 = time.perf_counter()
+    assistant = Assistant(settings_for(index_dir))
+    searcher = assistant.searcher
+    searcher.search("warm-up: open the indexes")
+    open_s = time.perf_counter() - t0
+    timings, parts = [], []
+    for q in questions_for(spec):
+        t = time.perf_counter()
+        result = searcher.search(q)
+        timings.append((time.perf_counter() - t) * 1000)
+        parts.append(result.timings_ms)
+    serving_peak = peak_mb()  # before the exact search below reads every vector into memory
+    store = assistant.store
+    recall = []
+    vectors = np.asarray(store.window_vectors, dtype=np.float32)
+    for q in questions_for(spec):
+        vec = searcher.embed_query(q)
+        _, exact = faiss.knn(vec.reshape(1, -1), vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+        _, found = store.dense.search(vec, 10)
+        recall.append(len(set(exact[0]) & set(int(r) for r in found)) / 10)
+    del vectors
+    return {
+        "questions": len(timings),
+        "open_s": round(open_s, 2),
+        "retrieval_ms_p50": round(statistics.median(timings), 1),
+        "retrieval_ms_p95": round(percentile(timings, 95), 1),
+        "retrieval_parts_ms_p50": {k: round(statistics.median(p[k] for p in parts), 1) for k in parts[0]},
+        "dense_recall_at_10": round(float(np.mean(recall)), 4),
+        "serving_peak_memory_mb": round(serving_peak, 1),
+    }
+
+
+def stage_answer(spec: str, index_dir: Path) -> dict[str, Any]:
+    """Open the index and time extractive answers for distinct questions (retrieval included)."""
+    from assistant.pipeline import Assistant
+
+    assistant = Assistant(settings_for(index_dir))
+    assistant.ask("warm-up: open the indexes")
+    timings, abstained = [], 0
+    for q in questions_for(spec):
+        t = time.perf_counter()
+        answer = assistant.ask(q)
+        timings.append((time.perf_counter() - t) * 1000)
+        abstained += answer.abstained
+    return {
+        "answer_ms_p50": round(statistics.median(timings), 1),
+        "answer_ms_p95": round(percentile(timings, 95), 1),
+        "abstained": abstained,
+        "serving_peak_memory_mb": round(peak_mb(), 1),
+    }
+
+
+def stage_update(spec: str, index_dir: Path) -> dict[str, Any]:
+    """Remove the index's last document in place, then add it back; time both (model already loaded)."""
+    from assistant.embed import embedder_for
+    from assistant.patch import update_index
+    from assistant.store import IndexStore
+
+    settings = settings_for(index_dir).with_overrides(patch_min_passages=0)
+    embedder_for(settings)
+    store = IndexStore(index_dir)
+    doc_id = store.documents[-1].doc_id
+    passages = store.document_passages(doc_id)
+    docs = [d for d in documents(spec, None) if d[0].meta.doc_id == doc_id] if "ungdc" not in spec else []
+    if not docs:  # a General Debate speech: read it from the archive by name
+        from assistant.ungdc import extract_ungdc, read_speech_file, speech_files
+
+        root = extract_ungdc(settings.ungdc_archive, settings.data_dir / "ungdc")
+        path = next(s.path for s in speech_files(root) if s.doc_id == doc_id)
+        docs = [read_speech_file(path, root)]
+    t = time.perf_counter()
+    update_index(settings, remove=[doc_id])
+    remove_s = time.perf_counter() - t
+    t = time.perf_counter()
+    report = update_index(settings, add=docs)
+    add_s = time.perf_counter() - t
+    return {
+        "document": doc_id,
+        "passages": len(passages),
+        "remove_s": round(remove_s, 2),
+        "add_s": round(add_s, 2),
+        "add_embedded": report.embedded,
+    }
+
+
+def stage_naive(spec: str, limit: int | None) -> dict[str, Any]:
     """The naive LangChain pipeline on the same documents: 1000/200 character chunks, the same model, FAISS."""
     from langchain_community.embeddings import HuggingFaceEmbeddings
     from langchain_community.vectorstores import FAISS
@@ -132,9 +253,8 @@ def run_naive(spec: str, limit: int | None) -> dict[str, object]:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from assistant.embed import default_model_path
-    from assistant.settings import Settings
 
-    docs = documents(spec, limit, Settings().with_overrides(data_dir=ROOT / "data"))
+    docs = documents(spec, limit)
     paragraphs = sum(sum(p.kind == "paragraph" for p in d.passages) for d, _ in docs)
     embeddings = HuggingFaceEmbeddings(model_name=str(default_model_path()), model_kwargs={"device": "cpu"})
     t0 = time.perf_counter()
@@ -144,7 +264,7 @@ def run_naive(spec: str, limit: int | None) -> dict[str, object]:
     store = FAISS.from_documents(chunks, embeddings)
     ingest_s = time.perf_counter() - t0
     latencies = []
-    for q in QUESTIONS * 3:
+    for q in questions_for(spec):
         t = time.perf_counter()
         store.similarity_search(q, k=5)
         latencies.append((time.perf_counter() - t) * 1000)
@@ -159,18 +279,30 @@ def run_naive(spec: str, limit: int | None) -> dict[str, object]:
     }
 
 
+STAGES = ("ingest", "retrieval", "answer", "update", "naive")
+
+
 def child(args: argparse.Namespace) -> None:
-    """Run one pipeline in this process and print its JSON."""
-    with tempfile.TemporaryDirectory() as tmp:
-        result = run_ours(args.corpus, args.limit, Path(tmp)) if args.child == "ours" else run_naive(args.corpus, args.limit)
+    """Run one stage in this process and print its JSON."""
+    index = Path(args.index) if args.index else None
+    if args.child == "naive":
+        result = stage_naive(args.corpus, args.limit)
+    elif args.child == "ingest":
+        result = stage_ingest(args.corpus, args.limit, index)  # type: ignore[arg-type]
+    else:
+        result = {"retrieval": stage_retrieval, "answer": stage_answer, "update": stage_update}[args.child](args.corpus, index)
     print(json.dumps(result))
+
+
+# ---------------------------------------------------------------- report
 
 
 def write_table(results_dir: Path) -> None:
     """Markdown table of every result file."""
     rows = [
-        "| corpus | paragraphs | ingest para/s (ours) | naive para/s | ratio | retrieval p50/p95 ms | answer p50/p95 ms | naive retrieval p50 ms | index MB | peak MB | command |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| corpus | paragraphs | ingest para/s (ours) | naive para/s | ratio | retrieval p50/p95 ms | answer p50/p95 ms "
+        "| naive retrieval p50 ms | dense index | recall@10 | index MB | serving peak MB | remove / add one document (s) | load avg | command |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for path in sorted(results_dir.glob("*.json")):
         r = json.loads(path.read_text())
@@ -178,24 +310,44 @@ def write_table(results_dir: Path) -> None:
             continue
         o, n = r["ours"], r.get("naive") or {}
         ratio = f"{o['ingest_paragraphs_per_s'] / n['ingest_paragraphs_per_s']:.2f}x" if n else "–"
+        update = f"{o['remove_s']} / {o['add_s']}" if "remove_s" in o else "–"
         rows.append(
             f"| {r['corpus']} | {o['paragraphs']:,} | {o['ingest_paragraphs_per_s']} | {n.get('ingest_paragraphs_per_s', '–')} | {ratio} "
-            f"| {o['retrieval_ms_p50']} / {o['retrieval_ms_p95']} | {o['answer_ms_p50']} / {o['answer_ms_p95']} | {n.get('retrieval_ms_p50', '–')} "
-            f"| {o['index_bytes'] / 1e6:.1f} | {o['peak_memory_mb']:.0f} | `{r['command']}` |"
+            f"| {o['retrieval_ms_p50']} / {o['retrieval_ms_p95']} | {o['answer_ms_p50']} / {o['answer_ms_p95']} "
+            f"| {n.get('retrieval_ms_p50', '–')} | {o.get('dense_index', '–')} | {o.get('dense_recall_at_10', '–')} "
+            f"| {o['index_bytes'] / 1e6:.1f} | {o.get('serving_peak_memory_mb', o.get('peak_memory_mb', 0)):.0f} | {update} "
+            f"| {r['machine'].get('load_avg_1m', '–')} | `{r['command']}` |"
         )
-    header = "# Benchmark results\n\nWritten by `bench/run.py`; each row names the command that produced it. Machine details are in each JSON file.\n\n"
+    header = (
+        "# Benchmark results\n\nWritten by `bench/run.py`; each row names the command that produced it. Machine details "
+        "(cores, CPU model, load average at the start) are in each JSON file; a load average above the core count means "
+        "other work shared the machine and the wall-clock numbers are pessimistic.\n\n"
+    )
     (results_dir / "README.md").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
 
 
+def run_stage(base: list[str], stage: str) -> dict[str, Any]:
+    out = subprocess.run([*base, "--child", stage], check=False, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        raise SystemExit(f"bench stage {stage} failed (exit {out.returncode})")
+    result: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
+    return result
+
+
 def main() -> None:
-    """Run the pipelines in subprocesses and write the results."""
+    """Run the stages in subprocesses and write the results."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", default=str(ROOT / "corpus"), help="a folder or a corpus name (seed, ungdc-sample, ungdc)")
+    parser.add_argument(
+        "--corpus", default=str(ROOT / "corpus"), help="a folder or a corpus name (seed, ungdc-sample, ungdc; comma list)"
+    )
     parser.add_argument("--limit", type=int, help="ungdc: number of speeches")
+    parser.add_argument("--index", help="keep the index in this folder (reused when it already holds this corpus)")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive LangChain pipeline")
+    parser.add_argument("--no-update", action="store_true", help="skip the in-place remove/add timing")
     parser.add_argument("--tiny", action="store_true", help="a two-document smoke run into a temporary folder")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
-    parser.add_argument("--child", choices=["ours", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=STAGES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -205,23 +357,36 @@ def main() -> None:
         for name in ("000_2da93208c23d15a9.txt", "001_3c0b70c9704cf0d2.txt"):
             shutil.copy(ROOT / "corpus" / name, tmp / name)
         args.corpus = str(tmp)
-    command = "python bench/run.py " + " ".join(a for a in sys.argv[1:] if not a.startswith("--out"))
-    base = [sys.executable, __file__, "--corpus", args.corpus] + (["--limit", str(args.limit)] if args.limit else [])
-    result: dict[str, object] = {
+    shown = [a for i, a in enumerate(sys.argv[1:]) if not a.startswith("--out") and (i == 0 or sys.argv[i] != "--out")]
+    command = "python bench/run.py " + " ".join(shown)
+    work = None if args.index else Path(tempfile.mkdtemp())
+    index = Path(args.index).resolve() if args.index else work / "index"  # type: ignore[operator]
+    base = [sys.executable, __file__, "--corpus", args.corpus, "--index", str(index)]
+    base += ["--limit", str(args.limit)] if args.limit else []
+    result: dict[str, Any] = {
         "corpus": "tiny" if args.tiny else Path(args.corpus).name if "/" in args.corpus else args.corpus,
         "command": command.strip(),
         "machine": machine(),
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    result["ours"] = json.loads(
-        subprocess.run([*base, "--child", "ours"], check=True, capture_output=True, text=True).stdout.splitlines()[-1]
-    )
-    if not args.no_naive:
-        result["naive"] = json.loads(
-            subprocess.run([*base, "--child", "naive"], check=True, capture_output=True, text=True).stdout.splitlines()[-1]
-        )
+    try:
+        ours = run_stage(base, "ingest")
+        retrieval, answer = run_stage(base, "retrieval"), run_stage(base, "answer")
+        ours.update(retrieval)
+        ours.update(answer)
+        ours["serving_peak_memory_mb"] = max(retrieval["serving_peak_memory_mb"], answer["serving_peak_memory_mb"])
+        if not args.no_update:
+            update = run_stage(base, "update")
+            ours.update({k: update[k] for k in ("remove_s", "add_s")}, update_document=update["document"])
+        result["ours"] = ours
+        if not args.no_naive:
+            result["naive"] = run_stage(base, "naive")
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    result["machine"]["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{result['corpus']}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (args.out / f"{result['corpus'].replace(',', '+')}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     write_table(args.out)
     print(json.dumps(result, indent=2))
 

@@ -1,0 +1,25 @@
+"""The benchmark script runs end to end on a tiny corpus (the numbers themselves are not asserted: benchmarks are not timed tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant.settings import PROJECT_ROOT
+
+
+def test_bench_runs_on_a_tiny_corpus_and_writes_json_and_markdown(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "run.py"), "--tiny", "--out", str(out)], check=True, timeout=600)
+    result = json.loads((out / "tiny.json").read_text())
+    ours, naive = result["ours"], result["naive"]
+    assert result["machine"]["cores"] >= 1 and result["machine"]["cpu"]
+    assert ours["documents"] == 2 and ours["paragraphs"] > 0 and ours["ingest_paragraphs_per_s"] > 0
+    assert 0 < ours["retrieval_ms_p50"] <= ours["retrieval_ms_p95"] and ours["questions"] == 20
+    assert ours["dense_recall_at_10"] == 1.0  # a small index is exact
+    assert ours["remove_s"] > 0 and ours["add_s"] > 0 and ours["serving_peak_memory_mb"] > 0
+    assert naive["chunks"] > 0 and naive["paragraphs"] == ours["paragraphs"]
+    table = (out / "README.md").read_text()
+    assert "| tiny | " in table and "`python bench/run.py --tiny`" in table
