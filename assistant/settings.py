@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     window_overlap: int = 64
 
     # index
-    sentence_vectors_max_passages: int = 100_000  # above this, sentence vectors are computed per question, not at ingest
+    sentence_vectors_max_passages: int = 20_000  # above this, sentence vectors are computed per question, not at ingest
     exact_index_max_vectors: int = 200_000  # above this, an approximate (IVF) index with nprobe chosen by measured recall
     patch_min_passages: int = 20_000  # from this size, small changes are appended to the live index (assistant/patch.py)
     vector_backend: str = "faiss"  # faiss (files in the build) | milvus (docs/deploy.md)
