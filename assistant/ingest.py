@@ -34,6 +34,7 @@ from assistant.windows import passage_windows
 
 KEY_BYTES = 20  # sha1 digest: identifies a text to embed, so identical texts are embedded once
 CHECKPOINT_DIR = ".embed-checkpoint"
+EXACT_KINDS = ("Flat", "Milvus FLAT")  # what the backends call their exact index
 
 
 @dataclass
@@ -166,9 +167,16 @@ def ingest(
             report.changed = sorted(
                 k for k in new_hashes if k in old_manifest.documents and old_manifest.documents[k] != new_hashes[k]
             )
-            backend_before = read_descriptor(old_build)["backend"]
-            if backend_before != settings.vector_backend:  # the vectors are reused: only the dense index is rebuilt
+            dense_before = read_descriptor(old_build)
+            backend_before = dense_before["backend"]
+            kind_before = str(dense_before.get("kind", old_manifest.faiss_type))
+            exact_before = kind_before in EXACT_KINDS
+            exact_now = old_manifest.windows <= settings.exact_index_max_vectors
+            # in both cases the vectors are reused: only the indexes are rebuilt
+            if backend_before != settings.vector_backend:
                 report.rebuilt_reason = f"vector backend changed ({backend_before} -> {settings.vector_backend})"
+            elif exact_before != exact_now:
+                report.rebuilt_reason = f"dense index type changed ({kind_before} -> {'exact' if exact_now else 'approximate'})"
             if not (report.added or report.removed or report.changed or force or report.rebuilt_reason):
                 report.up_to_date = True
                 report.documents, report.passages = len(docs), old_manifest.passages

@@ -12,7 +12,7 @@ document and add it back, in place) and ``naive`` (RecursiveCharacterTextSplitte
 200) + the same model through HuggingFaceEmbeddings + FAISS.from_documents, top-5
 similarity). With ``--index DIR`` the index is kept; a complete build of the same
 corpus there is reused, and its ingest figures are read from its manifest
-(``build_seconds``: embedding and indexing, as measured for fresh builds). Results go
+(``build_seconds``), or from the log of the ingest that built it (``--ingest-log``). Results go
 to ``bench/results/<corpus>.json`` and the table in ``bench/results/README.md``.
 """
 
@@ -111,7 +111,20 @@ def questions_for(spec: str) -> list[str]:
 # ---------------------------------------------------------------- stages (each in its own process)
 
 
-def stage_ingest(spec: str, limit: int | None, index_dir: Path) -> dict[str, Any]:
+def logged_ingest_seconds(log: Path) -> tuple[float, str]:
+    """The seconds of the last ``Indexed ... in X s`` line of a ``python -m assistant ingest`` log, and the line."""
+    import re
+
+    lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.startswith("Indexed ")]
+    if not lines:
+        raise SystemExit(f"{log}: no 'Indexed ... in X s' line; is it the log of a finished ingest?")
+    found = re.search(r" in ([0-9.]+) s ", lines[-1])
+    if found is None:
+        raise SystemExit(f"{log}: cannot read the seconds in {lines[-1]!r}")
+    return float(found.group(1)), lines[-1]
+
+
+def stage_ingest(spec: str, limit: int | None, index_dir: Path, ingest_log: Path | None = None) -> dict[str, Any]:
     """Build the index (or reuse a complete build of the same corpus in a kept folder)."""
     from assistant.embed import embedder_for
     from assistant.ingest import ingest
@@ -131,9 +144,13 @@ def stage_ingest(spec: str, limit: int | None, index_dir: Path) -> dict[str, Any
     ingest_s = time.perf_counter() - t1
     store = IndexStore(index_dir)
     from_manifest = report.up_to_date
-    if from_manifest:
+    logged = None
+    if from_manifest and ingest_log is not None:  # built outside the bench; its own log says how long it took
+        ingest_s, logged = logged_ingest_seconds(ingest_log)
+    elif from_manifest:
         ingest_s = store.manifest.build_seconds
     return {
+        "ingest_log_line": logged,
         "documents": len(docs),
         "passages": store.manifest.passages,
         "windows": store.manifest.windows,
@@ -288,7 +305,7 @@ def child(args: argparse.Namespace) -> None:
     if args.child == "naive":
         result = stage_naive(args.corpus, args.limit)
     elif args.child == "ingest":
-        result = stage_ingest(args.corpus, args.limit, index)  # type: ignore[arg-type]
+        result = stage_ingest(args.corpus, args.limit, index, args.ingest_log)  # type: ignore[arg-type]
     else:
         result = {"retrieval": stage_retrieval, "answer": stage_answer, "update": stage_update}[args.child](args.corpus, index)
     print(json.dumps(result))
@@ -343,6 +360,9 @@ def main() -> None:
     )
     parser.add_argument("--limit", type=int, help="ungdc: number of speeches")
     parser.add_argument("--index", help="keep the index in this folder (reused when it already holds this corpus)")
+    parser.add_argument(
+        "--ingest-log", type=Path, help="with --index: the log of the `python -m assistant ingest` that built it (its time)"
+    )
     parser.add_argument("--no-naive", action="store_true", help="skip the naive LangChain pipeline")
     parser.add_argument("--no-update", action="store_true", help="skip the in-place remove/add timing")
     parser.add_argument("--tiny", action="store_true", help="a two-document smoke run into a temporary folder")
@@ -363,6 +383,7 @@ def main() -> None:
     index = Path(args.index).resolve() if args.index else work / "index"  # type: ignore[operator]
     base = [sys.executable, __file__, "--corpus", args.corpus, "--index", str(index)]
     base += ["--limit", str(args.limit)] if args.limit else []
+    base += ["--ingest-log", str(args.ingest_log.resolve())] if args.ingest_log else []
     result: dict[str, Any] = {
         "corpus": "tiny" if args.tiny else Path(args.corpus).name if "/" in args.corpus else args.corpus,
         "command": command.strip(),

@@ -129,3 +129,16 @@ def test_sentences_embedded_per_question_only_for_the_best_candidates(tmp_path: 
     assert sum(embedded) == sum(len(searcher.store.sentence_spans_of(r)) for r in full)
     assert set(result.rows) == set(full)  # partial candidates rank after the fully scored ones
     assert min(result.evidence[r].score for r in full) > max(ev.score for ev in result.evidence.values() if ev.partial)
+
+
+def test_crossing_the_exact_threshold_rebuilds_the_dense_index_without_embedding(tmp_path: Path, corpus: Path) -> None:
+    approximate = settings_for(tmp_path / "index", corpus, exact_index_max_vectors=5)
+    ingest(approximate, progress=False)
+    record = json.loads((IndexStore(approximate.index_dir).path / "dense.json").read_text())
+    assert record["kind"].startswith("IVF") and record["recall_at_10"] >= 0.95
+    exact = settings_for(tmp_path / "index", corpus)
+    report = ingest(exact, progress=False)
+    assert report.rebuilt_reason is not None and report.rebuilt_reason.startswith("dense index type changed (IVF")
+    assert report.embedded == 0
+    assert json.loads((IndexStore(exact.index_dir).path / "dense.json").read_text())["kind"] == "Flat"
+    assert ingest(exact, progress=False).up_to_date
