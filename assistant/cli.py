@@ -106,9 +106,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if report.up_to_date:
         print(f"Index is up to date: {report.documents} documents, {report.passages} passages ({settings.index_dir}).")
         return 0
-    changes = ", ".join(
-        f"{len(v)} {k}" for k, v in (("added", report.added), ("changed", report.changed), ("removed", report.removed)) if v
-    )
+    changes = _changes(report, "changed")
     print(
         f"Indexed {report.documents} documents, {report.passages} passages in {report.seconds:.1f} s "
         f"({changes or 'forced rebuild'}; {report.embedded} texts embedded, {report.reused} reused) -> {settings.index_dir}"
@@ -139,14 +137,18 @@ def _print_update(report: IngestReport, settings: Settings) -> int:
     if report.up_to_date:
         print(f"Nothing to do: the index already holds these versions ({settings.index_dir}).")
         return 0
-    changes = ", ".join(
-        f"{len(v)} {k}" for k, v in (("added", report.added), ("replaced", report.changed), ("removed", report.removed)) if v
-    )
+    changes = _changes(report, "replaced")
     print(
         f"Updated in {report.seconds:.1f} s ({changes}; {report.embedded} texts embedded, {report.reused} reused): "
         f"{report.documents} documents, {report.passages} passages -> {settings.index_dir}"
     )
     return 0
+
+
+def _changes(report: IngestReport, changed: str) -> str:
+    """The changes of a report, e.g. "2 added, 1 changed" (``changed``: the word for new versions)."""
+    kinds = (("added", report.added), (changed, report.changed), ("removed", report.removed))
+    return ", ".join(f"{len(v)} {k}" for k, v in kinds if v)
 
 
 # ask -------------------------------------------------------------------------

@@ -250,6 +250,38 @@ def _previous_manifest(index_dir: Path) -> tuple[Manifest, Path] | None:
         return None
 
 
+@dataclass
+class PassageRows:
+    """What a build stores for a run of passages, row by row: database records, windows, sentences, terms."""
+
+    first_row: int = 0
+    passage_doc: list[int] = field(default_factory=list)
+    window_texts: list[str] = field(default_factory=list)
+    window_passage: list[int] = field(default_factory=list)
+    sentence_texts: list[str] = field(default_factory=list)
+    sentence_passage: list[int] = field(default_factory=list)
+    sentence_spans: list[tuple[int, int]] = field(default_factory=list)
+    terms: list[list[str]] = field(default_factory=list)  # what the lexical index sees of each passage
+
+    def add(self, doc: ParsedDocument, doc_row: int, embedder: Embedder, settings: Settings) -> list[tuple[object, ...]]:
+        """Take the passages of ``doc`` (document row ``doc_row``); return their ``passages`` table records."""
+        records: list[tuple[object, ...]] = []
+        for p in doc.passages:
+            row = self.first_row + len(self.passage_doc)
+            spans = json.dumps([[s.start, s.end] for s in p.spans])
+            records.append((row, p.passage_id, doc_row, p.order, p.label, p.kind, p.text, p.section, spans))
+            self.passage_doc.append(doc_row)
+            for window in passage_windows(p.text, embedder.token_offsets, settings.window_tokens, settings.window_overlap):
+                self.window_texts.append(window)
+                self.window_passage.append(row)
+            for s, e in split_sentences(p.text):
+                self.sentence_texts.append(p.text[s:e])
+                self.sentence_passage.append(row)
+                self.sentence_spans.append((s, e))
+            self.terms.append(index_terms(bm25_text(doc.meta, p.text, p.section)))
+        return records
+
+
 def _write_build(
     build: Path,
     docs: list[tuple[ParsedDocument, str]],
@@ -263,51 +295,23 @@ def _write_build(
 ) -> None:
     started = time.perf_counter()
     db = create_database(build / "passages.sqlite")
-    passage_doc: list[int] = []
-    window_texts: list[str] = []
-    window_passage: list[int] = []
-    sentence_texts: list[str] = []
-    sentence_passage: list[int] = []
-    sentence_spans: list[tuple[int, int]] = []
-    lexical_docs: list[list[str]] = []
-    row = 0
+    rows = PassageRows()
     for doc_row, (doc, text) in enumerate(docs):
         db.execute(
             "INSERT INTO documents (row, doc_id, content_hash, meta, text) VALUES (?, ?, ?, ?, ?)",
             (doc_row, doc.meta.doc_id, doc.content_hash, meta_to_json(doc.meta), text),
         )
-        records = []
-        for p in doc.passages:
-            records.append(
-                (
-                    row,
-                    p.passage_id,
-                    doc_row,
-                    p.order,
-                    p.label,
-                    p.kind,
-                    p.text,
-                    p.section,
-                    json.dumps([[s.start, s.end] for s in p.spans]),
-                )
-            )
-            passage_doc.append(doc_row)
-            for window in passage_windows(p.text, embedder.token_offsets, settings.window_tokens, settings.window_overlap):
-                window_texts.append(window)
-                window_passage.append(row)
-            for s, e in split_sentences(p.text):
-                sentence_texts.append(p.text[s:e])
-                sentence_passage.append(row)
-                sentence_spans.append((s, e))
-            lexical_docs.append(index_terms(bm25_text(doc.meta, p.text, p.section)))
-            row += 1
+        records = rows.add(doc, doc_row, embedder, settings)
         try:
             db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
         except sqlite3.IntegrityError as exc:
             raise AssistantError(f"{doc.meta.source}: two passages share an id ({exc}); check its paragraph numbers") from exc
     db.commit()
     db.close()
-    report.passages = row
+    row = report.passages = len(rows.passage_doc)
+    passage_doc, window_texts, window_passage = rows.passage_doc, rows.window_texts, rows.window_passage
+    sentence_texts, sentence_passage, sentence_spans = rows.sentence_texts, rows.sentence_passage, rows.sentence_spans
+    lexical_docs = rows.terms
 
     window_vecs, window_keys = embed_texts(window_texts, embedder, cache, report, checkpoint, "windows", progress)
     if row <= settings.sentence_vectors_max_passages:

@@ -33,15 +33,13 @@ import numpy as np
 
 from assistant.embed import Embedder, embedder_for
 from assistant.errors import UsageError
-from assistant.ingest import IngestReport, VectorCache, bm25_text, embed_texts, keys_array, lexical_stats, text_key
+from assistant.ingest import IngestReport, PassageRows, VectorCache, bm25_text, embed_texts, keys_array, lexical_stats, text_key
 from assistant.lexical import index_terms
 from assistant.models import ParsedDocument
-from assistant.sentences import split_sentences
 from assistant.settings import Settings
 from assistant.store import Manifest, discard, live_build, meta_from_json, meta_to_json, new_build_dir, publish
 from assistant.updates import Updates
 from assistant.vector_backends import DESCRIPTOR, backend_factory, discard_dense, publish_dense, read_descriptor
-from assistant.windows import passage_windows
 
 PATCH_SHARE = 0.05  # ingest rebuilds in full once appended + removed passages pass this share of the index
 AVG_TERMS_SAMPLE = 5000  # passages read to estimate BM25's average length when the full build did not record it
@@ -162,13 +160,7 @@ def _write_patch(
         db.execute("DELETE FROM passages WHERE doc_row = ?", (r,))
         removed_docs.add(r)
 
-    row = len(passage_doc)
-    new_doc_of_row: list[int] = []
-    windows: list[str] = []
-    window_rows: list[int] = []
-    sentences: list[str] = []
-    sentence_rows: list[int] = []
-    spans: list[tuple[int, int]] = []
+    rows = PassageRows(first_row=len(passage_doc))
     for doc, text in add:
         values = (doc.content_hash, meta_to_json(doc.meta), text)
         if doc.meta.doc_id in doc_row:
@@ -182,31 +174,12 @@ def _write_patch(
                 "INSERT INTO documents (row, doc_id, content_hash, meta, text) VALUES (?, ?, ?, ?, ?)",
                 (r, doc.meta.doc_id, *values),
             )
-        for p in doc.passages:
-            db.execute(
-                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row,
-                    p.passage_id,
-                    r,
-                    p.order,
-                    p.label,
-                    p.kind,
-                    p.text,
-                    p.section,
-                    json.dumps([[s.start, s.end] for s in p.spans]),
-                ),
-            )
-            new_doc_of_row.append(r)
-            for window in passage_windows(p.text, embedder.token_offsets, settings.window_tokens, settings.window_overlap):
-                windows.append(window)
-                window_rows.append(row)
-            for s, e in split_sentences(p.text):
-                sentences.append(p.text[s:e])
-                sentence_rows.append(row)
-                spans.append((s, e))
-            updates.appended_terms[row] = index_terms(bm25_text(doc.meta, p.text, p.section))
-            row += 1
+        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.add(doc, r, embedder, settings))
+    for i, terms in enumerate(rows.terms):
+        updates.appended_terms[rows.first_row + i] = terms
+    row = rows.first_row + len(rows.passage_doc)
+    windows, window_rows, new_doc_of_row = rows.window_texts, rows.window_passage, rows.passage_doc
+    sentences, sentence_rows, spans = rows.sentence_texts, rows.sentence_passage, rows.sentence_spans
     db.commit()
     db.close()
     updates.removed_docs = sorted(removed_docs)
