@@ -10,7 +10,15 @@ import pytest
 from assistant.answer import NOT_IN_CORPUS
 from assistant.embed import embedder_for
 from assistant.generate import answerer, generators, llm_model
-from assistant.generate.answerer import Draft, LLMJudge, check_draft, cited_sentences, generative_answer, is_refusal
+from assistant.generate.answerer import (
+    Draft,
+    LLMJudge,
+    check_draft,
+    cited_sentences,
+    generative_answer,
+    is_refusal,
+    without_attribution,
+)
 from assistant.generate.generators import GenerationOptions, Message
 from assistant.generate.prompting import WITHHELD, answer_messages, instruction_spans
 from assistant.models import Answer, DocumentMeta, Hit, Passage, Span
@@ -134,6 +142,37 @@ def test_missing_and_wrong_citations_are_repaired_or_rejected(verifier: SupportV
     assert (claims[0].supported, claims[0].cited, claims[0].citation) == (True, (2,), "corrected")
     assert (claims[1].supported, claims[1].cited, claims[1].citation) == (True, (1,), "added")
     assert not claims[2].supported and claims[2].invalid == (7,) and claims[2].cited == ()
+
+
+def test_a_phrase_that_only_names_the_source_is_not_checked(verifier: SupportVerifier) -> None:
+    years = {"2016"}
+    assert without_attribution("The 2016 report states that more than 11 million were displaced.", years) == (
+        "More than 11 million were displaced."
+    )
+    assert (
+        without_attribution("Extremists use social media, according to the 2016 report.", years) == "Extremists use social media."
+    )
+    assert without_attribution("In his report of 22 July 2016, he calls for restraint.", years) == "He calls for restraint."
+    assert without_attribution("The 2016 report names ISIL as a threat.", years) == "The report names ISIL as a threat."
+    # a date the given passages do not carry stays, and the check refuses it
+    assert (
+        without_attribution("The 2013 report states that ISIL is a threat.", years)
+        == "The 2013 report states that ISIL is a threat."
+    )
+    assert without_attribution("The 2011 Ministerial Roundtable met in New York.", {"2011"}) == (
+        "The 2011 Ministerial Roundtable met in New York."
+    )
+    # the date of the question's "2016 report" is in the passage's header, not in the paragraph it cites
+    (claim,) = check_draft(
+        draft("The 2016 report states that violent extremists exploit social media to incite hatred [1]."),
+        [hit(EXTREMISTS, 0)],
+        verifier,
+    ).claims
+    assert (
+        claim.supported
+        and claim.reason == "verbatim"
+        and claim.text == "Violent extremists exploit social media to incite hatred."
+    )
 
 
 def test_the_model_judge_can_only_veto(verifier: SupportVerifier) -> None:

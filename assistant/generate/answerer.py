@@ -47,6 +47,25 @@ QUOTE_COVERAGE = 0.8
 _CITE_RE = re.compile(r"\[\s*(?:passages?\s*)?(\d+(?:\s*(?:,|;|and|&)\s*(?:passages?\s*)?\d+)*)\s*\]", re.IGNORECASE)
 _MARKERS_RE = re.compile(r"((?:\s*\[\d+\])+)")
 _BEFORE_STOP_RE = re.compile(r"\s*((?:\[\d+\])+)\s*([.!?;:])")
+# A reference to the source document, as the model restates the question's framing: "the 2016 report",
+# "his message of 27 September 2013", "the Secretary-General's remarks". Its date sits in the passage's
+# header, not in its text, so it can never be checked against the paragraph the sentence cites.
+_DOC = r"(?:report|remarks|message|statement|speech|address|article|briefing|letter)"
+_YEAR = r"(?:(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+)?(\d{4})"
+_DOC_REF = (
+    rf"(?:the|his|her|this|that|its)\s+(?:Secretary-General[’']s\s+)?(?:{_YEAR}\s+)?{_DOC}"
+    rf"(?:\s+(?:of|from|dated|on)\s+(?:the\s+)?(?:Secretary-General|{_YEAR}))?"
+)
+# "According to the 2016 report, X" / "In his 2013 message, X" / "The 2016 report states that X" / "X, according to the 2017 remarks."
+_LEAD_RE = re.compile(
+    rf"^(?:(?:according\s+to|as\s+(?:stated|noted|said|set\s+out)\s+in|in)\s+{_DOC_REF}\s*,\s*"
+    rf"|{_DOC_REF}\s+(?:states|says|notes|observes|stresses|explains|mentions|reports|finds)\s+that\s+)",
+    re.IGNORECASE,
+)
+_TRAIL_RE = re.compile(rf",?\s+(?:according\s+to|as\s+(?:stated|noted|said)\s+in|in)\s+{_DOC_REF}\s*(?=[.!?]?$)", re.IGNORECASE)
+_REF_YEAR_RE = re.compile(
+    rf"\b((?:the|his|her|this|that|its)\s+(?:Secretary-General[’']s\s+)?){_YEAR}\s+({_DOC})\b", re.IGNORECASE
+)
 # A reply (or its first sentence) saying the passages do not answer.
 REFUSAL_RE = re.compile(
     r"corpus does not (?:address|cover)|"
@@ -155,6 +174,30 @@ def cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     return [(s.strip(), list(dict.fromkeys(ns))) for s, ns in out]
 
 
+def without_attribution(sentence: str, years: set[str]) -> str:
+    """``sentence`` without the phrases that only name its source ("according to the 2016 report").
+
+    The citation names the source; such a phrase adds nothing the cited
+    paragraph could support, and its date would fail the names-and-numbers
+    check. Only references dated in one of ``years`` (the given passages'
+    years), or not dated, are removed: a wrong date stays, and is checked.
+    """
+
+    def dated_right(m: re.Match[str]) -> bool:
+        return all(y is None or y in years for y in m.groups())
+
+    out = sentence
+    lead = _LEAD_RE.match(out)
+    if lead and dated_right(lead) and len(out) - lead.end() > 10:
+        rest = out[lead.end() :]
+        out = rest[:1].upper() + rest[1:]
+    trail = _TRAIL_RE.search(out)
+    if trail and dated_right(trail) and trail.start() > 10:
+        out = out[: trail.start()] + out[trail.end() :]
+    out = _REF_YEAR_RE.sub(lambda m: f"{m.group(1)}{m.group(3)}" if m.group(2) in years else m.group(), out)
+    return out
+
+
 def is_refusal(sentence: str) -> bool:
     """Whether a sentence says the passages do not answer the question."""
     return bool(REFUSAL_RE.search(sentence))
@@ -214,10 +257,11 @@ class LLMJudge:
 def check_draft(draft: Draft, passages: Sequence[Hit], verifier: SupportVerifier) -> Checked:
     """Check each sentence of ``draft`` against the passages it cites (numbered from 1 as the model saw them)."""
     texts = [h.passage.text for h in passages]
+    years = {h.meta.date[:4] for h in passages if h.meta.date}
     claims: list[Claim] = []
     refusal = False
     for sentence, numbers in cited_sentences(draft.text):
-        claim = strip_markers(sentence)
+        claim = without_attribution(strip_markers(sentence), years)
         if not claim.strip(" ."):
             continue
         if is_refusal(claim):
