@@ -355,6 +355,30 @@ def test_missing_model_falls_back_with_a_notice(monkeypatch: pytest.MonkeyPatch,
     assert answer.notices[-1].startswith("Generative mode is unavailable: the local LLM is not installed")
 
 
+def test_missing_llama_cpp_falls_back_with_a_notice(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import importlib.util
+    import sys
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # `import llama_cpp` raises ImportError
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llama_cpp" else real_find_spec(name, *a))
+    from assistant.generate import generation_available
+
+    assert generation_available(Settings()) == (
+        False,
+        "Generated answers need llama-cpp-python, which is not installed (make install).",
+    )
+    settings = Settings().with_overrides(llm_cache_dir=tmp_path)
+    with pytest.raises(generators.GeneratorUnavailableError, match="llama-cpp-python is not installed"):
+        generators.make_generator(settings)
+    owner = SimpleNamespace(settings=settings, embedder=embedder_for(Settings()))
+    fallback = extractive_for("Who led the veto initiative?", [hit(VETO, 0)])
+    answer = generative_answer(owner, {"options": {}}, fallback)  # type: ignore[arg-type]
+    assert answer.text == fallback.text and answer.citations == fallback.citations
+    assert answer.extra["mode"] == "extractive" and answer.extra["requested_mode"] == "generative"
+    assert "llama-cpp-python is not installed" in answer.notices[-1]
+
+
 def test_unknown_generator_lists_the_known_ones() -> None:
     from assistant.errors import UsageError
 
