@@ -44,8 +44,10 @@ test: install browser lint ## set everything up, lint, and run every test (what 
 eval: index ## evaluate on the dev set into results/dev
 	$(PY) -m assistant eval ../shared/eval/dev_qa.jsonl --out results/dev
 
-bench: install ## run the benchmarks into bench/results
+bench: install ## the three sizes beside the naive pipeline into bench/results (the full corpus is kept in data/index-full; its first build takes over an hour)
 	$(PY) bench/run.py
+	$(PY) bench/run.py --corpus ungdc-sample
+	$(PY) bench/run.py --corpus seed,ungdc --index data/index-full --no-naive
 
 llm: install ## assemble and check the local LLM once (into ~/.cache/statement-assistant/models)
 	$(PY) -c "from assistant.generate.llm_model import assembled_model; print(assembled_model())"

@@ -24,6 +24,7 @@ from assistant.store import (
     Manifest,
     create_database,
     discard,
+    link_tree,
     live_build,
     meta_to_json,
     new_build_dir,
@@ -177,6 +178,8 @@ def ingest(
                 report.rebuilt_reason = f"vector backend changed ({backend_before} -> {settings.vector_backend})"
             elif exact_before != exact_now:
                 report.rebuilt_reason = f"dense index type changed ({kind_before} -> {'exact' if exact_now else 'approximate'})"
+            if report.rebuilt_reason and not (report.added or report.removed or report.changed or force):
+                return _reindex_dense(settings, old_build, old_manifest, report, started)
             if not (report.added or report.removed or report.changed or force or report.rebuilt_reason):
                 report.up_to_date = True
                 report.documents, report.passages = len(docs), old_manifest.passages
@@ -216,6 +219,30 @@ def ingest(
     report.index_path = str(build)
     report.seconds = time.perf_counter() - started
     Manifest.read(build / "manifest.json")  # sanity: what was published can be read back
+    return report
+
+
+DENSE_FILES = ("dense.json", "dense.faiss", "milvus.db", "manifest.json")  # what a dense-only rebuild writes anew
+
+
+def _reindex_dense(settings: Settings, old: Path, manifest: Manifest, report: IngestReport, started: float) -> IngestReport:
+    """Only the dense index must change (another backend, or the exact threshold crossed): share the rest, re-index."""
+    build = new_build_dir(settings.index_dir)
+    try:
+        for item in old.iterdir():
+            if item.name not in DENSE_FILES:
+                link_tree(item, build / item.name)
+        vectors = np.load(build / "windows.npy", mmap_mode="r", allow_pickle=False)
+        kind = build_dense(build, np.asarray(vectors), settings)
+        Manifest(**{**manifest.__dict__, "faiss_type": kind}).write(build / "manifest.json")  # its build time stays
+    except BaseException:
+        discard_dense(build, settings)
+        discard(build)
+        raise
+    publish(settings.index_dir, build)
+    publish_dense(build, settings)
+    report.documents, report.passages, report.index_path = len(manifest.documents), manifest.passages, str(build)
+    report.seconds = time.perf_counter() - started
     return report
 
 

@@ -21,7 +21,6 @@ pass `PATCH_SHARE` of the index.
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import sqlite3
@@ -37,7 +36,7 @@ from assistant.ingest import IngestReport, PassageRows, VectorCache, bm25_text, 
 from assistant.lexical import index_terms
 from assistant.models import ParsedDocument
 from assistant.settings import Settings
-from assistant.store import Manifest, discard, live_build, meta_from_json, meta_to_json, new_build_dir, publish
+from assistant.store import Manifest, discard, link_tree, live_build, meta_from_json, meta_to_json, new_build_dir, publish
 from assistant.updates import Updates
 from assistant.vector_backends import DESCRIPTOR, backend_factory, discard_dense, publish_dense, read_descriptor
 
@@ -202,9 +201,9 @@ def _write_patch(
     _append(old, build, "sentences_keys.npy", sentence_keys)
     shutil.rmtree(checkpoint, ignore_errors=True)
 
-    _link_tree(old / "bm25", build / "bm25")
+    link_tree(old / "bm25", build / "bm25")
     if (old / "lexical.json").is_file():
-        _link_tree(old / "lexical.json", build / "lexical.json")
+        link_tree(old / "lexical.json", build / "lexical.json")
     record = read_descriptor(old)
     backend = backend_factory(record["backend"])(build, settings, {})
     new_record = backend.extend(old, window_vecs, record)  # type: ignore[attr-defined]
@@ -243,19 +242,6 @@ def _append(old: Path, build: Path, name: str, extra: np.ndarray) -> None:
         out[len(before) :] = extra.reshape(len(extra), *before.shape[1:]).astype(before.dtype, copy=False)
     out.flush()
     del out
-
-
-def _link_tree(source: Path, dest: Path) -> None:
-    """Hard-link the files of ``source`` (a file or folder) at ``dest``; copy where links are not possible."""
-    if source.is_file():
-        try:
-            os.link(source, dest)
-        except OSError:
-            shutil.copy2(source, dest)
-        return
-    dest.mkdir()
-    for item in source.iterdir():
-        _link_tree(item, dest / item.name)
 
 
 def _avg_terms(build: Path) -> float:

@@ -107,6 +107,22 @@ def publish(index_dir: Path, build: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def link_tree(source: Path, dest: Path) -> None:
+    """Hard-link the files of ``source`` (a file or folder) at ``dest``; copy where links are not possible.
+
+    Build files are never modified once written, so a new build can share them with the previous one.
+    """
+    if source.is_file():
+        try:
+            os.link(source, dest)
+        except OSError:
+            shutil.copy2(source, dest)
+        return
+    dest.mkdir()
+    for item in source.iterdir():
+        link_tree(item, dest / item.name)
+
+
 def discard(build: Path) -> None:
     """Remove an unfinished build folder."""
     shutil.rmtree(build, ignore_errors=True)

@@ -136,8 +136,13 @@ def test_crossing_the_exact_threshold_rebuilds_the_dense_index_without_embedding
     ingest(approximate, progress=False)
     record = json.loads((IndexStore(approximate.index_dir).path / "dense.json").read_text())
     assert record["kind"].startswith("IVF") and record["recall_at_10"] >= 0.95
+    before = IndexStore(approximate.index_dir)
+    inode = (before.path / "passages.sqlite").stat().st_ino
     exact = settings_for(tmp_path / "index", corpus)
     report = ingest(exact, progress=False)
+    after = IndexStore(exact.index_dir)
+    assert (after.path / "passages.sqlite").stat().st_ino == inode  # shared with the previous build, not rewritten
+    assert after.manifest.build_seconds == before.manifest.build_seconds  # still the time the build took
     assert report.rebuilt_reason is not None and report.rebuilt_reason.startswith("dense index type changed (IVF")
     assert report.embedded == 0
     assert json.loads((IndexStore(exact.index_dir).path / "dense.json").read_text())["kind"] == "Flat"

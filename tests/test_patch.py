@@ -113,7 +113,7 @@ def test_a_crash_mid_patch_leaves_the_live_index_untouched(patchable: Settings, 
     def broken(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(patch_module, "_link_tree", broken)
+    monkeypatch.setattr(patch_module, "link_tree", broken)
     with pytest.raises(OSError, match="disk full"):
         update_index(patchable, remove=[REPORT_ID])
     assert live_build(patchable.index_dir) == live
