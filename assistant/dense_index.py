@@ -157,7 +157,8 @@ class FaissBackend:
                 if self._index is None:
                     if not self.path.is_file():
                         raise IndexMissingError(f"{self.path} is missing; run `python -m assistant ingest --force` to rebuild it")
-                    self._index = faiss.read_index(str(self.path), faiss.IO_FLAG_READ_ONLY)
+                    # memory-mapped: the vectors are paged in as searches touch them, and shared between processes
+                    self._index = faiss.read_index(str(self.path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
         return self._index
 
     def search(self, query: np.ndarray, k: int, allowed_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
