@@ -87,6 +87,17 @@ def test_markers_belong_to_the_sentence_they_end() -> None:
         ("Nothing here.", []),
     ]
     assert cited_sentences("A claim [Passage 2, 3].") == [("A claim.", [2, 3])]
+    assert cited_sentences("A claim [1], [2].") == [("A claim.", [1, 2])]
+
+
+def test_markers_inside_a_sentence_cite_for_the_whole_of_it() -> None:
+    # not "Eritrea" citing [1]: a bare name occurs in its passage, and would pass any check
+    assert cited_sentences("Eritrea [1], Iraq [1] and Yemen [2] were named. They agreed [1].") == [
+        ("Eritrea, Iraq and Yemen were named.", [1, 2]),
+        ("They agreed.", [1]),
+    ]
+    assert cited_sentences("France [1] and Mexico [2] led it [3].") == [("France and Mexico led it.", [1, 2, 3])]
+    assert cited_sentences("A claim [1]; another [2].") == [("A claim;", [1]), ("another.", [2])]
 
 
 def test_refusals_are_recognised() -> None:
