@@ -1,12 +1,15 @@
 """Benchmark the generator: time to first token and tokens per second for k = 3, 5 and 8 passages.
 
-    .venv/bin/python bench/generation.py [--questions 2] [--k 3 5 8] [--out bench/results]
+    .venv/bin/python bench/generation.py [--questions 3] [--k 3 5 8] [--out bench/results] [--note TEXT]
 
 Each question is retrieved once; the model then answers it from the top k
 passages with the same prompt and settings as ``ask --mode generative``
 (``llm_max_tokens``, ``llm_threads``). The model's cache of the previous
 prompt is cleared before each run, so every time to first token includes
 reading the whole prompt (a new question in the chat costs about that).
+The load average is recorded before and after, with ``--note`` (say what
+else was running; ``$BENCH_NOTE`` for ``make bench-generation``): on a
+2-core machine every number depends on it.
 Writes ``generation.json`` and ``generation.md``.
 """
 
@@ -55,8 +58,9 @@ def prompt_tokens(generator: Any, messages: list[tuple[str, str]]) -> int | None
     return len(client.tokenize("\n".join(text for _, text in messages).encode("utf-8"), add_bos=False))
 
 
-def run(n_questions: int, ks: list[int]) -> dict[str, Any]:
+def run(n_questions: int, ks: list[int], note: str = "") -> dict[str, Any]:
     """Measure every (question, k) pair; return the raw runs and per-k medians."""
+    load_before = os.getloadavg()
     settings = load_settings()
     assistant = shared_assistant(settings)
     t0 = time.perf_counter()
@@ -106,7 +110,9 @@ def run(n_questions: int, ks: list[int]) -> dict[str, Any]:
         "model_load_s": round(load_s, 2),
         "cpu": platform.processor() or platform.machine(),
         "cores": os.cpu_count(),
-        "load_average_at_end": os.getloadavg()[0],
+        "load_average_at_start": [round(x, 2) for x in load_before],
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "note": note,
         "date": time.strftime("%Y-%m-%d"),
         "summary": summary,
         "runs": runs,
@@ -120,8 +126,11 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"`bench/generation.py` on {result['date']}: {result['model']} ({result['generator']}), "
         f"{result['threads']} threads, {result['cores']} cores, context {result['context']}, at most {result['max_tokens']} tokens; "
-        f"model loaded in {result['model_load_s']} s. Medians over {result['summary'][0]['runs']} questions, cold prompt cache; "
-        f"load average {result['load_average_at_end']:.1f} at the end (other work on the machine slows every number).",
+        f"model loaded in {result['model_load_s']} s. Medians over {result['summary'][0]['runs']} questions, cold prompt cache.",
+        "",
+        f"Load average (1, 5, 15 min) {_load(result['load_average_at_start'])} at the start and "
+        f"{_load(result['load_average_at_end'])} at the end; other work on the machine slows every number."
+        + (f" {result['note']}" if result.get("note") else ""),
         "",
         "| passages k | prompt tokens | time to first token (s) | tokens/s | whole answer (s) |",
         "|---|---|---|---|---|",
@@ -133,14 +142,23 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _load(values: list[float]) -> str:
+    return " / ".join(f"{v:.2f}" for v in values)
+
+
 def main() -> int:
     """Run the benchmark and write the reports."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=int, default=2, help="answerable dev questions to time (default 2)")
+    parser.add_argument("--questions", type=int, default=3, help="answerable dev questions to time (default 3)")
     parser.add_argument("--k", type=int, nargs="+", default=[3, 5, 8], help="passage counts (default 3 5 8)")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results")
+    parser.add_argument(
+        "--note",
+        default=os.environ.get("BENCH_NOTE", ""),
+        help="what else ran on the machine, recorded with the numbers ($BENCH_NOTE)",
+    )
     args = parser.parse_args()
-    result = run(args.questions, args.k)
+    result = run(args.questions, args.k, args.note)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "generation.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (args.out / "generation.md").write_text(markdown(result), encoding="utf-8")
