@@ -1,6 +1,6 @@
 """Benchmark the generator: time to first token and tokens per second for k = 3, 5 and 8 passages.
 
-    .venv/bin/python bench/generation.py [--questions 3] [--k 3 5 8] [--out bench/results] [--note TEXT]
+    .venv/bin/python bench/generation.py [--questions 3] [--k 3 5 8] [--out bench/results] [--name generation] [--note TEXT]
 
 Each question is retrieved once; the model then answers it from the top k
 passages with the same prompt and settings as ``ask --mode generative``
@@ -10,7 +10,7 @@ reading the whole prompt (a new question in the chat costs about that).
 The load average is recorded before and after, with ``--note`` (say what
 else was running; ``$BENCH_NOTE`` for ``make bench-generation``): on a
 2-core machine every number depends on it.
-Writes ``generation.json`` and ``generation.md``.
+Writes ``generation.json`` and ``generation.md`` (``--name`` for another stem).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import statistics
 import sys
 import time
@@ -124,7 +125,7 @@ def markdown(result: dict[str, Any]) -> str:
     lines = [
         "# Generation benchmark",
         "",
-        f"`bench/generation.py` on {result['date']}: {result['model']} ({result['generator']}), "
+        f"`{result.get('command', 'python bench/generation.py')}` on {result['date']}: {result['model']} ({result['generator']}), "
         f"{result['threads']} threads, {result['cores']} cores, context {result['context']}, at most {result['max_tokens']} tokens; "
         f"model loaded in {result['model_load_s']} s. Medians over {result['summary'][0]['runs']} questions, cold prompt cache.",
         "",
@@ -152,6 +153,7 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=3, help="answerable dev questions to time (default 3)")
     parser.add_argument("--k", type=int, nargs="+", default=[3, 5, 8], help="passage counts (default 3 5 8)")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results")
+    parser.add_argument("--name", default="generation", help="file stem of the reports (default generation)")
     parser.add_argument(
         "--note",
         default=os.environ.get("BENCH_NOTE", ""),
@@ -159,9 +161,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     result = run(args.questions, args.k, args.note)
+    result["command"] = shlex.join(["python", "bench/generation.py", *sys.argv[1:]])
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "generation.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (args.out / "generation.md").write_text(markdown(result), encoding="utf-8")
+    (args.out / f"{args.name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (args.out / f"{args.name}.md").write_text(markdown(result), encoding="utf-8")
     print(markdown(result))
     return 0
 
