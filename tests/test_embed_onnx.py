@@ -29,7 +29,7 @@ def seed_paragraphs() -> list[str]:
 
 @pytest.fixture(scope="session")
 def torch_embedder() -> Embedder:
-    return embedder_for(Settings())
+    return embedder_for(Settings(embedder="sentence-transformers"))  # the reference: sentence-transformers in torch
 
 
 @pytest.fixture(scope="session")
