@@ -46,8 +46,8 @@ AVG_TERMS_SAMPLE = 5000  # passages read to estimate BM25's average length when 
 
 def supports_patch(build: Path, settings: Settings) -> bool:
     """Whether the vector backend of ``build`` can append vectors (FAISS can; Milvus builds rebuild)."""
-    backend = backend_factory(read_descriptor(build)["backend"])(build, settings, read_descriptor(build))
-    return hasattr(backend, "extend")
+    record = read_descriptor(build)
+    return hasattr(backend_factory(record["backend"])(build, settings, record), "extend")
 
 
 def patched_share(build: Path, manifest: Manifest, extra_passages: int = 0) -> float:

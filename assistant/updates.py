@@ -72,14 +72,10 @@ class Updates:
 
     def remove_rows(self, rows: np.ndarray) -> None:
         """Mark passage ``rows`` removed (stored as ranges of consecutive rows)."""
-        for row in np.sort(np.asarray(rows, dtype=np.int64)):
-            r = int(row)
-            if self.removed_ranges and self.removed_ranges[-1][1] == r:
-                self.removed_ranges[-1] = (self.removed_ranges[-1][0], r + 1)
-            else:
-                self.removed_ranges.append((r, r + 1))
-            self.appended_terms.pop(r, None)
-        self.removed_ranges = _merge(self.removed_ranges)
+        ranges = [(int(r), int(r) + 1) for r in np.asarray(rows, dtype=np.int64)]
+        for lo, _ in ranges:
+            self.appended_terms.pop(lo, None)
+        self.removed_ranges = _merge(self.removed_ranges + ranges)
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
