@@ -369,7 +369,8 @@ def test_labels_and_contrast(page: Any, browser: Any, server: tuple[str, SlowDow
     ask(page, VETO)
     page.get_by_text("Filters and answer options").click()
     for label in ("Your question", "From date", "To date", "Documents", "Passages to retrieve"):
-        assert page.get_by_label(label).count() >= 1, label
+        # the accordion renders its fields after the click: wait (and fail after the timeout) instead of counting at once
+        page.get_by_label(label).first.wait_for(state="attached", timeout=10_000)
     assert page.locator("[role=log][aria-label=Conversation]").count() == 1
     unnamed = page.evaluate(
         "[...document.querySelectorAll('#sa-chat button')].filter(b => !(b.getAttribute('aria-label') || b.textContent).trim()).length"
