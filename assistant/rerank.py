@@ -8,11 +8,9 @@ cross-encoder from a local folder plugs in through the same protocol.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -59,19 +57,9 @@ class TermStatistics:
     def __init__(self, store: IndexStore) -> None:
         self.store = store
 
-    @cached_property
-    def _idf(self) -> tuple[dict[str, int], np.ndarray, float]:
-        bm25 = self.store.bm25
-        n_docs = max(1, len(self.store))
-        indptr = np.asarray(bm25.scores["indptr"])
-        df = np.diff(indptr).astype(np.float64)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
-        unseen = math.log1p((n_docs + 0.5) / 0.5)
-        return bm25.vocab_dict, idf, unseen
-
     def idf(self, term: str) -> float:
-        """IDF of a stemmed term; unseen terms get the largest value."""
-        vocab, idf, unseen = self._idf
+        """IDF of a stemmed term, as the lexical index scores it; unseen terms get the largest value."""
+        vocab, idf, unseen = self.store.bm25_idf
         i = vocab.get(term)
         return unseen if i is None else float(idf[i])
 

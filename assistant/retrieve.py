@@ -10,7 +10,7 @@ from assistant.embed import Embedder
 from assistant.errors import UsageError
 from assistant.lexical import index_terms
 from assistant.store import IndexStore
-from assistant.updates import appended_bm25, lucene_idf
+from assistant.updates import appended_bm25
 
 Ranking = dict[int, float]  # passage row -> score, best first
 
@@ -57,9 +57,8 @@ def bm25_ranking(store: IndexStore, query: str, n: int, allowed: np.ndarray | No
         base = np.asarray(bm25.get_scores(ids), dtype=np.float32)
         scores[: len(base)] = base
     if appended:
-        indptr = bm25.scores["indptr"]
-        n_docs = int(bm25.scores.get("num_docs", store.updates.base_passages))
-        idf = {t: lucene_idf(float(indptr[vocab[t] + 1] - indptr[vocab[t]]) if t in vocab else 0.0, n_docs) for t in terms}
+        _, idf_of, unseen = store.bm25_idf
+        idf = {t: float(idf_of[vocab[t]]) if t in vocab else unseen for t in terms}
         rows, extra = appended_bm25(store.updates, terms, idf, len(store))
         scores[rows] = extra
     if store.removed_passages:

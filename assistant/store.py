@@ -31,7 +31,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,7 @@ import numpy as np
 
 from assistant.errors import IndexMissingError, IndexStaleError
 from assistant.models import DocumentMeta, Passage, Span
-from assistant.updates import Updates
+from assistant.updates import Updates, lucene_idf
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -233,6 +233,19 @@ class IndexStore:
                 if self._bm25 is None:
                     self._bm25 = bm25s.BM25.load(str(self.path / "bm25"), mmap=True, load_vocab=True, show_progress=False)
         return self._bm25
+
+    @cached_property
+    def bm25_idf(self) -> tuple[dict[str, int], np.ndarray, float]:
+        """BM25's inverse document frequency of every indexed term, as bm25s scored the build (Lucene's variant).
+
+        Returns the vocabulary, the IDF per vocabulary id and the IDF of a term the build never saw.
+        Passages appended by updates are scored with these same statistics, so the lexical ranking and the
+        reranker's key-term weights agree.
+        """
+        bm25 = self.bm25
+        n_docs = int(bm25.scores.get("num_docs", self.updates.base_passages or len(self)))
+        df = np.diff(np.asarray(bm25.scores["indptr"])).astype(np.float64)
+        return bm25.vocab_dict, lucene_idf(df, n_docs), float(lucene_idf(np.zeros(1), n_docs)[0])
 
     def __len__(self) -> int:
         return len(self.passage_doc)

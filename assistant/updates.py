@@ -11,7 +11,6 @@ the build; a build without it has no updates.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +107,6 @@ def appended_bm25(
     return np.asarray(rows, dtype=np.int64), np.asarray(scores, dtype=np.float32)
 
 
-def lucene_idf(df: float, n_docs: int) -> float:
-    """BM25's inverse document frequency as bm25s computes it (Lucene's variant)."""
-    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+def lucene_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """BM25's inverse document frequency of each document frequency in ``df``, as bm25s computes it (Lucene's variant)."""
+    return np.log1p((n_docs - df + 0.5) / (df + 0.5))

@@ -146,8 +146,8 @@ def test_appended_passages_score_as_bm25s_scores_the_same_text(tmp_path: Path) -
     query = ["river", "flood"]
     vocab = model.vocab_dict
     expected = model.get_scores([vocab[t] for t in query])[2]
-    indptr = model.scores["indptr"]
-    idf = {t: lucene_idf(float(indptr[vocab[t] + 1] - indptr[vocab[t]]), len(corpus)) for t in query}
+    df = np.diff(model.scores["indptr"]).astype(np.float64)
+    idf = {t: float(lucene_idf(df, len(corpus))[vocab[t]]) for t in query}
     updates = Updates(base_passages=4, appended_terms={4: corpus[2]}, avg_terms=float(np.mean([len(d) for d in corpus])))
     rows, scores = appended_bm25(updates, query, idf, 5)
     assert list(rows) == [4]
