@@ -35,6 +35,7 @@ from assistant.windows import passage_windows
 
 KEY_BYTES = 20  # sha1 digest: identifies a text to embed, so identical texts are embedded once
 CHECKPOINT_DIR = ".embed-checkpoint"
+CHECKPOINT_BATCH = 2048  # texts embedded and saved together; an interruption loses at most one batch
 EXACT_KINDS = ("Flat", "Milvus FLAT")  # what the backends call their exact index
 
 
@@ -395,13 +396,14 @@ def embed_texts(
 
         checkpoint.mkdir(parents=True, exist_ok=True)
         pending = list(todo.items())
-        batch = 2048
+        batch = CHECKPOINT_BATCH
         bar = tqdm(total=len(pending), desc=f"Embedding {what}", unit="text", disable=not progress)
         for lo in range(0, len(pending), batch):
             chunk = pending[lo : lo + batch]
             vecs = embedder.embed([t for _, t in chunk], progress=bar.update)
             chunk_keys = keys_array([k for k, _ in chunk])
-            stem = checkpoint / f"batch-{what}-{lo:09d}"
+            # named by its first text, not its position: a resumed run numbers its pending texts from 0 again
+            stem = checkpoint / f"batch-{what}-{chunk_keys[0].tobytes().hex()}"
             np.save(f"{stem}.vecs.npy", vecs)
             np.save(f"{stem}.keys.npy", chunk_keys)  # keys last: a batch counts once both files are whole
             for (key, _), vec in zip(chunk, vecs, strict=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from conftest import REPORT_ID, copy_small_corpus, settings_for
 
 from assistant.errors import IndexMissingError
-from assistant.ingest import ingest
+from assistant.ingest import IngestReport, VectorCache, embed_texts, ingest
 from assistant.store import POINTER, IndexStore
 
 
@@ -85,6 +86,39 @@ def test_a_crash_mid_build_leaves_the_live_index_untouched(tmp_path: Path, corpu
     monkeypatch.undo()
     resumed = ingest(settings, progress=False)
     assert resumed.added == ["005_new"] and resumed.embedded == 0  # its vectors were checkpointed before the crash
+
+
+class CutAfter:
+    """An embedder that embeds ``batches`` batches, then fails as a power cut would."""
+
+    dimension = 4
+
+    def __init__(self, batches: int) -> None:
+        self.left = batches
+
+    def embed(self, texts: list[str], progress: object = None) -> np.ndarray:
+        if self.left == 0:
+            raise RuntimeError("power cut")
+        self.left -= 1
+        return np.ones((len(texts), self.dimension), dtype=np.float32)
+
+
+def test_every_resumed_run_keeps_the_batches_of_the_runs_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("assistant.ingest.CHECKPOINT_BATCH", 2)
+    texts = [f"text {i}" for i in range(6)]
+
+    def run(embedder: CutAfter) -> VectorCache:
+        cache = VectorCache(CutAfter.dimension)
+        cache.load_checkpoints(tmp_path)
+        with contextlib.suppress(RuntimeError):
+            embed_texts(texts, embedder, cache, IngestReport(), tmp_path, "windows", False)  # type: ignore[arg-type]
+        return cache
+
+    assert len(run(CutAfter(1)).rows) == 2  # the first run saved one batch, then stopped
+    assert len(run(CutAfter(1)).rows) == 4  # the second resumed after it and saved one more
+    report = IngestReport()
+    embed_texts(texts, CutAfter(1), run(CutAfter(0)), report, tmp_path, "windows", False)  # type: ignore[arg-type]
+    assert report.embedded == 2 and report.reused == 4  # both earlier batches were still on disk
 
 
 def test_a_changed_model_forces_a_rebuild_and_says_so(tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
