@@ -321,11 +321,14 @@ def write_table(results_dir: Path) -> None:
         "| naive retrieval p50 ms | dense index | recall@10 | index MB | serving peak MB | remove / add one document (s) | load avg | command |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    notes: list[str] = []
     for path in sorted(results_dir.glob("*.json")):
         r = json.loads(path.read_text())
         if "ours" not in r:
             continue
         o, n = r["ours"], r.get("naive") or {}
+        if r.get("note"):
+            notes.append(f"* {r['corpus']}: {r['note']}")
         ratio = f"{o['ingest_paragraphs_per_s'] / n['ingest_paragraphs_per_s']:.2f}x" if n else "–"
         update = f"{o['remove_s']} / {o['add_s']}" if "remove_s" in o else "–"
         rows.append(
@@ -340,7 +343,8 @@ def write_table(results_dir: Path) -> None:
         "(cores, CPU model, load average at the start) are in each JSON file; a load average above the core count means "
         "other work shared the machine and the wall-clock numbers are pessimistic.\n\n"
     )
-    (results_dir / "README.md").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    footer = "\n\nNotes:\n\n" + "\n".join(notes) + "\n" if notes else "\n"
+    (results_dir / "README.md").write_text(header + "\n".join(rows) + footer, encoding="utf-8")
 
 
 def run_stage(base: list[str], stage: str) -> dict[str, Any]:
@@ -364,6 +368,7 @@ def main() -> None:
         "--ingest-log", type=Path, help="with --index: the log of the `python -m assistant ingest` that built it (its time)"
     )
     parser.add_argument("--no-naive", action="store_true", help="skip the naive LangChain pipeline")
+    parser.add_argument("--note", help="a remark kept with the result and printed under the table (how the index was built)")
     parser.add_argument("--no-update", action="store_true", help="skip the in-place remove/add timing")
     parser.add_argument("--tiny", action="store_true", help="a two-document smoke run into a temporary folder")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
@@ -390,6 +395,8 @@ def main() -> None:
         "machine": machine(),
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+    if args.note:
+        result["note"] = args.note
     try:
         ours = run_stage(base, "ingest")
         retrieval, answer = run_stage(base, "retrieval"), run_stage(base, "answer")
