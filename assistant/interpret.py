@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.countries import CountryNames
 from assistant.filters import Filters
 from assistant.lexical import key_terms
 from assistant.search import Preferences
@@ -27,6 +28,7 @@ DOC_TYPES = {
     "address": "address",
 }
 TYPE_WORDS = "|".join(DOC_TYPES)
+SPEECH_TYPES = ("statement", "address")  # words for a speech; with a speaking country, its General Debate statement
 YEAR_TYPE_RE = re.compile(rf"\b({YEAR})\s+({TYPE_WORDS})\b", re.I)
 IN_YEAR_RE = re.compile(rf"\b(?:in|during|of)\s+({YEAR})\b", re.I)
 BETWEEN_RE = re.compile(rf"\b(?:between|from)\s+({YEAR})\s+(?:and|to|until|-|–)\s+({YEAR})\b", re.I)
@@ -95,8 +97,8 @@ def is_chitchat(question: str) -> bool:
     return bool(CHITCHAT_RE.match(question.strip()))
 
 
-def read_question(question: str) -> Interpretation:
-    """Infer filters and preferences from one stand-alone question."""
+def read_question(question: str, countries: CountryNames | None = None) -> Interpretation:
+    """Infer filters and preferences from one stand-alone question (``countries``: the speakers the index knows)."""
     years: list[str] = []
     types: list[str] = []
     hard_types: list[str] = []
@@ -123,6 +125,16 @@ def read_question(question: str) -> Interpretation:
         kind = DOC_TYPES[t.lower()]
         if kind not in hard_types:
             types.append(kind)
+    speakers = countries.speakers(question) if countries else []
+    if speakers:
+        # a country's General Debate statement: the year names the session, the type words add nothing
+        year = _session_year(question)
+        if year and not (date_from and date_from != date_to):
+            date_from = date_to = year
+            years = [y for y in years if y != year]
+            used.append(year)
+        used += [m.name for m in speakers]
+        hard_types = [t for t in hard_types if t not in SPEECH_TYPES]
     people = [name for name, pattern in PEOPLE.items() if pattern.search(question)]
     search_text = question
     for name in people:
@@ -134,6 +146,7 @@ def read_question(question: str) -> Interpretation:
         date_to=date_to,
         doc_types=tuple(dict.fromkeys(hard_types)),
         secretaries_general=tuple(people),
+        countries=tuple(dict.fromkeys(m.code for m in speakers)),
     )
     return Interpretation(
         question=question,
@@ -144,6 +157,15 @@ def read_question(question: str) -> Interpretation:
         latest=bool(latest),
         filter_terms=tuple(key_terms(" ".join(used))),
     )
+
+
+def _session_year(question: str) -> str | None:
+    """The one year a question about a country's statement names ("in 2005", "its 1974 statement"), if only one."""
+    named = list(dict.fromkeys(re.findall(rf"\b{YEAR}\b", question)))
+    if len(named) == 1:
+        return named[0]
+    marked = list(dict.fromkeys(IN_YEAR_RE.findall(question) + [m.group(1) for m in YEAR_TYPE_RE.finditer(question)]))
+    return marked[0] if len(marked) == 1 else None
 
 
 def _is_follow_up(question: str) -> bool:
@@ -171,7 +193,13 @@ def _strip_time(question: str) -> str:
     return re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
 
 
-def interpret(question: str, history: list[dict[str, str]] | None = None, *, infer_filters: bool = True) -> Interpretation:
+def interpret(
+    question: str,
+    history: list[dict[str, str]] | None = None,
+    *,
+    infer_filters: bool = True,
+    countries: CountryNames | None = None,
+) -> Interpretation:
     """Interpret ``question`` in the light of the earlier user turns of ``history``."""
     question = question.strip()
     if is_chitchat(question):
@@ -179,8 +207,8 @@ def interpret(question: str, history: list[dict[str, str]] | None = None, *, inf
     previous: Interpretation | None = None
     for turn in history or []:
         if turn.get("role") == "user" and turn.get("content", "").strip() and not is_chitchat(turn["content"]):
-            previous = interpret(turn["content"], _before(history or [], turn), infer_filters=infer_filters)
-    current = read_question(question) if infer_filters else Interpretation(question, question)
+            previous = interpret(turn["content"], _before(history or [], turn), infer_filters=infer_filters, countries=countries)
+    current = read_question(question, countries) if infer_filters else Interpretation(question, question)
     if previous is None or not _is_follow_up(question):
         return current
     own_content = [t for t in key_terms(_strip_time(question)) if t not in current.filter_terms]
@@ -194,6 +222,9 @@ def interpret(question: str, history: list[dict[str, str]] | None = None, *, inf
     else:
         standalone = f"{question.rstrip('?.! ')} (regarding {_subject(previous.standalone).rstrip('?.! ')})?"
     filters = current.filters if not current.filters.is_empty() else previous.filters
+    if infer_filters and previous.filters.countries and not current.filters.countries:
+        # "And in 2010?" after "What did Brazil say ... in 2005?": the same country, this turn's year
+        filters = read_question(standalone, countries).filters
     search_text = standalone
     for name in (*filters.secretaries_general,):
         if name in PEOPLE:

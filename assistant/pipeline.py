@@ -16,6 +16,7 @@ import numpy as np
 from assistant.abstain import confidence
 from assistant.answer import NOT_IN_CORPUS, candidate_sentences, compose, with_neighbours
 from assistant.chain import PassageRetriever, build_chain
+from assistant.countries import CountryNames
 from assistant.embed import embedder_for
 from assistant.errors import IndexStaleError, UsageError
 from assistant.filters import Filters
@@ -49,6 +50,7 @@ class Assistant:
                 f"(weights {self.embedder.fingerprint}); {FIX_HINT}"
             )
         self.searcher = Searcher(self.store, self.embedder, settings)
+        self.countries = CountryNames.from_documents(self.store.documents)  # speakers a question can name
         self.retriever = PassageRetriever(searcher=self.searcher)
         self.chain = build_chain(self.retriever, self._plan, self._answer)
         # load both indexes now, not on the first question (a first search also opens a Milvus connection)
@@ -134,7 +136,7 @@ class Assistant:
         t0 = time.perf_counter()
         question = validate_question(state["question"], self.settings.max_question_chars)
         options = state["options"]
-        reading = interpret(question, state["history"], infer_filters=options["infer_filters"])
+        reading = interpret(question, state["history"], infer_filters=options["infer_filters"], countries=self.countries)
         if reading.chitchat:
             return {**state, "reading": reading, "plan": None, "t_interpret": time.perf_counter() - t0}
         filters: Filters = options["filters"].merged(reading.filters)

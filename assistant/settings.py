@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     k: int = 5
     candidates: int = 50  # per retriever, before fusion and reranking
     rrf_k: int = 60
-    sentence_rerank_depth: int = 15  # where sentence vectors are embedded per question: for this many candidates
+    sentence_rerank_depth: int = 5  # where sentence vectors are embedded per question: for this many candidates
 
     # answering
     max_answer_sentences: int = 3

@@ -1,0 +1,121 @@
+"""Recognise the country that speaks in a question ("What did Brazil say ... in 2005?").
+
+The names come from the index itself: every document with a ``country_code`` in its
+metadata (the General Debate corpus) contributes its country's name, including
+former names ("Union of Soviet Socialist Republics", "Ceylon"), plus the short
+forms staff write ("Russia", "the United States", "Syria"). A name only counts as
+the speaker when the question presents it so ("did Brazil", "Brazil said",
+"Ghana's leader", "according to Malta", "its 2019 statement" with one country
+named); "What did the Secretary-General say about Syria?" names no speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.models import DocumentMeta
+
+# Short forms written in questions -> ISO code (used only when the index has documents of that code).
+SHORT_FORMS = {
+    "United States": "USA",
+    "US": "USA",
+    "U.S.": "USA",
+    "USA": "USA",
+    "Russia": "RUS",
+    "Soviet Union": "RUS",
+    "USSR": "RUS",
+    "United Kingdom": "GBR",
+    "UK": "GBR",
+    "Britain": "GBR",
+    "Great Britain": "GBR",
+    "Syria": "SYR",
+    "South Korea": "KOR",
+    "North Korea": "PRK",
+    "Laos": "LAO",
+    "Moldova": "MDA",
+    "Tanzania": "TZA",
+    "Vietnam": "VNM",
+    "Macedonia": "MKD",
+    "Micronesia": "FSM",
+    "DR Congo": "COD",
+    "DRC": "COD",
+    "Brunei": "BRN",
+    "East Timor": "TLS",
+    "Vatican": "VAT",
+    "UAE": "ARE",
+    "EU": "EU",
+}
+SPEAKING_NOUNS = (
+    r"statement|speech|address|delegation|representative|delegate|leader|president|prime minister|minister|"
+    r"foreign minister|chancellor|king|queen|government|head of state|head of government|account|remarks"
+)
+SPEAKING_VERBS = (
+    r"say|says|said|tell|tells|told|state|states|stated|argue|argues|argued|declare|declares|declared|call|calls|called|"
+    r"urge|urges|urged|propose|proposes|proposed|promise|promises|promised|pledge|pledges|pledged|warn|warns|warned|"
+    r"describe|describes|described|announce|announces|announced|ask|asks|asked"
+)
+ITS_STATEMENT_RE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A country named as the speaker of a question."""
+
+    code: str  # ISO code, the value of the country filter
+    name: str  # as written in the question
+
+
+class CountryNames:
+    """The countries an index holds statements of, and how questions name them."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names  # name as written -> ISO code
+        if names:
+            alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            self._name_re: re.Pattern[str] | None = re.compile(rf"(?<![\w-])(?:the\s+)?({alternatives})(?![\w-])")
+        else:
+            self._name_re = None
+
+    @classmethod
+    def from_documents(cls, documents: Iterable[DocumentMeta]) -> CountryNames:
+        """The names of every country with documents in the index, with their short forms."""
+        names: dict[str, str] = {}
+        for meta in documents:
+            code, name = meta.extra.get("country_code"), meta.extra.get("country")
+            if not code or not name:
+                continue
+            names[str(name)] = str(code)
+            plain = re.sub(r"\s*\(.*?\)\s*", " ", str(name)).strip()  # "Iran (Islamic Republic of)" -> "Iran"
+            names.setdefault(plain, str(code))
+        codes = set(names.values())
+        for short, code in SHORT_FORMS.items():
+            if code in codes:
+                names.setdefault(short, code)
+        return cls(names)
+
+    def speakers(self, question: str) -> list[Mention]:
+        """The countries ``question`` presents as speaking (usually none or one)."""
+        if self._name_re is None:
+            return []
+        named = [Mention(self.names[m.group(1)], m.group(1)) for m in self._name_re.finditer(question)]
+        out: list[Mention] = []
+        for mention in named:
+            if _speaks(question, mention.name) and mention.code not in {m.code for m in out}:
+                out.append(mention)
+        if not out and len({m.code for m in named}) == 1 and ITS_STATEMENT_RE.search(question):
+            out.append(named[0])  # "What fraction of Pakistan ..., according to its address?"
+        return out
+
+
+def _speaks(question: str, name: str) -> bool:
+    n = rf"(?:the\s+)?{re.escape(name)}(?![\w-])"
+    patterns = (
+        rf"\b(?:did|does|do|has|had|have|would|will|could)\s+{n}(?!'s|’s)",  # "What did Brazil say" (not "has Brazil's")
+        rf"(?<![\w-]){re.escape(name)}(?:'s|’s)\s+(?:[\w-]+\s+){{0,4}}?(?:{SPEAKING_NOUNS})\b",  # "Ghana's leader"
+        rf"\baccording\s+to\s+{n}",  # "According to Malta in 1967"
+        rf"(?<![\w-]){re.escape(name)}\s+(?:{SPEAKING_VERBS})\b",  # "Brazil said"
+        rf"\b(?:in|from)\s+{n}(?:'s|’s)\s+(?:[\w-]+\s+){{0,4}}?(?:{SPEAKING_NOUNS})\b",
+    )
+    return any(re.search(p, question, re.I if len(name) > 3 else 0) for p in patterns)
