@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.errors import UsageError
-from assistant.lexical import index_terms, key_terms
+from assistant.lexical import key_terms
 from assistant.store import IndexStore
 
 # Weights of the evidence score; chosen on the dev set's retrieval sweep (docs/evaluation.md).
@@ -63,6 +63,18 @@ class TermStatistics:
         i = vocab.get(term)
         return unseen if i is None else float(idf[i])
 
+    def coverage_of_rows(self, terms: list[str], rows: list[int]) -> np.ndarray:
+        """IDF-weighted share of ``terms`` held by each passage row (its text and its document's metadata)."""
+        out = np.zeros(len(rows), dtype=np.float64)
+        weights = [self.idf(t) for t in terms]
+        total = sum(weights)
+        if not terms or not total:
+            return out
+        row_array = np.asarray(rows, dtype=np.int64)
+        for term, weight in zip(terms, weights, strict=True):
+            out += weight * self.store.rows_with_term(term, row_array)
+        return out / total
+
     def coverage(self, terms: list[str], text_terms: set[str]) -> float:
         """IDF-weighted share of ``terms`` present in ``text_terms``."""
         if not terms:
@@ -81,6 +93,10 @@ class SentenceVectors:
         self.cache_size = cache_size
         self._cache: dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
+
+    def known(self, row: int) -> bool:
+        """Whether the sentence vectors of ``row`` are at hand (stored, or embedded for an earlier question)."""
+        return self.store.has_sentence_vectors or row in self._cache
 
     def of(self, rows: list[int]) -> dict[int, tuple[list[tuple[int, int]], np.ndarray]]:
         """Spans and vectors for each row (one embedding batch for all rows not yet known)."""
@@ -105,12 +121,18 @@ class EvidenceReranker:
     """Score passages by best window, best sentence and key-term coverage."""
 
     def __init__(
-        self, store: IndexStore, sentences: SentenceVectors, terms: TermStatistics | None = None, sentence_depth: int = 0
+        self,
+        store: IndexStore,
+        sentences: SentenceVectors,
+        terms: TermStatistics | None = None,
+        sentence_depth: int = 0,
+        sentence_words: int = 0,
     ) -> None:
         self.store = store
         self.sentences = sentences
         self.terms = terms or TermStatistics(store)
         self.sentence_depth = sentence_depth  # > 0: when sentences are embedded per question, only this many passages
+        self.sentence_words = sentence_words  # > 0: ... and only as many as fit this many words not yet embedded
 
     def evidence(
         self, question: str, query_vec: np.ndarray, rows: list[int], ignore_terms: tuple[str, ...] = ()
@@ -119,16 +141,24 @@ class EvidenceReranker:
 
         Where sentence vectors were not stored at ingest (large corpora), embedding the
         sentences of every candidate would dominate the query's time, so only the
-        ``sentence_depth`` candidates best by window and coverage get sentence scores;
-        the others are marked partial and rank after them.
+        ``sentence_depth`` candidates best by window and coverage get sentence scores, and
+        of those only as many as fit ``sentence_words`` words still to embed (the first always
+        does: a question's cost stays bounded however long the passages are); the others are
+        marked partial and rank after them.
         """
         wanted = [t for t in key_terms(question) if t not in ignore_terms]
         dense = {r: float(d) for r, d in zip(rows, self.store.passage_vectors_score(rows, query_vec), strict=True)}
-        coverage = {r: self.terms.coverage(wanted, self.passage_terms(r)) for r in rows}
+        coverage = dict(zip(rows, self.terms.coverage_of_rows(wanted, rows).tolist(), strict=True))
         scored = rows
-        if self.sentence_depth and not self.store.has_sentence_vectors and len(rows) > self.sentence_depth:
+        if self.sentence_depth and not self.store.has_sentence_vectors:
             provisional = sorted(rows, key=lambda r: (-(dense[r] + coverage[r]), r))
-            scored = provisional[: self.sentence_depth]
+            scored, words = [], 0
+            for row in provisional[: self.sentence_depth]:
+                cost = 0 if self.sentences.known(row) else len(self.store.passage(row).text.split())
+                if self.sentence_words and scored and words + cost > self.sentence_words:
+                    break
+                scored.append(row)
+                words += cost
         sentences = self.sentences.of(scored)
         out: dict[int, Evidence] = {}
         for row in rows:
@@ -140,13 +170,6 @@ class EvidenceReranker:
             best = int(np.argmax(sims))
             out[row] = Evidence(dense[row], float(sims[best]), best, coverage[row])
         return out
-
-    def passage_terms(self, row: int) -> set[str]:
-        """Stemmed terms of a passage and its document's identifying metadata."""
-        from assistant.ingest import bm25_text  # the same text the lexical index saw
-
-        passage = self.store.passage(row)
-        return set(index_terms(bm25_text(self.store.meta(row), passage.text, passage.section)))
 
     def rerank(self, question: str, query_vec: np.ndarray, rows: list[int]) -> dict[int, float]:
         """Evidence score per row."""

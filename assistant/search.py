@@ -60,7 +60,9 @@ class Searcher:
         self.first_stage = FirstStage(store, embedder, settings.rrf_k)
         self.terms = TermStatistics(store)
         self.sentences = SentenceVectors(store, embedder.embed)
-        self.evidence_scorer = EvidenceReranker(store, self.sentences, self.terms, settings.sentence_rerank_depth)
+        self.evidence_scorer = EvidenceReranker(
+            store, self.sentences, self.terms, settings.sentence_rerank_depth, settings.sentence_rerank_words
+        )
         self._rerankers: dict[str, Reranker] = {"evidence": self.evidence_scorer}
         self._query_cache: dict[str, np.ndarray] = {}
 

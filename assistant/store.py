@@ -247,6 +247,27 @@ class IndexStore:
         df = np.diff(np.asarray(bm25.scores["indptr"])).astype(np.float64)
         return bm25.vocab_dict, lucene_idf(df, n_docs), float(lucene_idf(np.zeros(1), n_docs)[0])
 
+    def rows_with_term(self, term: str, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` hold the stemmed ``term`` in the text the lexical index saw (passage and metadata).
+
+        Read from the term's posting list (sorted row numbers) rather than by stemming each passage again.
+        """
+        bm25 = self.bm25
+        found = np.zeros(len(rows), dtype=bool)
+        i = bm25.vocab_dict.get(term)
+        if i is not None:
+            indptr = bm25.scores["indptr"]
+            postings = bm25.scores["indices"][int(indptr[i]) : int(indptr[i + 1])]
+            if len(postings):
+                at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
+                found = postings[at] == rows
+        appended = self.updates.appended_terms
+        if appended:  # passages added by an update are not in the build's posting lists
+            for j, row in enumerate(rows.tolist()):
+                if row in appended:
+                    found[j] = term in appended[row]
+        return found
+
     def __len__(self) -> int:
         return len(self.passage_doc)
 

@@ -198,3 +198,8 @@ def test_a_general_debate_speech_is_added_with_its_country(patchable: Settings, 
     hits = Assistant(patchable).searcher.search("responsibility to protect pretext", filters=Filters(countries=("Brazil",))).hits
     assert hits and all(h.meta.doc_id == "ungdc/BRA_60_2005" for h in hits)
     assert hits[0].passage.label == "1"
+    store = IndexStore(patchable.index_dir)
+    added = [store.passage_row(h.passage.passage_id) for h in hits]
+    found = store.rows_with_term("pretext", np.asarray(added)).tolist()  # appended rows: read from the update's terms
+    assert found == ["pretext" in h.passage.text for h in hits] and any(found)
+    assert store.rows_with_term("brazil", np.asarray(added)).all()  # the country is in every passage's metadata

@@ -10,6 +10,7 @@ import pytest
 
 from assistant.embed import default_model_path
 from assistant.errors import UsageError
+from assistant.lexical import key_terms
 from assistant.retrieve import reciprocal_rank_fusion
 from assistant.settings import Settings
 
@@ -30,6 +31,67 @@ def test_coverage_weights_rare_terms_more(seed_assistant) -> None:  # type: igno
     assert terms.idf("rwanda") > terms.idf("protect")
     assert terms.coverage(["rwanda", "protect"], {"rwanda"}) > terms.coverage(["rwanda", "protect"], {"protect"})
     assert terms.coverage([], {"x"}) == 0.0
+
+
+def text_terms(store, row: int) -> set[str]:  # type: ignore[no-untyped-def]
+    """The stemmed terms of the text the lexical index saw for ``row``, stemmed again from the passage."""
+    from assistant.ingest import bm25_text
+    from assistant.lexical import index_terms
+
+    passage = store.passage(row)
+    return set(index_terms(bm25_text(store.meta(row), passage.text, passage.section)))
+
+
+def test_coverage_from_posting_lists_equals_coverage_from_each_passages_text(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    store, terms = seed_assistant.store, seed_assistant.searcher.terms
+    rows = list(range(len(store)))
+    for question in ("Which group proposed restraint on the veto?", "Rwanda genocide 1994 lessons", "Nothing xyzzy"):
+        wanted = key_terms(question)
+        by_postings = terms.coverage_of_rows(wanted, rows)
+        by_text = [terms.coverage(wanted, text_terms(store, r)) for r in rows]
+        assert by_postings == pytest.approx(by_text)
+        assert by_postings.max() > 0 or "xyzzy" in question
+
+
+def test_sentences_embedded_per_question_keep_to_the_depth_and_the_word_budget(tmp_path: Path) -> None:
+    from conftest import copy_small_corpus, settings_for
+
+    from assistant.ingest import ingest
+    from assistant.pipeline import Assistant
+    from assistant.rerank import EvidenceReranker, SentenceVectors
+
+    settings = settings_for(tmp_path / "index", copy_small_corpus(tmp_path / "corpus"), sentence_vectors_max_passages=0)
+    ingest(settings, progress=False)
+    assistant = Assistant(settings)
+    store = assistant.store
+    assert not store.has_sentence_vectors
+    question = "What must the international community do to prevent atrocity crimes?"
+    query = assistant.searcher.embed_query(question)
+    rows = list(range(len(store)))
+    embedded: list[int] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        embedded.append(sum(len(t.split()) for t in texts))
+        return assistant.embedder.embed(texts)
+
+    def scored(depth: int, words: int) -> list[int]:
+        embedded.clear()
+        reranker = EvidenceReranker(store, SentenceVectors(store, counting), None, depth, words)
+        evidence = reranker.evidence(question, query, rows)
+        return [r for r in rows if not evidence[r].partial]
+
+    assert len(scored(4, 0)) == 4  # depth alone
+    first = scored(4, 1)
+    assert len(first) == 1 and embedded == [len(store.passage(first[0]).text.split())]  # the first always fits
+    lengths = sorted(len(store.passage(r).text.split()) for r in rows)
+    budget = lengths[0] + lengths[1]
+    assert 1 <= len(scored(len(rows), budget)) < len(rows) and sum(embedded) <= max(budget, lengths[-1])
+    sentences = SentenceVectors(store, counting)
+    reranker = EvidenceReranker(store, sentences, None, 3, 1)
+    before = reranker.evidence(question, query, rows)
+    embedded.clear()
+    again = reranker.evidence(question, query, rows)  # remembered passages cost nothing
+    assert [r for r in rows if not again[r].partial] == [r for r in rows if not before[r].partial] and embedded == []
 
 
 def build_tiny_cross_encoder(folder: Path) -> Path:
