@@ -101,10 +101,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         report = ingest(settings, force=args.force, progress=not args.quiet)
     for problem in report.problems:
         print(f"skipped: {problem}", file=sys.stderr)
-    if report.rebuilt_reason:
+    if report.rebuilt_reason and not report.dense_reindexed:
         print(f"Rebuilt from scratch: {report.rebuilt_reason}.")
     if report.up_to_date:
         print(f"Index is up to date: {report.documents} documents, {report.passages} passages ({settings.index_dir}).")
+        return 0
+    if report.dense_reindexed:
+        print(
+            f"Re-indexed the stored vectors of {report.passages} passages as {report.dense_reindexed} in "
+            f"{report.seconds:.1f} s ({report.rebuilt_reason}; nothing embedded, every other file shared with the "
+            f"previous build) -> {settings.index_dir}"
+        )
         return 0
     changes = _changes(report, "changed")
     print(

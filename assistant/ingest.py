@@ -52,6 +52,7 @@ class IngestReport:
     reused: int = 0
     problems: list[str] = field(default_factory=list)
     rebuilt_reason: str | None = None
+    dense_reindexed: str | None = None  # the new dense index kind when only it was rebuilt, from stored vectors
     up_to_date: bool = False
     patched: bool = False  # appended to the live build (assistant.patch) rather than rebuilt
     seconds: float = 0.0
@@ -243,6 +244,7 @@ def _reindex_dense(settings: Settings, old: Path, manifest: Manifest, report: In
     publish(settings.index_dir, build)
     publish_dense(build, settings)
     report.documents, report.passages, report.index_path = len(manifest.documents), manifest.passages, str(build)
+    report.dense_reindexed = kind
     report.seconds = time.perf_counter() - started
     return report
 

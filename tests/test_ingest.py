@@ -151,7 +151,9 @@ def test_large_corpora_embed_sentences_per_question(tmp_path: Path, corpus: Path
 def test_sentences_embedded_per_question_only_for_the_best_candidates(tmp_path: Path, corpus: Path) -> None:
     from assistant.pipeline import Assistant
 
-    settings = settings_for(tmp_path / "index", corpus, sentence_vectors_max_passages=1, sentence_rerank_depth=3)
+    settings = settings_for(
+        tmp_path / "index", corpus, sentence_vectors_max_passages=1, sentence_rerank_depth=3, sentence_rerank_words=0
+    )
     ingest(settings, progress=False)
     searcher = Assistant(settings).searcher
     embedded: list[int] = []
@@ -178,6 +180,21 @@ def test_crossing_the_exact_threshold_rebuilds_the_dense_index_without_embedding
     assert (after.path / "passages.sqlite").stat().st_ino == inode  # shared with the previous build, not rewritten
     assert after.manifest.build_seconds == before.manifest.build_seconds  # still the time the build took
     assert report.rebuilt_reason is not None and report.rebuilt_reason.startswith("dense index type changed (IVF")
-    assert report.embedded == 0
+    assert report.embedded == 0 and report.dense_reindexed == "Flat"
     assert json.loads((IndexStore(exact.index_dir).path / "dense.json").read_text())["kind"] == "Flat"
     assert ingest(exact, progress=False).up_to_date
+
+
+def test_the_command_says_when_only_the_dense_index_was_rebuilt(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.cli import main
+
+    args = ["ingest", "--corpus", str(corpus), "--index", str(tmp_path / "index"), "--quiet"]
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    assert main(args) == 0
+    monkeypatch.setenv("ASSISTANT_EXACT_INDEX_MAX_VECTORS", "5")
+    capsys.readouterr()
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Re-indexed the stored vectors" in out and "as IVF" in out and "Rebuilt from scratch" not in out
