@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -111,17 +112,17 @@ def questions_for(spec: str) -> list[str]:
 # ---------------------------------------------------------------- stages (each in its own process)
 
 
-def logged_ingest_seconds(log: Path) -> tuple[float, str]:
-    """The seconds of the last ``Indexed ... in X s`` line of a ``python -m assistant ingest`` log, and the line."""
-    import re
-
+def logged_ingest_seconds(log: Path) -> tuple[float, str, bool]:
+    """The last ``Indexed ... in X s`` line of a ``python -m assistant ingest`` log: its seconds, the line, and
+    whether that run resumed an interrupted build (vectors reused, so the seconds cover only its last sitting)."""
     lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.startswith("Indexed ")]
     if not lines:
         raise SystemExit(f"{log}: no 'Indexed ... in X s' line; is it the log of a finished ingest?")
     found = re.search(r" in ([0-9.]+) s ", lines[-1])
     if found is None:
         raise SystemExit(f"{log}: cannot read the seconds in {lines[-1]!r}")
-    return float(found.group(1)), lines[-1]
+    reused = re.search(r"(\d+) texts embedded, (\d+) reused", lines[-1])
+    return float(found.group(1)), lines[-1], bool(reused and int(reused.group(2)) > 0)
 
 
 def stage_ingest(spec: str, limit: int | None, index_dir: Path, ingest_log: Path | None = None) -> dict[str, Any]:
@@ -145,8 +146,9 @@ def stage_ingest(spec: str, limit: int | None, index_dir: Path, ingest_log: Path
     store = IndexStore(index_dir)
     from_manifest = report.up_to_date
     logged = None
+    resumed = False
     if from_manifest and ingest_log is not None:  # built outside the bench; its own log says how long it took
-        ingest_s, logged = logged_ingest_seconds(ingest_log)
+        ingest_s, logged, resumed = logged_ingest_seconds(ingest_log)
     elif from_manifest:
         ingest_s = store.manifest.build_seconds
     return {
@@ -162,8 +164,9 @@ def stage_ingest(spec: str, limit: int | None, index_dir: Path, ingest_log: Path
         "ingest_from_manifest": from_manifest,
         "built_at": store.manifest.built_at,
         "embedded": report.embedded,
-        "ingest_paragraphs_per_s": round(paragraphs / ingest_s, 1),
-        "ingest_words_per_s": round(words / ingest_s, 1),
+        "ingest_resumed": resumed,
+        "ingest_paragraphs_per_s": None if resumed else round(paragraphs / ingest_s, 1),
+        "ingest_words_per_s": None if resumed else round(words / ingest_s, 1),
         "index_bytes": store.size_bytes(),
         "dense_index": store.manifest.faiss_type,
         "ingest_peak_memory_mb": round(peak_mb(), 1),
@@ -329,10 +332,12 @@ def write_table(results_dir: Path) -> None:
         o, n = r["ours"], r.get("naive") or {}
         if r.get("note"):
             notes.append(f"* {r['corpus']}: {r['note']}")
-        ratio = f"{o['ingest_paragraphs_per_s'] / n['ingest_paragraphs_per_s']:.2f}x" if n else "–"
+        ratio = (
+            f"{o['ingest_paragraphs_per_s'] / n['ingest_paragraphs_per_s']:.2f}x" if n and o["ingest_paragraphs_per_s"] else "–"
+        )
         update = f"{o['remove_s']} / {o['add_s']}" if "remove_s" in o else "–"
         rows.append(
-            f"| {r['corpus']} | {o['paragraphs']:,} | {o['ingest_paragraphs_per_s']} | {n.get('ingest_paragraphs_per_s', '–')} | {ratio} "
+            f"| {r['corpus']} | {o['paragraphs']:,} | {o['ingest_paragraphs_per_s'] or 'resumed build'} | {n.get('ingest_paragraphs_per_s', '–')} | {ratio} "
             f"| {o['retrieval_ms_p50']} / {o['retrieval_ms_p95']} | {o['answer_ms_p50']} / {o['answer_ms_p95']} "
             f"| {n.get('retrieval_ms_p50', '–')} | {o.get('dense_index', '–')} | {o.get('dense_recall_at_10', '–')} "
             f"| {o['index_bytes'] / 1e6:.1f} | {o.get('serving_peak_memory_mb', o.get('peak_memory_mb', 0)):.0f} | {update} "

@@ -23,3 +23,15 @@ def test_bench_runs_on_a_tiny_corpus_and_writes_json_and_markdown(tmp_path: Path
     assert naive["chunks"] > 0 and naive["paragraphs"] == ours["paragraphs"]
     table = (out / "README.md").read_text()
     assert "| tiny | " in table and "`python bench/run.py --tiny`" in table
+
+
+def test_an_ingest_log_gives_the_build_time_and_whether_it_resumed(tmp_path: Path) -> None:
+    sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+    from run import logged_ingest_seconds
+
+    log = tmp_path / "ingest.log"
+    line = "Indexed 10957 documents, 375401 passages in 1837.8 s (10957 added; {} texts embedded, {} reused) -> data/index"
+    log.write_text("Resuming: 220082 vectors recovered\n" + line.format(163143, 220082) + "\n")
+    assert logged_ingest_seconds(log)[::2] == (1837.8, True)
+    log.write_text(line.format(383225, 0) + "\n")
+    assert logged_ingest_seconds(log)[::2] == (1837.8, False)
