@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     candidates: int = 50  # per retriever, before fusion and reranking
     rrf_k: int = 60
     sentence_rerank_depth: int = 5  # where sentence vectors are embedded per question: for this many candidates
-    sentence_rerank_words: int = 300  # ... and only while their words not yet embedded fit this budget (the first always)
+    sentence_rerank_words: int = 200  # ... and only while their words not yet embedded fit this budget (the first always)
 
     # answering
     max_answer_sentences: int = 3
