@@ -361,6 +361,24 @@ def run_stage(base: list[str], stage: str) -> dict[str, Any]:
     return result
 
 
+def _shown_arguments(argv: list[str]) -> list[str]:
+    """The command line as a result records it: without ``--out``, and ``--note``'s text (kept apart) shortened."""
+    shown: list[str] = []
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a == "--out" or a.startswith("--out="):
+            skip = a == "--out"
+        elif a == "--note" or a.startswith("--note="):
+            shown.append('--note "…"')
+            skip = a == "--note"
+        else:
+            shown.append(a)
+    return shown
+
+
 def main() -> None:
     """Run the stages in subprocesses and write the results."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -387,7 +405,7 @@ def main() -> None:
         for name in ("000_2da93208c23d15a9.txt", "001_3c0b70c9704cf0d2.txt"):
             shutil.copy(ROOT / "corpus" / name, tmp / name)
         args.corpus = str(tmp)
-    shown = [a for i, a in enumerate(sys.argv[1:]) if not a.startswith("--out") and (i == 0 or sys.argv[i] != "--out")]
+    shown = _shown_arguments(sys.argv[1:])
     command = "python bench/run.py " + " ".join(shown)
     work = None if args.index else Path(tempfile.mkdtemp())
     index = Path(args.index).resolve() if args.index else work / "index"  # type: ignore[operator]

@@ -35,3 +35,11 @@ def test_an_ingest_log_gives_the_build_time_and_whether_it_resumed(tmp_path: Pat
     assert logged_ingest_seconds(log)[::2] == (1837.8, True)
     log.write_text(line.format(383225, 0) + "\n")
     assert logged_ingest_seconds(log)[::2] == (1837.8, False)
+
+
+def test_the_recorded_command_leaves_out_the_output_folder_and_shortens_the_note() -> None:
+    sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+    from run import _shown_arguments
+
+    argv = ["--corpus", "ungdc", "--out", "/tmp/r", "--note", "a long remark", "--no-naive", "--out=/x"]
+    assert _shown_arguments(argv) == ["--corpus", "ungdc", '--note "…"', "--no-naive"]
