@@ -116,7 +116,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     changes = _changes(report, "changed")
     print(
         f"Indexed {report.documents} documents, {report.passages} passages in {report.seconds:.1f} s "
-        f"({changes or 'forced rebuild'}; {report.embedded} texts embedded, {report.reused} reused) -> {settings.index_dir}"
+        f"({changes or 'forced rebuild'}; {report.embedded} texts embedded, {report.reused} reused"
+        f"{f', {report.recovered} vectors from an interrupted build' if report.recovered else ''}) -> {settings.index_dir}"
     )
     return 0
 

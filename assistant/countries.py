@@ -54,8 +54,16 @@ SPEAKING_NOUNS = (
 SPEAKING_VERBS = (
     r"say|says|said|tell|tells|told|state|states|stated|argue|argues|argued|declare|declares|declared|call|calls|called|"
     r"urge|urges|urged|propose|proposes|proposed|promise|promises|promised|pledge|pledges|pledged|warn|warns|warned|"
-    r"describe|describes|described|announce|announces|announced|ask|asks|asked"
+    r"describe|describes|described"
 )
+# After "did/has <country>", words that make the country a topic, not a speaker ("Did Iraq have ...", "did US forces")
+NOT_SPEAKING_AFTER = (
+    r"have|has|had|be|been|being|exist|own|possess|host|hosts|get|become|face|suffer|lose|need|"
+    r"forces|troops|army|military|government|authorities|officials|people|citizens|economy|refugees"
+)
+# The Secretary-General is the speaker: a country named in the question is then a topic
+SECRETARY_GENERAL_RE = re.compile(r"\bSecretar(?:y|ies)[- ]General\b|\bSG\b|\bBan Ki-?moon\b|\bGuterres\b|\bAnnan\b", re.I)
+LIST_GLUE_RE = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
 ITS_STATEMENT_RE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\b", re.I)
 
 
@@ -97,25 +105,46 @@ class CountryNames:
 
     def speakers(self, question: str) -> list[Mention]:
         """The countries ``question`` presents as speaking (usually none or one)."""
-        if self._name_re is None:
+        if self._name_re is None or SECRETARY_GENERAL_RE.search(question):
             return []
-        named = [Mention(self.names[m.group(1)], m.group(1)) for m in self._name_re.finditer(question)]
+        named = [(m.start(1), m.end(1), Mention(self.names[m.group(1)], m.group(1))) for m in self._name_re.finditer(question)]
+        speaking = [i for i, (start, _, mention) in enumerate(named) if _speaks(question, mention.name, start)]
+        if not speaking and len({m.code for _, _, m in named}) == 1 and ITS_STATEMENT_RE.search(question):
+            speaking = [0]  # "What fraction of Pakistan ..., according to its address?"
+        changed = bool(speaking)
+        while changed:  # "France, Germany and Italy say": the whole list speaks
+            changed = False
+            for i in range(len(named)):
+                if i in speaking:
+                    continue
+                for j in (i - 1, i + 1):
+                    if j in speaking:
+                        lo, hi = sorted((i, j))
+                        if LIST_GLUE_RE.match(question[named[lo][1] : named[hi][0]]):
+                            speaking.append(i)
+                            changed = True
+                            break
         out: list[Mention] = []
-        for mention in named:
-            if _speaks(question, mention.name) and mention.code not in {m.code for m in out}:
+        for i in sorted(speaking):
+            mention = named[i][2]
+            if mention.code not in {m.code for m in out}:
                 out.append(mention)
-        if not out and len({m.code for m in named}) == 1 and ITS_STATEMENT_RE.search(question):
-            out.append(named[0])  # "What fraction of Pakistan ..., according to its address?"
         return out
 
 
-def _speaks(question: str, name: str) -> bool:
+def _speaks(question: str, name: str, start: int) -> bool:
+    """Whether the mention of ``name`` at ``start`` is worded as the speaker."""
     n = rf"(?:the\s+)?{re.escape(name)}(?![\w-])"
     patterns = (
-        rf"\b(?:did|does|do|has|had|have|would|will|could)\s+{n}(?!'s|’s)",  # "What did Brazil say" (not "has Brazil's")
+        # "What did Brazil say" (not "has Brazil's ...", "did Iraq have ...", "did US forces ...")
+        rf"\b(?:did|does|do|has|had|have|would|will|could)\s+{n}(?!'s|’s)(?=\s+(?!(?:{NOT_SPEAKING_AFTER})\b)[a-z])",
         rf"(?<![\w-]){re.escape(name)}(?:'s|’s)\s+(?:[\w-]+\s+){{0,4}}?(?:{SPEAKING_NOUNS})\b",  # "Ghana's leader"
         rf"\baccording\s+to\s+{n}",  # "According to Malta in 1967"
         rf"(?<![\w-]){re.escape(name)}\s+(?:{SPEAKING_VERBS})\b",  # "Brazil said"
-        rf"\b(?:in|from)\s+{n}(?:'s|’s)\s+(?:[\w-]+\s+){{0,4}}?(?:{SPEAKING_NOUNS})\b",
     )
-    return any(re.search(p, question, re.I if len(name) > 3 else 0) for p in patterns)
+    flags = re.I if len(name) > 3 else 0
+    for pattern in patterns:
+        for m in re.finditer(pattern, question, flags):
+            if m.start() <= start < m.end():
+                return True
+    return False

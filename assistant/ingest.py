@@ -52,6 +52,7 @@ class IngestReport:
     reused: int = 0
     problems: list[str] = field(default_factory=list)
     rebuilt_reason: str | None = None
+    recovered: int = 0  # vectors taken from the checkpoints of an interrupted build
     dense_reindexed: str | None = None  # the new dense index kind when only it was rebuilt, from stored vectors
     up_to_date: bool = False
     patched: bool = False  # appended to the live build (assistant.patch) rather than rebuilt
@@ -202,6 +203,7 @@ def ingest(
         report.added = sorted(new_hashes)
     checkpoint = settings.index_dir / CHECKPOINT_DIR / embedder.fingerprint
     recovered = cache.load_checkpoints(checkpoint) if checkpoint.exists() else 0
+    report.recovered = recovered
     if recovered and progress:
         print(f"Resuming: {recovered:,} vectors recovered from an interrupted build.")
 

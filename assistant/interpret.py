@@ -131,8 +131,9 @@ def read_question(question: str, countries: CountryNames | None = None) -> Inter
         year = _session_year(question)
         if year and not (date_from and date_from != date_to):
             date_from = date_to = year
-            years = [y for y in years if y != year]
             used.append(year)
+        unmarked = [y for y in re.findall(rf"\b{YEAR}\b", question) if y not in (date_from, date_to)]
+        years = list(dict.fromkeys([y for y in years if y != year] + unmarked))  # topics: preferred, not required
         used += [m.name for m in speakers]
         hard_types = [t for t in hard_types if t not in SPEECH_TYPES]
     people = [name for name, pattern in PEOPLE.items() if pattern.search(question)]
@@ -159,12 +160,18 @@ def read_question(question: str, countries: CountryNames | None = None) -> Inter
     )
 
 
+SESSION_YEAR_RE = re.compile(
+    rf"\b(?:in|during)\s+({YEAR})\b|\b({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:statement|speech|address|account|remarks|session)\b",
+    re.I,
+)
+
+
 def _session_year(question: str) -> str | None:
-    """The one year a question about a country's statement names ("in 2005", "its 1974 statement"), if only one."""
-    named = list(dict.fromkeys(re.findall(rf"\b{YEAR}\b", question)))
-    if len(named) == 1:
-        return named[0]
-    marked = list(dict.fromkeys(IN_YEAR_RE.findall(question) + [m.group(1) for m in YEAR_TYPE_RE.finditer(question)]))
+    """The one year a question marks as the statement's ("in 2005", "its 1974 statement"), if exactly one.
+
+    An unmarked year ("about the 1992 Rio summit") is a topic: it stays a ranking preference.
+    """
+    marked = list(dict.fromkeys(a or b for a, b in SESSION_YEAR_RE.findall(question)))
     return marked[0] if len(marked) == 1 else None
 
 
@@ -223,8 +230,12 @@ def interpret(
         standalone = f"{question.rstrip('?.! ')} (regarding {_subject(previous.standalone).rstrip('?.! ')})?"
     filters = current.filters if not current.filters.is_empty() else previous.filters
     if infer_filters and previous.filters.countries and not current.filters.countries:
-        # "And in 2010?" after "What did Brazil say ... in 2005?": the same country, this turn's year
-        filters = read_question(standalone, countries).filters
+        if current.filters.secretaries_general:
+            filters = current.filters  # the Secretary-General speaks now, not the country
+        else:
+            # "And in 2010?" after "What did Brazil say ... in 2005?": the same country, this turn's year
+            restated = read_question(standalone, countries).filters
+            filters = restated if restated.countries else previous.filters
     search_text = standalone
     for name in (*filters.secretaries_general,):
         if name in PEOPLE:

@@ -121,8 +121,7 @@ def logged_ingest_seconds(log: Path) -> tuple[float, str, bool]:
     found = re.search(r" in ([0-9.]+) s ", lines[-1])
     if found is None:
         raise SystemExit(f"{log}: cannot read the seconds in {lines[-1]!r}")
-    reused = re.search(r"(\d+) texts embedded, (\d+) reused", lines[-1])
-    return float(found.group(1)), lines[-1], bool(reused and int(reused.group(2)) > 0)
+    return float(found.group(1)), lines[-1], "from an interrupted build" in lines[-1]
 
 
 def stage_ingest(spec: str, limit: int | None, index_dir: Path, ingest_log: Path | None = None) -> dict[str, Any]:

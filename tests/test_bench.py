@@ -30,10 +30,10 @@ def test_an_ingest_log_gives_the_build_time_and_whether_it_resumed(tmp_path: Pat
     from run import logged_ingest_seconds
 
     log = tmp_path / "ingest.log"
-    line = "Indexed 10957 documents, 375401 passages in 1837.8 s (10957 added; {} texts embedded, {} reused) -> data/index"
-    log.write_text("Resuming: 220082 vectors recovered\n" + line.format(163143, 220082) + "\n")
+    line = "Indexed 10957 documents, 375401 passages in 1837.8 s (10957 added; 163143 texts embedded, 220082 reused{})"
+    log.write_text(line.format(", 220082 vectors from an interrupted build") + "\n")
     assert logged_ingest_seconds(log)[::2] == (1837.8, True)
-    log.write_text(line.format(383225, 0) + "\n")
+    log.write_text(line.format("") + "\n")  # texts reused as duplicates within the corpus: not a resumed build
     assert logged_ingest_seconds(log)[::2] == (1837.8, False)
 
 

@@ -58,6 +58,14 @@ NAMES = CountryNames.from_documents(
         ("Which countries has Brazil's deforestation affected?", []),
         ("What did Canada say in 1956?", []),  # no statements of Canada in this index
         ("What did us say?", []),  # short forms are matched case-sensitively
+        ("What did the Secretary-General say about Brazil's government?", []),  # he speaks, not Brazil
+        ("In his 2017 address, what did Guterres say about Ghana's president?", []),
+        ("How many refugees does Pakistan host?", []),  # a country's state, not its statement
+        ("Why did US forces leave?", []),
+        ("Did Iran have a programme?", []),
+        ("What did Papua New Guinea say about Guinea?", ["PNG"]),  # each mention is judged where it stands
+        ("What did Brazil, Ghana and Pakistan say about debt?", ["BRA", "GHA", "PAK"]),  # the whole list speaks
+        ("What did Brazil and the United States say?", ["BRA", "USA"]),
     ],
 )
 def test_the_speaking_country(question: str, codes: list[str]) -> None:
@@ -70,6 +78,8 @@ def test_a_speaking_country_and_its_year_become_filters() -> None:
     assert "Filter from the question: dated 2005; country BRA." in reading.describe()
     assert {"brazil", "2005"} <= set(reading.filter_terms)  # not asked of the passage's own words
     assert interpret("What did Brazil say about 1964 in 2005?", countries=NAMES).filters.date_from == "2005"
+    topic_year = interpret("What did Brazil say about the 1992 Rio summit?", countries=NAMES)
+    assert topic_year.filters == Filters(countries=("BRA",)) and topic_year.preferences.years == ("1992",)
     assert interpret("What did Brazil say in 2005?").filters.is_empty()  # an index without countries: no filter
 
 
@@ -77,6 +87,10 @@ def test_a_follow_up_keeps_the_country_with_its_new_year() -> None:
     history = [{"role": "user", "content": "What did Brazil say about the responsibility to protect in 2005?"}]
     reading = interpret("And in 2009?", history, countries=NAMES)
     assert reading.filters == Filters(date_from="2009", date_to="2009", countries=("BRA",))
+    topic = interpret("What did they say about Ghana?", history, countries=NAMES)
+    assert topic.filters == Filters(date_from="2005", date_to="2005", countries=("BRA",))  # still Brazil's 2005 statement
+    other = interpret("What did Guterres say about it?", history, countries=NAMES)
+    assert other.filters == Filters(secretaries_general=("António Guterres",))  # no longer Brazil's
 
 
 R2P = "the responsibility to protect populations from genocide, war crimes, ethnic cleansing and crimes against humanity"

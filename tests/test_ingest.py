@@ -86,6 +86,7 @@ def test_a_crash_mid_build_leaves_the_live_index_untouched(tmp_path: Path, corpu
     monkeypatch.undo()
     resumed = ingest(settings, progress=False)
     assert resumed.added == ["005_new"] and resumed.embedded == 0  # its vectors were checkpointed before the crash
+    assert resumed.recovered > 0
 
 
 class CutAfter:
