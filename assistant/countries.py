@@ -108,28 +108,22 @@ class CountryNames:
         if self._name_re is None or SECRETARY_GENERAL_RE.search(question):
             return []
         named = [(m.start(1), m.end(1), Mention(self.names[m.group(1)], m.group(1))) for m in self._name_re.finditer(question)]
-        speaking = [i for i, (start, _, mention) in enumerate(named) if _speaks(question, mention.name, start)]
+        speaking = {i for i, (start, _, mention) in enumerate(named) if _speaks(question, mention.name, start)}
         if not speaking and len({m.code for _, _, m in named}) == 1 and ITS_STATEMENT_RE.search(question):
-            speaking = [0]  # "What fraction of Pakistan ..., according to its address?"
-        changed = bool(speaking)
-        while changed:  # "France, Germany and Italy say": the whole list speaks
-            changed = False
-            for i in range(len(named)):
-                if i in speaking:
-                    continue
-                for j in (i - 1, i + 1):
-                    if j in speaking:
-                        lo, hi = sorted((i, j))
-                        if LIST_GLUE_RE.match(question[named[lo][1] : named[hi][0]]):
-                            speaking.append(i)
-                            changed = True
-                            break
-        out: list[Mention] = []
-        for i in sorted(speaking):
-            mention = named[i][2]
-            if mention.code not in {m.code for m in out}:
-                out.append(mention)
-        return out
+            speaking = {0}  # "What fraction of Pakistan ..., according to its address?"
+        # "France, Germany and Italy say": mentions joined only by commas and "and" speak together
+        groups: list[list[int]] = []
+        for i in range(len(named)):
+            if groups and LIST_GLUE_RE.match(question[named[i - 1][1] : named[i][0]]):
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        out: dict[str, Mention] = {}
+        for group in groups:
+            if speaking.intersection(group):
+                for i in group:
+                    out.setdefault(named[i][2].code, named[i][2])
+        return list(out.values())
 
 
 def _speaks(question: str, name: str, start: int) -> bool:

@@ -114,7 +114,8 @@ def questions_for(spec: str) -> list[str]:
 
 def logged_ingest_seconds(log: Path) -> tuple[float, str, bool]:
     """The last ``Indexed ... in X s`` line of a ``python -m assistant ingest`` log: its seconds, the line, and
-    whether that run resumed an interrupted build (vectors reused, so the seconds cover only its last sitting)."""
+    whether that run resumed an interrupted build (it says how many vectors came from one: then the seconds cover
+    only its last sitting)."""
     lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.startswith("Indexed ")]
     if not lines:
         raise SystemExit(f"{log}: no 'Indexed ... in X s' line; is it the log of a finished ingest?")
