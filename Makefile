@@ -50,7 +50,7 @@ bench: install ## the three sizes beside the naive pipeline into bench/results (
 	$(PY) bench/run.py --corpus seed,ungdc --index data/index-full --no-naive
 
 llm: install ## assemble and check the local LLM once (into ~/.cache/statement-assistant/models)
-	$(PY) -c "from assistant.generate.llm_model import assembled_model; print(assembled_model())"
+	$(PY) -c "from assistant.answer.generative.llm_model import assembled_model; print(assembled_model())"
 
 bench-generation: llm ## time to first token and tokens/s for k = 3, 5, 8 passages into bench/results
 	$(PY) bench/generation.py

@@ -1,11 +1,15 @@
 """The LangChain side: a retriever over the index and the LCEL answer chain.
 
-LangChain objects stay in this module; the rest of the package passes plain
-dataclasses.
+LangChain objects stay in this module. The chain's steps pass typed state
+(`Request` -> `Planned` -> `Retrieved`), never dicts riding in a document's
+metadata; `PassageRetriever` is a real LangChain retriever for callers that
+want `Document`s, and gives the chain the typed `SearchResult` behind them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -14,7 +18,64 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
-from assistant.search import Searcher, SearchResult
+from assistant.interpret.question import Interpretation
+from assistant.models import Answer, Filters, Preferences
+from assistant.retrieve.search import Searcher, SearchResult
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    """How to answer one question: the caller's choices, with the settings' defaults filled in."""
+
+    filters: Filters = field(default_factory=Filters)
+    k: int = 5
+    retriever: str = "hybrid"
+    reranker: str = "evidence"
+    infer_filters: bool = True
+    threshold: float = 0.5
+    mode: str = "extractive"
+    on_token: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """A question as asked, with the conversation before it."""
+
+    question: str
+    history: tuple[dict[str, str], ...] = ()
+    options: AskOptions = field(default_factory=AskOptions)
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """What to search for and how: the question's words and every filter and preference read from it."""
+
+    query: str
+    filters: Filters
+    preferences: Preferences
+    k: int
+    retriever: str
+    reranker: str
+    ignore_terms: tuple[str, ...] = ()  # words used up as filters, not content
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The question read: ``plan`` is None for chit-chat, which needs no search."""
+
+    request: Request
+    question: str  # the validated question
+    reading: Interpretation
+    plan: SearchPlan | None
+    interpret_ms: float
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """The plan and what the search found (None when there was nothing to search)."""
+
+    planned: Planned
+    result: SearchResult | None
 
 
 class PassageRetriever(BaseRetriever):
@@ -32,12 +93,23 @@ class PassageRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
-        result = self.searcher.search(query, **kwargs)
-        return to_documents(result)
+        return to_documents(self.searcher.search(query, **kwargs))
+
+    def search(self, plan: SearchPlan) -> SearchResult:
+        """The typed result behind `invoke`: hits with the evidence the answerer and the abstention decision read."""
+        return self.searcher.search(
+            plan.query,
+            k=plan.k,
+            filters=plan.filters,
+            preferences=plan.preferences,
+            retriever=plan.retriever,
+            reranker=plan.reranker,
+            ignore_terms=plan.ignore_terms,
+        )
 
 
 def to_documents(result: SearchResult) -> list[Document]:
-    """LangChain documents for the hits of a search (the search itself rides along in metadata)."""
+    """LangChain documents for the hits of a search, with their citation fields as metadata."""
     docs = []
     for hit, row in zip(result.hits, result.rows, strict=True):
         meta = {
@@ -48,20 +120,17 @@ def to_documents(result: SearchResult) -> list[Document]:
             "date": hit.meta.date,
             "paragraph": hit.passage.label,
             "score": hit.score,
-            "search": result,
         }
         docs.append(Document(page_content=hit.passage.text, metadata=meta))
     return docs
 
 
-def build_chain(retriever: PassageRetriever, interpret: Any, answer: Any) -> Runnable[dict[str, Any], Any]:
-    """``{question, history, options}`` -> interpretation -> retrieval -> answer, as one LCEL chain."""
+def build_chain(
+    retriever: PassageRetriever, plan: Callable[[Request], Planned], answer: Callable[[Retrieved], Answer]
+) -> Runnable[Request, Answer]:
+    """`Request` -> reading the question -> retrieval -> `Answer`, as one LCEL chain."""
 
-    def retrieve(state: dict[str, Any]) -> dict[str, Any]:
-        plan = state["plan"]
-        if plan is None:
-            return {**state, "documents": []}
-        documents = retriever.invoke(plan["query"], **plan["search"])
-        return {**state, "documents": documents}
+    def retrieve(planned: Planned) -> Retrieved:
+        return Retrieved(planned, None if planned.plan is None else retriever.search(planned.plan))
 
-    return RunnableLambda(interpret) | RunnableLambda(retrieve) | RunnableLambda(answer)
+    return RunnableLambda(plan) | RunnableLambda(retrieve) | RunnableLambda(answer)

@@ -1,13 +1,19 @@
 """Plain data passed between pipeline stages.
 
 Every stage speaks in these frozen dataclasses; framework objects (LangChain
-documents, Gradio components) never leave the module that builds them.
+documents, Gradio components) never leave the module that builds them, and
+JSON is written at the edges (`assistant.answer.records`).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
+
+from assistant.errors import UsageError
+
+ISO_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -34,11 +40,7 @@ class DocumentMeta:
     author: str | None = None  # for articles: who wrote it
     reports_on: str | None = None  # for articles: the statement the article reports on
     corpus: str = "seed"
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return asdict(self)
+    extra: dict[str, Any] = field(default_factory=dict)  # corpus-specific metadata (country, session, ...)
 
 
 @dataclass(frozen=True)
@@ -97,14 +99,212 @@ class Citation:
     hit: Hit
     quote: str | None = None  # the sentence(s) of the passage the answer used
 
+
+def _casefold_all(values: tuple[str, ...]) -> set[str]:
+    return {v.casefold() for v in values}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to documents whose metadata match; empty fields match everything."""
+
+    date_from: str | None = None  # inclusive; "2015", "2015-06" or "2015-06-01"
+    date_to: str | None = None  # inclusive
+    doc_types: tuple[str, ...] = ()
+    secretaries_general: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    corpora: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO codes or names (General Debate corpus)
+
+    def __post_init__(self) -> None:
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value is not None and not ISO_DATE_RE.match(value):
+                raise UsageError(f"{name.replace('_', ' ')} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        if self.date_from and self.date_to and self._low(self.date_from) > self._high(self.date_to):
+            raise UsageError(f"the date range {self.date_from} to {self.date_to} is empty; swap the dates")
+
+    @staticmethod
+    def _low(value: str) -> str:
+        return value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value
+
+    @staticmethod
+    def _high(value: str) -> str:
+        return value + "-12-31"[len(value) - 4 :] if len(value) < 10 else value
+
+    def is_empty(self) -> bool:
+        """Whether no filter is set."""
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    def allows(self, meta: DocumentMeta) -> bool:
+        """Whether a document's metadata pass every filter."""
+        if self.date_from or self.date_to:
+            if not meta.date:
+                return False
+            if self.date_from and meta.date < self._low(self.date_from):
+                return False
+            if self.date_to and meta.date > self._high(self.date_to):
+                return False
+        if self.doc_types and meta.doc_type.casefold() not in _casefold_all(self.doc_types):
+            return False
+        if self.secretaries_general and (meta.secretary_general or "").casefold() not in _casefold_all(self.secretaries_general):
+            return False
+        if self.speakers:
+            speaker = (meta.speaker or "").casefold()
+            if not any(s in speaker for s in _casefold_all(self.speakers)):
+                return False
+        if self.doc_ids and meta.doc_id not in self.doc_ids and meta.source not in self.doc_ids:
+            return False
+        if self.corpora and meta.corpus not in self.corpora:
+            return False
+        if self.countries:
+            wanted = _casefold_all(self.countries)
+            have = {str(meta.extra.get("country_code", "")).casefold(), str(meta.extra.get("country", "")).casefold()}
+            if not wanted & have:
+                return False
+        return True
+
+    def merged(self, other: Filters) -> Filters:
+        """This filter with the fields ``other`` sets added (``other`` wins on dates)."""
+        values: dict[str, Any] = {}
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, tuple):
+                values[f.name] = tuple(dict.fromkeys(mine + theirs))
+            else:
+                values[f.name] = theirs or mine
+        return replace(self, **values)
+
+    def describe(self) -> str:
+        """A short human description, e.g. "dated 2015-01-01 to 2016-12-31; type report"."""
+        parts = []
+        if self.date_from or self.date_to:
+            lo, hi = self.date_from, self.date_to
+            if (
+                lo
+                and hi
+                and lo[:4] == hi[:4]
+                and self._low(lo).endswith("01-01")
+                and self._high(hi).endswith("12-31")
+                and len(lo) == len(hi) == 4
+            ):
+                parts.append(f"dated {lo}")
+            else:
+                parts.append(f"dated {lo or '…'} to {hi or '…'}")
+        labels = (
+            ("doc_types", "type"),
+            ("secretaries_general", "Secretary-General"),
+            ("speakers", "speaker"),
+            ("doc_ids", "document"),
+            ("corpora", "corpus"),
+            ("countries", "country"),
+        )
+        for name, label in labels:
+            value = getattr(self, name)
+            if value:
+                parts.append(f"{label} {' or '.join(value)}")
+        return "; ".join(parts)
+
     def to_dict(self) -> dict[str, Any]:
-        """Return the documented ``ask --json`` citation record."""
-        return {"n": self.n, **hit_record(self.hit), "quote": self.quote}
+        """The filter as JSON-ready data (unset fields omitted)."""
+        return {f.name: (list(v) if isinstance(v, tuple) else v) for f in fields(self) if (v := getattr(self, f.name))}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Filters:
+        """Build from ``to_dict`` output; unknown keys are an error listing the known ones."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise UsageError(f"unknown filter {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """Soft preferences read from a question: documents to favour, not to require."""
+
+    years: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+
+    def matches(self, date: str | None, doc_type: str) -> bool:
+        """Whether a document matches any preference."""
+        return bool((self.years and (date or "")[:4] in self.years) or (self.doc_types and doc_type in self.doc_types))
+
+    def describe(self) -> str:
+        """Human description, e.g. "preferring documents from 2017"."""
+        parts = []
+        if self.years:
+            parts.append(f"documents from {' or '.join(self.years)}")
+        if self.doc_types:
+            parts.append(f"type {' or '.join(self.doc_types)}")
+        return "preferring " + " and ".join(parts) if parts else ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the answer states it read from the question: the question it answered and the filters it applied."""
+
+    standalone: str  # the question rewritten to stand alone (a follow-up gains its subject)
+    follow_up: bool = False
+    filters: Filters = field(default_factory=Filters)  # applied: the caller's and the question's, merged
+    preferences: Preferences = field(default_factory=Preferences)
+    notes: tuple[str, ...] = ()  # human-readable: what was inferred, and how to undo it
+
+
+@dataclass(frozen=True)
+class QuotedSentence:
+    """A sentence of an extractive answer: verbatim from the passage its citation names."""
+
+    text: str
+    citations: tuple[int, ...]
+    start: int  # offsets of the sentence in the passage text
+    end: int
+    supported: bool = True
+
+
+@dataclass(frozen=True)
+class CheckedSentence:
+    """A sentence of a generated answer and the outcome of its check against the passages it cites."""
+
+    text: str  # without citation markers
+    citations: tuple[int, ...]  # the answer's citation numbers
+    passage_ids: tuple[str, ...]  # the passages they name
+    supported: bool
+    reason: str
+    citation: str = "model"  # "model"; "added"; "corrected"; "quote" (the extractive answer's sentence, added verbatim)
+    invalid_citations: tuple[int, ...] = ()  # numbers the model cited that it was not given
+    overlap: float = 0.0
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True)
+class Generation:
+    """How a generated answer was written: the model, what it read, how long it took."""
+
+    generator: str
+    model: str
+    passages_read: int
+    passage_ids: tuple[str, ...]  # what the model was given, in its numbering
+    ttft_ms: float | None
+    tokens: int
+    tokens_per_s: float | None
+    generate_ms: float
+    samples: int
+    chosen_sample: int
+    draft: str
+    refusal: bool
+    judge_calls: int = 0
+    judge_ms: float = 0.0
+
+
+ANSWER_KINDS = ("answer", "abstention", "chitchat")
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What the assistant says about one question."""
+    """What the assistant says about one question, with everything it rests on."""
 
     question: str
     text: str
@@ -113,50 +313,14 @@ class Answer:
     hits: tuple[Hit, ...]
     timings_ms: dict[str, float] = field(default_factory=dict)
     notices: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the documented ``ask --json`` object."""
-        record: dict[str, Any] = {
-            "question": self.question,
-            "answer": self.text,
-            "abstained": self.abstained,
-            "citations": [c.to_dict() for c in self.citations],
-            "passages": [hit_record(h) for h in self.hits],
-            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
-            "notices": list(self.notices),
-        }
-        record.update(self.extra)
-        return record
-
-
-def hit_record(hit: Hit) -> dict[str, Any]:
-    """Flatten a hit into the passage fields of the ``ask --json`` schema."""
-    p, m = hit.passage, hit.meta
-    return {
-        "passage_id": p.passage_id,
-        "doc_id": m.doc_id,
-        "title": m.title,
-        "date": m.date,
-        "doc_type": m.doc_type,
-        "speaker": m.speaker,
-        "secretary_general": m.secretary_general,
-        "symbol": m.symbol,
-        "place": m.place,
-        "paragraph": p.label,
-        "kind": p.kind,
-        "section": p.section,
-        "text": p.text,
-        "source": m.source,
-        "start": p.start,
-        "end": p.end,
-        "reference": _reference(hit),
-        "score": round(hit.score, 4),
-        "scores": {k: round(v, 4) for k, v in hit.scores.items()},
-    }
-
-
-def _reference(hit: Hit) -> str:
-    from assistant.citations import hit_reference
-
-    return hit_reference(hit)
+    kind: str = "answer"  # one of ANSWER_KINDS
+    mode: str | None = None  # "extractive" or "generative": how the text was written (None for chit-chat)
+    reading: Reading | None = None
+    evidence_score: float | None = None  # the confidence the abstention decision read
+    abstain_threshold: float | None = None
+    sentences: tuple[QuotedSentence | CheckedSentence, ...] | None = None
+    context: tuple[Hit, ...] | None = None  # neighbouring paragraphs the answer was read with
+    generation: Generation | None = None
+    dropped_sentences: tuple[CheckedSentence, ...] | None = None  # generated, unsupported, left out
+    requested_mode: str | None = None  # set when the mode asked for fell back to another
+    fallback: str | None = None  # why it fell back

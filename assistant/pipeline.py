@@ -1,31 +1,35 @@
 """The assistant as one object: load an index once, answer questions with citations.
 
-The CLI, the chat and the evaluation all go through `Assistant.ask`.
+The CLI, the chat and the evaluation all go through `Assistant.ask` (or
+`Assistant.stream`, which yields a generated draft as the model writes it).
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from assistant.abstain import confidence
-from assistant.answer import NOT_IN_CORPUS, candidate_sentences, compose, with_neighbours
-from assistant.chain import PassageRetriever, build_chain
-from assistant.countries import CountryNames
-from assistant.embed import embedder_for
+from assistant.answer.abstain import confidence
+from assistant.answer.extractive import NOT_IN_CORPUS, candidate_sentences, compose, with_neighbours
+from assistant.answer.generative.generators import GeneratorCancelled
+from assistant.chain import AskOptions, PassageRetriever, Planned, Request, Retrieved, SearchPlan, build_chain
+from assistant.embed.registry import embedder_for
 from assistant.errors import IndexStaleError, UsageError
-from assistant.filters import Filters
-from assistant.interpret import Interpretation, expand_query, interpret
-from assistant.lexical import key_terms, tokens
-from assistant.models import Answer, Hit
-from assistant.search import Searcher, SearchResult
+from assistant.index.lifecycle import FIX_HINT
+from assistant.index.store import IndexStore
+from assistant.interpret.countries import CountryNames
+from assistant.interpret.question import Interpretation, expand_query, interpret
+from assistant.models import Answer, Filters, Hit, Reading
+from assistant.retrieve.search import Searcher
 from assistant.settings import Settings
-from assistant.store import FIX_HINT, IndexStore
+from assistant.shared import shared_instance
+from assistant.text.lexical import key_terms, tokens
 
 ANSWER_MODES = ("extractive", "generative")
 CHITCHAT_REPLY = (
@@ -33,6 +37,15 @@ CHITCHAT_REPLY = (
     "quoting the paragraphs I rely on and citing each one. Ask, for example: "
     "“Which two countries led a joint initiative on restraint in the use of the veto?”"
 )
+
+
+@dataclass(frozen=True)
+class Event:
+    """What `Assistant.stream` yields: text deltas (``kind="token"``), then the checked answer (``kind="answer"``)."""
+
+    kind: str
+    text: str = ""
+    answer: Answer | None = None
 
 
 class Assistant:
@@ -57,11 +70,9 @@ class Assistant:
         self.store.dense.search(np.zeros(manifest.dimension, dtype=np.float32), 1)
         _ = self.store.bm25
 
-    def ask(
+    def options(
         self,
-        question: str,
         *,
-        history: list[dict[str, str]] | None = None,
         filters: Filters | None = None,
         k: int | None = None,
         retriever: str | None = None,
@@ -70,91 +81,104 @@ class Assistant:
         abstain_threshold: float | None = None,
         mode: str | None = None,
         on_token: Callable[[str], None] | None = None,
-    ) -> Answer:
-        """Answer ``question`` from the index, citing every passage used, or abstain.
-
-        ``mode`` is "extractive" or "generative" (default: the settings'); in
-        generative mode ``on_token`` receives the model's draft as it is written.
-        """
-        started = time.perf_counter()
+    ) -> AskOptions:
+        """The caller's choices with the settings' defaults filled in; `UsageError` for an unknown mode."""
         mode = mode or self.settings.mode
         if mode not in ANSWER_MODES:
             raise UsageError(f"unknown answer mode {mode!r}; known: {', '.join(ANSWER_MODES)}")
-        options = {
-            "filters": filters or Filters(),
-            "k": k or self.settings.k,
-            "retriever": retriever or self.settings.retriever,
-            "reranker": reranker or self.settings.reranker,
-            "infer_filters": infer_filters,
-            "threshold": self.settings.abstain_threshold if abstain_threshold is None else abstain_threshold,
-            "mode": mode,
-            "on_token": on_token,
-        }
-        answer: Answer = self.chain.invoke({"question": question, "history": history or [], "options": options})
+        return AskOptions(
+            filters=filters or Filters(),
+            k=k or self.settings.k,
+            retriever=retriever or self.settings.retriever,
+            reranker=reranker or self.settings.reranker,
+            infer_filters=infer_filters,
+            threshold=self.settings.abstain_threshold if abstain_threshold is None else abstain_threshold,
+            mode=mode,
+            on_token=on_token,
+        )
+
+    def ask(self, question: str, *, history: list[dict[str, str]] | None = None, **options: Any) -> Answer:
+        """Answer ``question`` from the index, citing every passage used, or abstain.
+
+        ``options`` are those of `options` (filters, k, retriever, reranker,
+        infer_filters, abstain_threshold, mode, on_token); in generative mode
+        ``on_token`` receives the model's draft as it is written.
+        """
+        started = time.perf_counter()
+        request = Request(question, tuple(history or ()), self.options(**options))
+        answer: Answer = self.chain.invoke(request)
         timings = {**answer.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return replace(answer, timings_ms=timings)
 
-    def stream(self, question: str, **options: Any) -> Iterator[Any]:
-        """Like `ask`, as events: the generated draft's text deltas, then the verified `Answer`.
+    def stream(self, question: str, **options: Any) -> Iterator[Event]:
+        """Like `ask`, as events: the generated draft's text deltas, then the checked `Answer`.
 
-        Yields `assistant.generate.answerer.Event` objects (``kind`` "token" or "answer").
+        The token deltas are the model's draft, before checking (its ``[n]`` are
+        the passage numbers it was shown); the final answer replaces it. In
+        extractive mode, or when the generator falls back, only the answer comes.
+        Closing the iterator early stops the generation at its next token.
         """
-        from assistant.generate.answerer import stream_answer
+        events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        cancelled = threading.Event()
 
-        yield from stream_answer(self, question, **options)
+        def on_token(text: str) -> None:
+            if cancelled.is_set():
+                raise GeneratorCancelled
+            events.put(("token", text))
 
-    def ranking(
-        self,
-        question: str,
-        *,
-        history: list[dict[str, str]] | None = None,
-        filters: Filters | None = None,
-        k: int | None = None,
-        retriever: str | None = None,
-        reranker: str | None = None,
-        infer_filters: bool = True,
-    ) -> list[Hit]:
+        def run() -> None:
+            try:
+                events.put(("answer", self.ask(question, on_token=on_token, **options)))
+            except BaseException as exc:  # handed to the reader, who re-raises it
+                events.put(("error", exc))
+
+        worker = threading.Thread(target=run, name="answer-stream", daemon=True)
+        worker.start()
+        try:
+            while True:
+                kind, value = events.get()
+                if kind == "token":
+                    yield Event("token", text=value)
+                elif kind == "answer":
+                    yield Event("answer", answer=value)
+                    return
+                else:
+                    raise value
+        finally:
+            cancelled.set()
+
+    def ranking(self, question: str, *, history: list[dict[str, str]] | None = None, **options: Any) -> list[Hit]:
         """The top ``k`` passages `ask` would rank for ``question``, without answering (empty for chit-chat).
 
         For a smaller ``k`` the ranking is a prefix of this one, so evaluation can score depth 10 beside an answer from 5.
         """
-        options = {
-            "filters": filters or Filters(),
-            "k": k or self.settings.k,
-            "retriever": retriever or self.settings.retriever,
-            "reranker": reranker or self.settings.reranker,
-            "infer_filters": infer_filters,
-        }
-        state = self._plan({"question": question, "history": history or [], "options": options})
-        if state["plan"] is None:
+        planned = self._plan(Request(question, tuple(history or ()), self.options(**options)))
+        if planned.plan is None:
             return []
-        return self.searcher.search(state["plan"]["query"], **state["plan"]["search"]).hits
+        return self.retriever.search(planned.plan).hits
 
     # chain steps -----------------------------------------------------------
 
-    def _plan(self, state: dict[str, Any]) -> dict[str, Any]:
+    def _plan(self, request: Request) -> Planned:
         t0 = time.perf_counter()
-        question = validate_question(state["question"], self.settings.max_question_chars)
-        options = state["options"]
-        reading = interpret(question, state["history"], infer_filters=options["infer_filters"], countries=self.countries)
+        question = validate_question(request.question, self.settings.max_question_chars)
+        options = request.options
+        reading = interpret(question, list(request.history), infer_filters=options.infer_filters, countries=self.countries)
         if reading.chitchat:
-            return {**state, "reading": reading, "plan": None, "t_interpret": time.perf_counter() - t0}
-        filters: Filters = options["filters"].merged(reading.filters)
+            return Planned(request, question, reading, None, (time.perf_counter() - t0) * 1000)
+        filters = options.filters.merged(reading.filters)
         if reading.latest:
             filters = self._latest_only(filters)
-        plan = {
-            "query": expand_query(reading.query),
-            "filters": filters,
-            "search": {
-                "k": options["k"],
-                "filters": filters,
-                "preferences": reading.preferences,
-                "retriever": options["retriever"],
-                "reranker": options["reranker"],
-                "ignore_terms": reading.filter_terms,
-            },
-        }
-        return {**state, "question": question, "reading": reading, "plan": plan, "t_interpret": time.perf_counter() - t0}
+        plan = SearchPlan(
+            query=expand_query(reading.query),
+            filters=filters,
+            preferences=reading.preferences,
+            k=options.k,
+            retriever=options.retriever,
+            reranker=options.reranker,
+            ignore_terms=reading.filter_terms,
+        )
+        return Planned(request, question, reading, plan, (time.perf_counter() - t0) * 1000)
 
     def _latest_only(self, filters: Filters) -> Filters:
         dated = [m for m in self.store.documents if filters.allows(m) and m.date]
@@ -163,62 +187,50 @@ class Assistant:
         newest = max(dated, key=lambda m: m.date or "")
         return replace(filters, doc_ids=(newest.doc_id,))
 
-    def _answer(self, state: dict[str, Any]) -> Answer:
-        reading: Interpretation = state["reading"]
-        question = state["question"]
-        timings = {"interpret": state["t_interpret"] * 1000}
-        if state["plan"] is None:
-            return Answer(
-                question, CHITCHAT_REPLY, False, (), (), timings, extra={"kind": "chitchat", **_reading_extra(reading, Filters())}
-            )
-        plan = state["plan"]
-        documents = state["documents"]
-        extra: dict[str, Any] = {"mode": state["options"].get("mode", "extractive"), **_reading_extra(reading, plan["filters"])}
-        if not documents:
-            notice = "No passage matches the filters." if not plan["filters"].is_empty() else "No passage matched."
-            return Answer(
-                question, NOT_IN_CORPUS, True, (), (), timings, (notice,), {**extra, "kind": "abstention", "evidence_score": 0.0}
-            )
-        result: SearchResult = documents[0].metadata["search"]
+    def _answer(self, retrieved: Retrieved) -> Answer:
+        planned, result = retrieved.planned, retrieved.result
+        reading, question, options = planned.reading, planned.question, planned.request.options
+        timings = {"interpret": planned.interpret_ms}
+        if planned.plan is None or result is None:
+            return Answer(question, CHITCHAT_REPLY, False, (), (), timings, kind="chitchat", reading=_reading(reading, Filters()))
+        plan = planned.plan
+        said = Answer(question, NOT_IN_CORPUS, True, (), (), timings, mode=options.mode, reading=_reading(reading, plan.filters))
+        if not result.hits:
+            notice = "No passage matches the filters." if not plan.filters.is_empty() else "No passage matched."
+            return replace(said, notices=(notice,), kind="abstention", evidence_score=0.0)
         timings.update({f"retrieve_{k}": v for k, v in result.timings_ms.items()})
         timings["retrieve"] = sum(result.timings_ms.values())
         t0 = time.perf_counter()
         hits = result.hits
         context, rows = with_neighbours(self.store, list(hits), list(result.rows))
-        wanted = [t for t in key_terms(plan["query"]) if t not in reading.filter_terms]
+        wanted = [t for t in key_terms(plan.query) if t not in reading.filter_terms]
         candidates = candidate_sentences(self.searcher.sentences, self.searcher.terms, wanted, result.query_vec, context, rows)
         score = confidence(reading.standalone, result.evidence[result.rows[0]], candidates[0] if candidates else None)
-        threshold = state["options"]["threshold"]
-        extra.update(evidence_score=round(score, 4), abstain_threshold=threshold)
-        if score < threshold:
+        said = replace(said, hits=tuple(hits), evidence_score=round(score, 4), abstain_threshold=options.threshold)
+        if score < options.threshold:
             timings["answer"] = (time.perf_counter() - t0) * 1000
             notice = "The evidence found is too weak to answer; the nearest passages are shown instead."
-            return Answer(question, NOT_IN_CORPUS, True, (), tuple(hits), timings, (notice,), {**extra, "kind": "abstention"})
+            return replace(said, notices=(notice,), kind="abstention")
         text, citations, sentences = compose(candidates, context, self.settings.max_answer_sentences)
         timings["answer"] = (time.perf_counter() - t0) * 1000
-        extra.update(kind="answer", sentences=sentences, context=[_context_record(h) for h in context[len(hits) :]])
-        answer = Answer(question, text, False, tuple(citations), tuple(hits), timings, (), extra)
-        if state["options"].get("mode") == "generative":
-            from assistant.generate.answerer import generative_answer
+        answer = replace(
+            said,
+            text=text,
+            abstained=False,
+            citations=tuple(citations),
+            kind="answer",
+            sentences=tuple(sentences),
+            context=tuple(context[len(hits) :]),
+        )
+        if options.mode == "generative":
+            from assistant.answer.generative.answerer import generative_answer
 
-            return generative_answer(self, state, answer)
+            return generative_answer(self.settings, self.embedder, answer, options.on_token)
         return answer
 
 
-def _reading_extra(reading: Interpretation, applied: Filters) -> dict[str, Any]:
-    return {
-        "standalone_question": reading.standalone,
-        "follow_up": reading.follow_up,
-        "filters": applied.to_dict(),
-        "preferences": {"years": list(reading.preferences.years), "doc_types": list(reading.preferences.doc_types)},
-        "interpretation": reading.describe(),
-    }
-
-
-def _context_record(hit: Hit) -> dict[str, Any]:
-    from assistant.models import hit_record
-
-    return {**hit_record(hit), "role": "neighbour"}
+def _reading(reading: Interpretation, applied: Filters) -> Reading:
+    return Reading(reading.standalone, reading.follow_up, applied, reading.preferences, tuple(reading.describe()))
 
 
 def validate_question(question: str, max_chars: int) -> str:
@@ -233,14 +245,6 @@ def validate_question(question: str, max_chars: int) -> str:
     return question
 
 
-_shared: dict[tuple[Any, ...], Assistant] = {}
-_shared_lock = threading.Lock()
-
-
 def shared_assistant(settings: Settings) -> Assistant:
     """One `Assistant` per index folder and settings, per process."""
-    key = (str(settings.index_dir), settings.model_dump_json())
-    with _shared_lock:
-        if key not in _shared:
-            _shared[key] = Assistant(settings)
-        return _shared[key]
+    return shared_instance(Assistant, settings)

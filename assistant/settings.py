@@ -6,6 +6,7 @@ environment variables, and the defaults below.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,20 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The team's shared folder beside the project: evaluation sets and the General Debate archive, read at run time.
+SHARED_DIR = Path(os.environ.get("ASSISTANT_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
+DEV_QA = SHARED_DIR / "eval" / "dev_qa.jsonl"
+UNGDC_ARCHIVE = SHARED_DIR / "data" / "ungdc.tar.xz"
+
+
+def go_offline() -> None:
+    """Never let a model library reach for a hub: every model here comes from an installed package."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+go_offline()  # whatever imports the assistant runs offline
 
 
 class Settings(BaseSettings):
@@ -24,7 +39,8 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
     data_dir: Path = PROJECT_ROOT / "data"
-    ungdc_archive: Path = PROJECT_ROOT.parent / "shared" / "data" / "ungdc.tar.xz"  # read at run time, never committed
+    shared_dir: Path = SHARED_DIR  # ASSISTANT_SHARED_DIR: evaluation sets and data kept beside the project
+    ungdc_archive: Path = UNGDC_ARCHIVE  # read at run time, never committed
 
     # embedding
     embedder: str = "onnx"  # onnx (the model in ONNX Runtime, fp32) | onnx-int8 | sentence-transformers (torch fp32); bench/results/embedding.md

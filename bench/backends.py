@@ -27,18 +27,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import numpy as np
 
-from assistant.ingest import ingest
+import assistant.settings  # noqa: F401  (offline mode for every model library)
+from assistant.index.backends import BACKENDS, backend_factory
+from assistant.index.builder import ingest
 from assistant.pipeline import Assistant
-from assistant.settings import PROJECT_ROOT, Settings, load_settings
-from assistant.vector_backends import BACKENDS, backend_factory
+from assistant.settings import DEV_QA, PROJECT_ROOT, Settings, load_settings
 
-DEV_QA = PROJECT_ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"
 DIMENSION = 384
 FILTER_RUN = 50
 

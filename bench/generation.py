@@ -26,17 +26,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from assistant.generate.answerer import draft
-from assistant.generate.generators import GenerationOptions, shared_generator
-from assistant.generate.prompting import answer_messages
+import assistant.settings  # noqa: F401  (offline mode for every model library)
+from assistant.answer.generative.answerer import draft
+from assistant.answer.generative.generators import GenerationOptions, shared_generator
+from assistant.answer.generative.prompting import answer_messages
 from assistant.pipeline import shared_assistant
-from assistant.settings import PROJECT_ROOT, load_settings
+from assistant.settings import DEV_QA, PROJECT_ROOT, load_settings
 
-DEV_QA = PROJECT_ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"
 FALLBACK_QUESTIONS = [
     "Which two countries led a joint initiative on restraint in the use of the veto?",
     "How do violent extremists use social media, according to the Secretary-General?",

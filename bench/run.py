@@ -33,9 +33,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
+import assistant.settings  # noqa: E402, F401  (offline mode for every model library)
 from bench.common import machine, peak_mb, percentile  # noqa: E402
 
 SEED_QUESTIONS = [
@@ -86,8 +84,8 @@ UNGDC_QUESTIONS = [
 
 def documents(spec: str, limit: int | None) -> list[Any]:
     """Parsed documents of a named corpus or folder."""
-    from assistant.corpora import is_named, load_corpus
-    from assistant.documents import scan_corpus
+    from assistant.ingest.corpora import is_named, load_corpus
+    from assistant.ingest.folders import scan_corpus
     from assistant.settings import Settings
 
     if is_named(spec):
@@ -127,9 +125,9 @@ def logged_ingest_seconds(log: Path) -> tuple[float, str, bool]:
 
 def stage_ingest(spec: str, limit: int | None, index_dir: Path, ingest_log: Path | None = None) -> dict[str, Any]:
     """Build the index (or reuse a complete build of the same corpus in a kept folder)."""
-    from assistant.embed import embedder_for
-    from assistant.ingest import ingest
-    from assistant.store import IndexStore
+    from assistant.embed.registry import embedder_for
+    from assistant.index.builder import ingest
+    from assistant.index.store import IndexStore
 
     settings = settings_for(index_dir)
     t0 = time.perf_counter()
@@ -234,9 +232,9 @@ def stage_answer(spec: str, index_dir: Path) -> dict[str, Any]:
 
 def stage_update(spec: str, index_dir: Path) -> dict[str, Any]:
     """Remove the index's last document in place, then add it back; time both (model already loaded)."""
-    from assistant.embed import embedder_for
-    from assistant.patch import update_index
-    from assistant.store import IndexStore
+    from assistant.embed.registry import embedder_for
+    from assistant.index.patch import update_index
+    from assistant.index.store import IndexStore
 
     settings = settings_for(index_dir).with_overrides(patch_min_passages=0)
     embedder_for(settings)
@@ -245,7 +243,7 @@ def stage_update(spec: str, index_dir: Path) -> dict[str, Any]:
     passages = store.document_passages(doc_id)
     docs = [d for d in documents(spec, None) if d[0].meta.doc_id == doc_id] if "ungdc" not in spec else []
     if not docs:  # a General Debate speech: read it from the archive by name
-        from assistant.ungdc import extract_ungdc, read_speech_file, speech_files
+        from assistant.ingest.ungdc import extract_ungdc, read_speech_file, speech_files
 
         root = extract_ungdc(settings.ungdc_archive, settings.data_dir / "ungdc")
         path = next(s.path for s in speech_files(root) if s.doc_id == doc_id)
@@ -272,7 +270,7 @@ def stage_naive(spec: str, limit: int | None) -> dict[str, Any]:
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from assistant.embed import default_model_path
+    from assistant.embed.base import default_model_path
 
     docs = documents(spec, limit)
     paragraphs = sum(sum(p.kind == "paragraph" for p in d.passages) for d, _ in docs)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
+from assistant import settings as _settings
 from assistant.settings import PROJECT_ROOT, Settings
 
 SEED_CORPUS = PROJECT_ROOT / "corpus"
-SHARED = PROJECT_ROOT.parent / "shared"
-DEV_QA = SHARED / "eval" / "dev_qa.jsonl"
+SHARED = _settings.SHARED_DIR
+DEV_QA = _settings.DEV_QA  # the shared dev set (ASSISTANT_SHARED_DIR moves it)
 REPORT_ID = "004_44fea8a60e0f5565"
 
 
@@ -41,7 +38,7 @@ def copy_small_corpus(dest: Path) -> Path:
 @pytest.fixture(scope="session")
 def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of a real index built from the seed corpus, once per session."""
-    from assistant.ingest import ingest
+    from assistant.index.builder import ingest
 
     root = tmp_path_factory.mktemp("seed")
     settings = settings_for(root / "index")

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import DEV_QA, REPORT_ID
 
+from assistant.answer.records import answer_record
 from assistant.cli import main
 from assistant.errors import UsageError
-from assistant.filters import Filters
-from assistant.lexical import fold
+from assistant.models import Filters
+from assistant.text.lexical import fold
 
 VETO = "Which two countries led a joint initiative on restraint in the use of the veto?"
 
@@ -43,7 +44,7 @@ def test_every_citation_is_a_verbatim_quote_of_its_paragraph(seed_assistant) -> 
     for c in answer.citations:
         body = body.replace(f" [{c.n}]", "")
         assert c.quote and all(part in c.hit.passage.text for part in c.quote.split(" … "))
-    for sentence in answer.extra["sentences"]:
+    for sentence in answer_record(answer)["sentences"]:
         cited = next(c for c in answer.citations if c.n == sentence["citations"][0])
         assert sentence["text"] in cited.hit.passage.text
 
@@ -75,8 +76,8 @@ def test_follow_up_is_rewritten_and_retrieves_paragraph_49(seed_assistant) -> No
         {"role": "assistant", "content": "…"},
     ]
     answer = seed_assistant.ask("Which group proposed it first?", history=history)
-    assert answer.extra["follow_up"] is True
-    assert "veto" in answer.extra["standalone_question"]
+    assert answer_record(answer)["follow_up"] is True
+    assert "veto" in answer_record(answer)["standalone_question"]
     assert any(h.passage.passage_id == f"{REPORT_ID}#p49" for h in answer.hits[:3])
     assert "Accountability, Coherence and Transparency Group" in answer.text
 
@@ -84,13 +85,13 @@ def test_follow_up_is_rewritten_and_retrieves_paragraph_49(seed_assistant) -> No
 def test_date_filter_restricts_the_sources(seed_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = seed_assistant.ask("What did the Secretary-General say about prevention?", filters=Filters(date_from="2017-01-01"))
     assert answer.hits and all((h.meta.date or "") >= "2017-01-01" for h in answer.hits)
-    assert answer.extra["filters"] == {"date_from": "2017-01-01"}
+    assert answer_record(answer)["filters"] == {"date_from": "2017-01-01"}
 
 
 def test_year_and_type_in_the_question_become_a_stated_filter(seed_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = seed_assistant.ask("According to the 2013 message, on what does prevention fundamentally rest?")
     assert {h.meta.doc_id for h in answer.hits} == {"001_3c0b70c9704cf0d2"}
-    assert any("dated 2013" in note for note in answer.extra["interpretation"])
+    assert any("dated 2013" in note for note in answer_record(answer)["interpretation"])
     undone = seed_assistant.ask("According to the 2013 message, on what does prevention fundamentally rest?", infer_filters=False)
     assert len({h.meta.doc_id for h in undone.hits}) > 1
 
@@ -102,7 +103,7 @@ def test_filters_that_match_nothing_abstain_with_a_notice(seed_assistant) -> Non
 
 def test_greetings_are_not_sent_to_retrieval(seed_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = seed_assistant.ask("Hello!")
-    assert answer.extra["kind"] == "chitchat" and not answer.hits and not answer.abstained
+    assert answer_record(answer)["kind"] == "chitchat" and not answer.hits and not answer.abstained
 
 
 def test_abstention_shows_the_nearest_passages(seed_assistant) -> None:  # type: ignore[no-untyped-def]

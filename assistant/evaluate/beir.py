@@ -172,10 +172,10 @@ def _index_and_search(
 ) -> tuple[list[BeirRun], dict[str, Any]]:
     from tqdm import tqdm
 
-    from assistant.embed import embedder_for
-    from assistant.ingest import ingest
-    from assistant.search import Searcher
-    from assistant.store import IndexStore
+    from assistant.embed.registry import embedder_for
+    from assistant.index.builder import ingest
+    from assistant.index.store import IndexStore
+    from assistant.retrieve.search import Searcher
 
     t0 = time.perf_counter()
     ingest(settings, documents=parsed_documents(beir), corpus_name="beir", progress=progress)

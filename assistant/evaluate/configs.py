@@ -47,11 +47,11 @@ def base_config(settings: Settings) -> RunConfig:
 
 def _known(key: str) -> tuple[str, ...]:
     if key == "retriever":
-        from assistant.retrieve import RETRIEVERS
+        from assistant.retrieve.first_stage import RETRIEVERS
 
         return tuple(RETRIEVERS)
     if key == "reranker":
-        from assistant.rerank import RERANKERS
+        from assistant.retrieve.rerank import RERANKERS
 
         # "evidence" and "none" are built into the searcher; the registry holds the optional ones
         return tuple(dict.fromkeys(("evidence", *sorted(RERANKERS), "none")))

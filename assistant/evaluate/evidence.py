@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 
-from assistant.store import IndexStore
-from assistant.verify import match_key
+from assistant.answer.verify import match_key
+from assistant.index.store import IndexStore
 
 _SEPARATOR = "\x00"  # never inside folded text, so no quote matches across two passages
 

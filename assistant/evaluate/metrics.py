@@ -8,15 +8,14 @@ passage contains (an empty set: not relevant).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.lexical import normalise_answer
-from assistant.verify import strip_markers
+from assistant.answer.verify import strip_markers
+from assistant.text.lexical import normalise_answer
 
 Ranking = Sequence[frozenset[int]]  # per ranked passage: the evidence quotes it contains
 Supports = Callable[[str, Sequence[str]], bool]  # (sentence, passage texts) -> supported?
@@ -136,35 +135,6 @@ def evidence_citation_precision(cited_quotes: Sequence[frozenset[int]]) -> float
     if not cited_quotes:
         return None
     return sum(bool(q) for q in cited_quotes) / len(cited_quotes)
-
-
-_MARKERS_RE = re.compile(r"((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
-
-
-def cited_sentences(answer: str) -> list[tuple[str, list[int]]]:
-    """Split an answer written as "Claim. [1] Another claim [2][3]." into sentences and their citation numbers.
-
-    Markers belong to the sentence they follow; sentences without markers cite nothing.
-    """
-    from assistant.sentences import sentences as split
-
-    out: list[tuple[str, list[int]]] = []
-    pieces = _MARKERS_RE.split(answer)
-    for i in range(0, len(pieces), 2):
-        segment = pieces[i].strip()
-        ending = re.match(r"^[.!?…]+", segment)  # "claim [1]." : the full stop after a marker ends the claim before it
-        if ending and out:
-            out[-1] = (out[-1][0] + ending.group(), out[-1][1])
-            segment = segment[ending.end() :].strip()
-        parts = split(segment) if segment else []
-        numbers = [int(n) for n in re.findall(r"\d+", pieces[i + 1])] if i + 1 < len(pieces) else []
-        if not parts:
-            if numbers and out:
-                out[-1][1].extend(numbers)
-            continue
-        out.extend((p, []) for p in parts[:-1])
-        out.append((parts[-1], numbers))
-    return [(s, list(dict.fromkeys(ns))) for s, ns in out if s.strip(" .")]
 
 
 # abstention --------------------------------------------------------------------

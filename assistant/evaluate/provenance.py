@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from assistant.index.manifest import Manifest
+from assistant.index.store import IndexStore
 from assistant.settings import PROJECT_ROOT, Settings
-from assistant.store import IndexStore, Manifest
 
 PACKAGES = (
     "numpy",

@@ -7,16 +7,17 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answer.records import answer_record
+from assistant.answer.verify import SupportVerifier, answer_verifier
 from assistant.evaluate import metrics
 from assistant.evaluate.configs import RunConfig
 from assistant.evaluate.evidence import QuoteLocator
 from assistant.evaluate.provenance import environment, index_record, set_seeds
 from assistant.evaluate.qa_sets import QAItem, QASet
 from assistant.evaluate.score import DEPTH, abstention_curve, aggregate, score_question
-from assistant.filters import Filters
+from assistant.models import Filters
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
-from assistant.verify import SupportVerifier
 
 CURVE_STEP = 0.01  # the abstention trade-off is recorded at thresholds 0.00, 0.01, ..., 1.00
 
@@ -120,9 +121,7 @@ def evaluate_qa(
 
 def evaluation_verifier(assistant: Assistant) -> SupportVerifier:
     """The answerers' support check (instruction-like passage text withheld), without the LLM's veto: deterministic."""
-    from assistant.generate.answerer import verifier_for
-
-    return verifier_for(assistant, None)
+    return answer_verifier(assistant.embedder)
 
 
 def _relevant_passages(item: QAItem, locator: QuoteLocator) -> int:
@@ -156,7 +155,7 @@ def _ask(
     latency = (time.perf_counter() - t0) * 1000
     ranked = assistant.ranking(item.question, k=max(DEPTH, config.k), **options)  # untimed: not what a user waits for
     assistant.searcher.forget_queries()
-    output = answer.to_dict()
+    output = answer_record(answer)
     scores = score_question(item, output, [h.passage.text for h in ranked], n_relevant, verifier.supports)
     scores["latency_ms"] = latency
     return QuestionResult(item, output, [h.passage.passage_id for h in ranked[:DEPTH]], scores, latency)

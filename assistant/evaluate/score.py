@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from assistant.answer.cited import cited_sentences
 from assistant.evaluate import metrics
 from assistant.evaluate.evidence import quotes_in
 from assistant.evaluate.qa_sets import QAItem
@@ -100,11 +101,9 @@ def outside_context(output: dict[str, Any]) -> dict[str, int]:
     generation = output.get("generation")
     if not isinstance(generation, dict) or not isinstance(generation.get("passage_ids"), list):
         return {}
-    from assistant.generate.answerer import cited_sentences
-
     given = set(generation["passage_ids"])
     cited = {c.get("n"): c.get("passage_id") for c in output.get("citations", [])}
-    markers = [n for _, numbers in metrics.cited_sentences(str(output.get("answer", ""))) for n in numbers]
+    markers = [n for _, numbers in cited_sentences(str(output.get("answer", ""))) for n in numbers]
     drafted = [n for _, numbers in cited_sentences(str(generation.get("draft") or "")) for n in numbers]
     return {
         "outside_citations": sum(cited.get(n) not in given for n in markers),
@@ -117,7 +116,7 @@ def answer_sentences(output: dict[str, Any]) -> list[tuple[str, list[int]]]:
     records = output.get("sentences")
     if isinstance(records, list) and records:
         return [(str(r.get("text", "")), [int(n) for n in r.get("citations", [])]) for r in records]
-    return metrics.cited_sentences(str(output.get("answer", "")))
+    return cited_sentences(str(output.get("answer", "")))
 
 
 def context_words(output: dict[str, Any]) -> int:

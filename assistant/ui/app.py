@@ -14,8 +14,6 @@ shared by every session.
 
 from __future__ import annotations
 
-import importlib.util
-import inspect
 import logging
 import math
 import re
@@ -28,14 +26,16 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.answer.generative import generation_available
+from assistant.answer.records import answer_record
 from assistant.errors import AssistantError, UsageError
-from assistant.feedback import Feedback, FeedbackStore
-from assistant.filters import Filters
+from assistant.models import Filters
 from assistant.pipeline import Assistant, shared_assistant
 from assistant.settings import Settings
 from assistant.ui import render
 from assistant.ui.conversation import Turn, answer_segments, find_turn, history_for, word_count
 from assistant.ui.export import conversation_markdown
+from assistant.ui.feedback import Feedback, FeedbackStore
 
 log = logging.getLogger(__name__)
 
@@ -50,46 +50,13 @@ def _static(name: str) -> str:
     return resources.files("assistant.ui").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def generation_status(assistant: Any, settings: Settings) -> tuple[bool, str]:
+def generation_status(settings: Settings) -> tuple[bool, str]:
     """Whether generated answers can be offered here, and if not, why (shown beside the disabled option)."""
     try:
-        accepts_mode = "mode" in inspect.signature(assistant.ask).parameters
-    except (TypeError, ValueError):
-        accepts_mode = False
-    if not accepts_mode:
-        return False, "Generated answers are not available in this version: answers quote the statements exactly."
-    try:
-        from assistant import generate
-    except ImportError:
-        return False, "Generated answers need the local language model, which is not installed."
-    check = getattr(generate, "generation_available", None) or getattr(generate, "available", None)
-    if check is not None:
-        try:
-            result = check(settings)
-        except AssistantError as exc:
-            return False, f"Generated answers are unavailable: {exc}"
-        ok, why = result if isinstance(result, tuple) else (bool(result), "")
-        return bool(ok), str(why or ("" if ok else "Generated answers are not set up on this server."))
-    return _generator_installed(settings)
-
-
-def _generator_installed(settings: Settings) -> tuple[bool, str]:
-    """Cheap check that the configured generator could load, without loading the model."""
-    if settings.generator == "openai":
-        if not (settings.openai_base_url and settings.openai_model):
-            return False, "Generated answers need an LLM server: set ASSISTANT_OPENAI_BASE_URL and ASSISTANT_OPENAI_MODEL."
-        return True, ""
-    if importlib.util.find_spec("llama_cpp") is None:
-        return False, "Generated answers need llama-cpp-python, which is not installed."
-    if settings.llm_path is not None:
-        return (True, "") if Path(settings.llm_path).is_file() else (False, f"The LLM file {settings.llm_path} is missing.")
-    try:
-        from assistant.generate.llm_model import parts_installed
-    except ImportError:
-        return False, "Generated answers need the local language model, which is not installed."
-    return (
-        (True, "") if parts_installed() else (False, "Generated answers need the local language model, which is not installed.")
-    )
+        ok, why = generation_available(settings)
+    except AssistantError as exc:
+        return False, f"Generated answers are unavailable: {exc}"
+    return ok, why or ("" if ok else "Generated answers are not set up on this server.")
 
 
 class ChatUI:
@@ -108,7 +75,7 @@ class ChatUI:
         self.store = self.assistant.store
         self.feedback = feedback if feedback is not None else FeedbackStore.for_settings(settings)
         self.examples = examples if examples is not None else [q for q in _static("examples.txt").splitlines() if q.strip()]
-        self.generation_ok, self.generation_note = generation_status(self.assistant, settings)
+        self.generation_ok, self.generation_note = generation_status(settings)
         self.export_dir = Path(tempfile.mkdtemp(prefix="statement-assistant-export-"))
         self._counts = self.store.passage_counts()
         self._docs = {m.doc_id: m for m in self.store.documents}
@@ -127,10 +94,7 @@ class ChatUI:
         )
 
     def _call(self, turn: Turn, filters: Filters, k: int, mode: str) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"history": turn.history, "filters": filters, "k": k}
-        if mode != "extractive":
-            kwargs["mode"] = mode
-        return dict(self.assistant.ask(turn.question, **kwargs).to_dict())
+        return answer_record(self.assistant.ask(turn.question, history=turn.history, filters=filters, k=k, mode=mode))
 
     def ask(
         self,
@@ -174,7 +138,7 @@ class ChatUI:
         yield self._chat_outputs(turns, "")
         record: dict[str, Any] = {}
         try:
-            if mode == "generative" and hasattr(self.assistant, "stream"):
+            if mode == "generative":
                 last = 0.0
                 for event in self.assistant.stream(turn.question, history=turn.history, filters=filters, k=passages, mode=mode):
                     if event.kind == "token":
@@ -183,7 +147,7 @@ class ChatUI:
                             last = time.monotonic()
                             yield self._chat_outputs(turns, "")
                     elif event.kind == "answer" and event.answer is not None:
-                        record = dict(event.answer.to_dict())
+                        record = answer_record(event.answer)
             else:
                 record = self._call(turn, filters, passages, mode)
         except AssistantError as exc:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from assistant.citations import long_date
+from assistant.answer.citations import long_date
 from assistant.ui.conversation import Turn, answer_segments
 from assistant.ui.render import MODE_LABELS, paragraph_name
 

@@ -12,10 +12,9 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from assistant.citations import long_date
+from assistant.answer.citations import long_date
 from assistant.errors import AssistantError
-from assistant.filters import Filters
-from assistant.models import DocumentMeta, Passage
+from assistant.models import DocumentMeta, Filters, Passage
 from assistant.ui.conversation import Segment, Turn, answer_segments, truncate
 
 MODE_LABELS = {"extractive": "Exact quotes", "generative": "Generated"}
