@@ -30,10 +30,12 @@ run: index ## set everything up and start the chat on http://127.0.0.1:7860
 browser: ## install Debian's chromium for the browser tests, if missing
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-lint: install ## ruff (lint + format) and mypy
+lint: install ## ruff (lint + format), mypy, the architecture's import contracts and the import-cycle check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy assistant app.py
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/import_cycles.py
 
 unit: install ## the tests only
 	$(PY) -m pytest -q

@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 import assistant.settings  # noqa: F401  (offline mode for every model library)
+from assistant.evaluate.metrics import percentile
 from assistant.index.backends import BACKENDS, backend_factory
 from assistant.index.builder import ingest
 from assistant.pipeline import Assistant
@@ -42,10 +42,9 @@ FILTER_RUN = 50
 
 def ms(seconds: list[float]) -> dict[str, float]:
     """Median and 95th percentile, in milliseconds."""
-    ordered = sorted(seconds)
     return {
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 2),
+        "p50_ms": round((percentile(seconds, 50) or 0.0) * 1000, 2),
+        "p95_ms": round((percentile(seconds, 95) or 0.0) * 1000, 2),
     }
 
 

@@ -1,4 +1,4 @@
-"""What every benchmark records: the machine, peak memory, percentiles."""
+"""What every benchmark records: the machine and peak memory (percentiles: `assistant.evaluate.metrics.percentile`)."""
 
 from __future__ import annotations
 
@@ -31,9 +31,3 @@ def machine() -> dict[str, object]:
 def peak_mb() -> float:
     """Peak resident memory of this process, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]

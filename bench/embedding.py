@@ -33,7 +33,8 @@ import numpy as np
 import assistant.settings  # noqa: F401  (offline mode for every model library)
 from assistant.embed.base import Embedder
 from assistant.embed.registry import make_embedder
-from assistant.ingest.ungdc import extract_ungdc, iter_ungdc
+from assistant.ingest.ungdc.archive import extract_ungdc
+from assistant.ingest.ungdc.speeches import iter_ungdc
 from assistant.settings import PROJECT_ROOT, UNGDC_ARCHIVE, load_settings
 from bench.common import cpu_model
 

@@ -34,7 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import assistant.settings  # noqa: E402, F401  (offline mode for every model library)
-from bench.common import machine, peak_mb, percentile  # noqa: E402
+from assistant.evaluate.metrics import percentile  # noqa: E402
+from bench.common import machine, peak_mb  # noqa: E402
 
 SEED_QUESTIONS = [
     "Which two countries led a joint initiative on restraint in the use of the veto?",
@@ -203,7 +204,7 @@ def stage_retrieval(spec: str, index_dir: Path) -> dict[str, Any]:
         "questions": len(timings),
         "open_s": round(open_s, 2),
         "retrieval_ms_p50": round(statistics.median(timings), 1),
-        "retrieval_ms_p95": round(percentile(timings, 95), 1),
+        "retrieval_ms_p95": round(percentile(timings, 95) or 0.0, 1),
         "retrieval_parts_ms_p50": {k: round(statistics.median(p[k] for p in parts), 1) for k in parts[0]},
         "dense_recall_at_10": round(float(np.mean(recall)), 4),
         "serving_peak_memory_mb": round(serving_peak, 1),
@@ -224,7 +225,7 @@ def stage_answer(spec: str, index_dir: Path) -> dict[str, Any]:
         abstained += answer.abstained
     return {
         "answer_ms_p50": round(statistics.median(timings), 1),
-        "answer_ms_p95": round(percentile(timings, 95), 1),
+        "answer_ms_p95": round(percentile(timings, 95) or 0.0, 1),
         "abstained": abstained,
         "serving_peak_memory_mb": round(peak_mb(), 1),
     }
@@ -243,7 +244,8 @@ def stage_update(spec: str, index_dir: Path) -> dict[str, Any]:
     passages = store.document_passages(doc_id)
     docs = [d for d in documents(spec, None) if d[0].meta.doc_id == doc_id] if "ungdc" not in spec else []
     if not docs:  # a General Debate speech: read it from the archive by name
-        from assistant.ingest.ungdc import extract_ungdc, read_speech_file, speech_files
+        from assistant.ingest.ungdc.archive import extract_ungdc, speech_files
+        from assistant.ingest.ungdc.speeches import read_speech_file
 
         root = extract_ungdc(settings.ungdc_archive, settings.data_dir / "ungdc")
         path = next(s.path for s in speech_files(root) if s.doc_id == doc_id)
@@ -292,7 +294,7 @@ def stage_naive(spec: str, limit: int | None) -> dict[str, Any]:
         "ingest_s": round(ingest_s, 2),
         "ingest_paragraphs_per_s": round(paragraphs / ingest_s, 1),
         "retrieval_ms_p50": round(statistics.median(latencies), 1),
-        "retrieval_ms_p95": round(percentile(latencies, 95), 1),
+        "retrieval_ms_p95": round(percentile(latencies, 95) or 0.0, 1),
         "peak_memory_mb": round(peak_mb(), 1),
     }
 

@@ -18,6 +18,7 @@ _BEFORE_STOP_RE = re.compile(r"\s*((?:\[\d+\])+)\s*([.!?;:])")
 # Markers inside a sentence, followed by a comma or a lower-case word: "France [1] and Mexico [2] led it."
 _INNER_MARKERS_RE = re.compile(r"(?<![\s.!?;:…])\s*((?:\[\d+\])+)(?=\s*,|\s+[a-z])")
 
+
 def cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     """Split a draft into sentences and the passage numbers each cites (markers belong to the sentence they end or sit in)."""
     text = _CITE_RE.sub(lambda m: "".join(f"[{n}]" for n in re.findall(r"\d+", m.group(1))), text)

@@ -7,7 +7,6 @@ passage contains (an empty set: not relevant).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,22 +43,42 @@ def first_relevant_rank(ranking: Ranking) -> int | None:
 
 
 def reciprocal_rank(ranking: Ranking, k: int = 10) -> float:
-    """1 / rank of the first relevant passage within the top ``k``, else 0 (MRR@k averages it)."""
-    rank = first_relevant_rank(ranking[:k])
-    return 0.0 if rank is None else 1.0 / rank
+    """1 / rank of the first relevant passage within the top ``k``, else 0 (MRR@k averages it); computed by ranx."""
+    if first_relevant_rank(ranking[:k]) is None:
+        return 0.0
+    return _ranx(ranking, sum(bool(q) for q in ranking), f"mrr@{k}")
 
 
 def ndcg(ranking: Ranking, n_relevant: int, k: int = 10) -> float:
-    """nDCG@k with binary gains: sum of 1/log2(rank + 1) over relevant ranks, over the ideal for ``n_relevant``.
+    """nDCG@k with binary gains: sum of 1/log2(rank + 1) over relevant ranks, over the ideal for ``n_relevant``; by ranx.
 
     ``n_relevant`` is the number of passages in the whole corpus that contain
     an evidence quote (the ideal ranking puts min(k, n_relevant) of them first).
     """
     if n_relevant <= 0:
         raise ValueError("nDCG needs at least one relevant passage")
-    dcg = sum(1.0 / math.log2(rank + 1) for rank, quotes in enumerate(ranking[:k], start=1) if quotes)
-    ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(k, n_relevant) + 1))
-    return dcg / ideal
+    if first_relevant_rank(ranking[:k]) is None:
+        return 0.0
+    return _ranx(ranking, n_relevant, f"ndcg@{k}")
+
+
+def _ranx(ranking: Ranking, n_relevant: int, metric: str) -> float:
+    """One ranx metric for one ranking: its passages scored n, n-1, ... so ranx keeps the order exactly.
+
+    Relevant passages the ranking missed are added to the judgements as
+    placeholders, so the ideal ranking counts them.
+    """
+    import warnings
+
+    from ranx import Qrels, Run, evaluate
+
+    relevant = [f"p{i}" for i, quotes in enumerate(ranking) if quotes]
+    missed = [f"missed{i}" for i in range(max(0, n_relevant - len(relevant)))]
+    qrels = Qrels({"q": dict.fromkeys(relevant + missed, 1)})
+    run = Run({"q": {f"p{i}": float(len(ranking) - i) for i in range(len(ranking))}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numba's type-safety notes on ranx's own kernels
+        return float(evaluate(qrels, run, metric))
 
 
 # answers -----------------------------------------------------------------------

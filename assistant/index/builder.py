@@ -2,34 +2,45 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from assistant.embed.base import Embedder
 from assistant.embed.registry import embedder_for
-from assistant.embed.windows import passage_windows
 from assistant.errors import AssistantError, IndexMissingError, IndexStaleError
-from assistant.index.backends import backend_factory, build_dense, discard_dense, publish_dense, read_descriptor
+from assistant.index.backends import backend_factory, build_dense, read_descriptor
 from assistant.index.lifecycle import link_tree, live_build, new_build
+from assistant.index.manifest import SCHEMA_VERSION, Manifest
+from assistant.index.patch import patch_of, update_index
 from assistant.index.report import IngestReport
 from assistant.index.rows import PassageRows
-from assistant.index.vectors import CHECKPOINT_DIR, VectorCache, embed_texts, keys_array
-from assistant.index.manifest import Manifest, SCHEMA_VERSION
 from assistant.index.schema import create_database, meta_to_json
+from assistant.index.vectors import CHECKPOINT_DIR, VectorCache, embed_texts, keys_array
 from assistant.ingest.folders import scan_corpus
-from assistant.models import DocumentMeta, ParsedDocument
+from assistant.models import ParsedDocument
 from assistant.settings import Settings
-from assistant.text.lexical import index_terms
-from assistant.text.sentences import split_sentences
 
 EXACT_KINDS = ("Flat", "Milvus FLAT")  # what the backends call their exact index
+
+
+Docs = list[tuple[ParsedDocument, str]]  # parsed documents with their source texts
+
+
+@dataclass
+class Previous:
+    """The live build an update starts from, and what changed since it."""
+
+    manifest: Manifest
+    build: Path
+    patch: Docs | None = None  # the documents to append, when the change is made as a patch
+    reuse_vectors: bool = True  # same schema and model: its vectors serve the new build
 
 
 def ingest(
@@ -45,11 +56,34 @@ def ingest(
 
     ``documents`` (parsed documents with their source texts) defaults to the
     files of ``settings.corpus_dir``. Unchanged texts are not embedded again;
-    a changed model or schema forces a full rebuild and says so.
+    a changed model or schema forces a full rebuild and says so. What is done
+    is one of: nothing (up to date), a dense-only re-index, a patch of the
+    live build, or a full build.
     """
     started = time.perf_counter()
     backend_factory(settings.vector_backend)  # an unknown name fails now, not after embedding everything
     report = IngestReport()
+    docs = _documents(settings, documents, report)
+    embedder = embedder or embedder_for(settings)
+    previous = _compare(settings, docs, embedder, report, force)
+    changed = bool(report.added or report.removed or report.changed or force)
+    if previous is not None and previous.reuse_vectors and report.rebuilt_reason and not changed:
+        report = _reindex_dense(settings, previous.build, previous.manifest, report)
+    elif previous is not None and not changed and not report.rebuilt_reason:
+        report.up_to_date = True
+        report.documents, report.passages, report.index_path = len(docs), previous.manifest.passages, str(previous.build)
+    elif previous is not None and previous.patch is not None:
+        problems = report.problems
+        report = update_index(settings, previous.patch, report.removed, embedder=embedder, progress=progress)
+        report.problems = problems
+    else:
+        _full_build(settings, docs, embedder, report, previous, corpus_name, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _documents(settings: Settings, documents: Iterable[tuple[ParsedDocument, str]] | None, report: IngestReport) -> Docs:
+    """The documents to index, sorted by id: those given, or the corpus folder's (skipped files go to the report)."""
     if documents is None:
         scan = scan_corpus(settings.corpus_dir)
         report.problems = scan.problems
@@ -67,75 +101,71 @@ def ingest(
         if doc.meta.doc_id in seen:
             raise AssistantError(f"two documents share the id {doc.meta.doc_id!r}; rename one of them")
         seen.add(doc.meta.doc_id)
+    return docs
 
-    embedder = embedder or embedder_for(settings)
-    cache = VectorCache(embedder.dimension)
-    previous = _previous_manifest(settings.index_dir)
+
+def _compare(settings: Settings, docs: Docs, embedder: Embedder, report: IngestReport, force: bool) -> Previous | None:
+    """The live build, with the report's added / changed / removed lists and any reason to rebuild filled in."""
+    found = _previous_manifest(settings.index_dir)
     new_hashes = {d.meta.doc_id: d.content_hash for d, _ in docs}
-    if previous is not None:
-        old_manifest, old_build = previous
-        if old_manifest.schema_version != SCHEMA_VERSION:
-            report.rebuilt_reason = f"index schema changed ({old_manifest.schema_version} -> {SCHEMA_VERSION})"
-        elif (old_manifest.model_name, old_manifest.model_fingerprint) != (embedder.name, embedder.fingerprint):
-            report.rebuilt_reason = f"embedding model changed ({old_manifest.model_name} -> {embedder.name})"
-        else:
-            report.added = sorted(set(new_hashes) - set(old_manifest.documents))
-            report.removed = sorted(set(old_manifest.documents) - set(new_hashes))
-            report.changed = sorted(
-                k for k in new_hashes if k in old_manifest.documents and old_manifest.documents[k] != new_hashes[k]
-            )
-            dense_before = read_descriptor(old_build)
-            backend_before = dense_before["backend"]
-            kind_before = str(dense_before.get("kind", old_manifest.faiss_type))
-            exact_before = kind_before in EXACT_KINDS
-            exact_now = old_manifest.windows <= settings.exact_index_max_vectors
-            # in both cases the vectors are reused: only the indexes are rebuilt
-            if backend_before != settings.vector_backend:
-                report.rebuilt_reason = f"vector backend changed ({backend_before} -> {settings.vector_backend})"
-            elif exact_before != exact_now:
-                report.rebuilt_reason = f"dense index type changed ({kind_before} -> {'exact' if exact_now else 'approximate'})"
-            if report.rebuilt_reason and not (report.added or report.removed or report.changed or force):
-                return _reindex_dense(settings, old_build, old_manifest, report, started)
-            if not (report.added or report.removed or report.changed or force or report.rebuilt_reason):
-                report.up_to_date = True
-                report.documents, report.passages = len(docs), old_manifest.passages
-                report.index_path = str(old_build)
-                report.seconds = time.perf_counter() - started
-                return report
-            if not (force or report.rebuilt_reason):
-                patch = _as_patch(settings, old_manifest, old_build, docs, report)
-                if patch is not None:
-                    from assistant.index.patch import update_index
-
-                    patched = update_index(settings, patch, report.removed, embedder=embedder, progress=progress)
-                    patched.problems = report.problems
-                    patched.seconds = time.perf_counter() - started
-                    return patched
-            cache.load_build(old_build)
-    else:
+    if found is None:
         report.added = sorted(new_hashes)
-    checkpoint = settings.index_dir / CHECKPOINT_DIR / embedder.fingerprint
-    recovered = cache.load_checkpoints(checkpoint) if checkpoint.exists() else 0
-    report.recovered = recovered
-    if recovered and progress:
-        print(f"Resuming: {recovered:,} vectors recovered from an interrupted build.")
+        return None
+    previous = Previous(*found)
+    old = previous.manifest
+    if old.schema_version != SCHEMA_VERSION:
+        report.rebuilt_reason = f"index schema changed ({old.schema_version} -> {SCHEMA_VERSION})"
+        previous.reuse_vectors = False
+        return previous
+    if (old.model_name, old.model_fingerprint) != (embedder.name, embedder.fingerprint):
+        report.rebuilt_reason = f"embedding model changed ({old.model_name} -> {embedder.name})"
+        previous.reuse_vectors = False
+        return previous
+    report.added = sorted(set(new_hashes) - set(old.documents))
+    report.removed = sorted(set(old.documents) - set(new_hashes))
+    report.changed = sorted(k for k in new_hashes if k in old.documents and old.documents[k] != new_hashes[k])
+    dense_before = read_descriptor(previous.build)
+    kind_before = str(dense_before.get("kind", old.faiss_type))
+    exact_now = old.windows <= settings.exact_index_max_vectors
+    # in both cases the vectors are reused: only the indexes are rebuilt
+    if dense_before["backend"] != settings.vector_backend:
+        report.rebuilt_reason = f"vector backend changed ({dense_before['backend']} -> {settings.vector_backend})"
+    elif (kind_before in EXACT_KINDS) != exact_now:
+        report.rebuilt_reason = f"dense index type changed ({kind_before} -> {'exact' if exact_now else 'approximate'})"
+    if (report.added or report.removed or report.changed) and not (force or report.rebuilt_reason):
+        previous.patch = patch_of(settings, old, previous.build, docs, set(report.added) | set(report.changed))
+    return previous
 
+
+def _full_build(
+    settings: Settings,
+    docs: Docs,
+    embedder: Embedder,
+    report: IngestReport,
+    previous: Previous | None,
+    corpus_name: str,
+    progress: bool,
+) -> None:
+    """Write a whole new build, embedding only texts that neither the live build nor an interrupted run has."""
+    cache = VectorCache(embedder.dimension)
+    if previous is not None and previous.reuse_vectors:
+        cache.load_build(previous.build)
+    checkpoint = settings.index_dir / CHECKPOINT_DIR / embedder.fingerprint
+    report.recovered = cache.load_checkpoints(checkpoint) if checkpoint.exists() else 0
+    if report.recovered and progress:
+        print(f"Resuming: {report.recovered:,} vectors recovered from an interrupted build.")
     with new_build(settings) as build:  # if it fails, the live index stays as it was; embedded batches stay in the checkpoint
         _write_build(build, docs, embedder, cache, settings, report, checkpoint, corpus_name, progress)
-    import shutil
-
     shutil.rmtree(settings.index_dir / CHECKPOINT_DIR, ignore_errors=True)
     report.documents = len(docs)
     report.index_path = str(build)
-    report.seconds = time.perf_counter() - started
     Manifest.read(build / "manifest.json")  # sanity: what was published can be read back
-    return report
 
 
 DENSE_FILES = ("dense.json", "dense.faiss", "milvus.db", "manifest.json")  # what a dense-only rebuild writes anew
 
 
-def _reindex_dense(settings: Settings, old: Path, manifest: Manifest, report: IngestReport, started: float) -> IngestReport:
+def _reindex_dense(settings: Settings, old: Path, manifest: Manifest, report: IngestReport) -> IngestReport:
     """Only the dense index must change (another backend, or the exact threshold crossed): share the rest, re-index."""
     with new_build(settings) as build:
         for item in old.iterdir():
@@ -146,23 +176,7 @@ def _reindex_dense(settings: Settings, old: Path, manifest: Manifest, report: In
         replace(manifest, faiss_type=kind).write(build / "manifest.json")  # its build time stays
     report.documents, report.passages, report.index_path = len(manifest.documents), manifest.passages, str(build)
     report.dense_reindexed = kind
-    report.seconds = time.perf_counter() - started
     return report
-
-
-def _as_patch(
-    settings: Settings, manifest: Manifest, build: Path, docs: list[tuple[ParsedDocument, str]], report: IngestReport
-) -> list[tuple[ParsedDocument, str]] | None:
-    """The documents to append when the change is best made as a patch (a large index, a small change), else None."""
-    from assistant.index.patch import PATCH_SHARE, patched_share, supports_patch
-
-    if manifest.passages < settings.patch_min_passages or not supports_patch(build, settings):
-        return None
-    wanted = set(report.added) | set(report.changed)
-    add = [(d, t) for d, t in docs if d.meta.doc_id in wanted]
-    if patched_share(build, manifest, sum(len(d.passages) for d, _ in add)) > PATCH_SHARE:
-        return None  # a full build compacts what earlier patches appended and removed
-    return add
 
 
 def _previous_manifest(index_dir: Path) -> tuple[Manifest, Path] | None:

@@ -33,14 +33,14 @@ import numpy as np
 from assistant.embed.base import Embedder
 from assistant.embed.registry import embedder_for
 from assistant.errors import UsageError
-from assistant.index.backends import DESCRIPTOR, backend_factory, discard_dense, publish_dense, read_descriptor
+from assistant.index.backends import DESCRIPTOR, backend_factory, read_descriptor
 from assistant.index.lifecycle import link_tree, live_build, new_build
+from assistant.index.manifest import Manifest
 from assistant.index.report import IngestReport
 from assistant.index.rows import PassageRows, bm25_text, lexical_stats
-from assistant.index.vectors import VectorCache, embed_texts, keys_array, text_key
-from assistant.index.manifest import Manifest
 from assistant.index.schema import meta_from_json, meta_to_json
 from assistant.index.updates import Updates
+from assistant.index.vectors import VectorCache, embed_texts, keys_array, text_key
 from assistant.models import ParsedDocument
 from assistant.settings import Settings
 from assistant.text.lexical import index_terms
@@ -61,6 +61,18 @@ def patched_share(build: Path, manifest: Manifest, extra_passages: int = 0) -> f
     removed = sum(hi - lo for lo, hi in updates.removed_ranges)
     appended = manifest.passages - updates.base_passages if updates.patched else 0
     return (removed + appended + extra_passages) / max(1, manifest.passages)
+
+
+def patch_of(
+    settings: Settings, manifest: Manifest, build: Path, docs: Sequence[tuple[ParsedDocument, str]], wanted: set[str]
+) -> list[tuple[ParsedDocument, str]] | None:
+    """The documents to append when a change to ``wanted`` is best made as a patch (a large index, a small change), else None."""
+    if manifest.passages < settings.patch_min_passages or not supports_patch(build, settings):
+        return None
+    add = [(d, t) for d, t in docs if d.meta.doc_id in wanted]
+    if patched_share(build, manifest, sum(len(d.passages) for d, _ in add)) > PATCH_SHARE:
+        return None  # a full build compacts what earlier patches appended and removed
+    return add
 
 
 def update_index(

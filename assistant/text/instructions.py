@@ -21,6 +21,7 @@ INSTRUCTION_RE = re.compile(
     re.IGNORECASE,
 )
 
+
 def instruction_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences of ``text`` that address a model ("ignore previous instructions ...")."""
     return [(s, e) for s, e in split_sentences(text) if INSTRUCTION_RE.search(text[s:e])]

@@ -44,7 +44,9 @@ from assistant.text.sentences import split_sentences
 QUOTE_COVERAGE = 0.8
 
 
-def generative_answer(settings: Settings, embedder: Embedder | None, extractive: Answer, on_token: OnToken | None = None) -> Answer:
+def generative_answer(
+    settings: Settings, embedder: Embedder | None, extractive: Answer, on_token: OnToken | None = None
+) -> Answer:
     """The generative answer for a question the pipeline decided to answer (``extractive`` is the fallback)."""
     if extractive.abstained or extractive.kind != "answer" or not extractive.hits:
         return replace(extractive, mode="generative")  # refusals read the same in both modes
@@ -173,7 +175,10 @@ def _uncovered_quotes(extractive: Answer, supported: list[Claim]) -> list[tuple[
         hit = hits.get(sentence.citations[0]) if sentence.citations else None
         if hit is None or not sentence.text or not isinstance(sentence, QuotedSentence):
             continue
-        if all(t in words for t in required_terms(sentence.text)) and SupportVerifier.overlap(sentence.text, said) >= QUOTE_COVERAGE:
+        if (
+            all(t in words for t in required_terms(sentence.text))
+            and SupportVerifier.overlap(sentence.text, said) >= QUOTE_COVERAGE
+        ):
             continue
         out.append((sentence.text, hit))
     return out
@@ -205,7 +210,9 @@ def _fallback(extractive: Answer, notice: str, *, written: Answer | None = None)
     )
 
 
-def _generation(generator: Generator, samples: list[Checked], best: Checked, passages: list[Hit], verifier: SupportVerifier) -> Generation:
+def _generation(
+    generator: Generator, samples: list[Checked], best: Checked, passages: list[Hit], verifier: SupportVerifier
+) -> Generation:
     first = samples[0].draft
     judge = verifier.judge if isinstance(verifier.judge, LLMJudge) else None
     return Generation(

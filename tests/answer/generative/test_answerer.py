@@ -250,7 +250,9 @@ def run(replies: Sequence[str], hits: list[Hit], *, evidence: float = 0.8, token
     answerer.shared_generator = lambda s: fake  # type: ignore[assignment]
     try:
         on_token = tokens.append if tokens is not None else None
-        return generative_answer(owner.settings, owner.embedder, extractive_for("Who led the veto initiative?", hits, evidence), on_token), fake
+        return generative_answer(
+            owner.settings, owner.embedder, extractive_for("Who led the veto initiative?", hits, evidence), on_token
+        ), fake
     finally:
         answerer.shared_generator = original
 

@@ -110,7 +110,10 @@ def test_generative_answer_through_an_openai_server(server: str) -> None:
     owner = SimpleNamespace(settings=settings, embedder=embedder_for(settings))
     answer = generative_answer(owner.settings, owner.embedder, fallback)
     assert answer.text == REPLY.replace(" [1].", ". [1]")
-    assert answer_record(answer)["generation"]["generator"] == "openai" and answer_record(answer)["generation"]["model"] == "fake-model"
+    assert (
+        answer_record(answer)["generation"]["generator"] == "openai"
+        and answer_record(answer)["generation"]["model"] == "fake-model"
+    )
     assert answer_record(answer)["generation"]["judge_calls"] == 1  # the judge asked the same server
     assert complete(generators.shared_generator(settings), [("user", "x")], GenerationOptions(max_tokens=4)) == "SUPPORTED"
 
