@@ -22,6 +22,21 @@ REQUIRED = ("id", "question", "answers", "evidence", "answerable")
 OPTIONAL = ("multi_evidence", "history")
 # Written by `python -m assistant feedback export`: the review flag is checked, the evaluator's notes are kept aside.
 FEEDBACK_FIELDS = ("needs_review", "feedback")
+# What a question set's authors record about each question (eval/trust/README.md); kept in the file, not scored here.
+ANNOTATIONS = (
+    "kind",
+    "doc",
+    "split",
+    "note",
+    "overlap",
+    "unusual",
+    "absent",
+    "searched_terms",
+    "timeline",
+    "first_year",
+    "period",
+    "topic",
+)
 ROLES = ("user", "assistant")
 MAX_LISTED = 50  # problems listed in an error message; the rest are counted
 
@@ -209,7 +224,7 @@ def parse_record(record: dict[str, Any], line: int) -> tuple[QAItem | None, list
     missing = [k for k in REQUIRED if k not in record]
     if missing:
         bad(f"missing field{'s' * (len(missing) > 1)}: {', '.join(missing)}")
-    unknown = sorted(k for k in record if k not in REQUIRED + OPTIONAL + FEEDBACK_FIELDS)
+    unknown = sorted(k for k in record if k not in REQUIRED + OPTIONAL + FEEDBACK_FIELDS + ANNOTATIONS)
     if record.get("needs_review") is True:
         bad(
             "marked needs_review by the feedback export: fill in answers and evidence, then set needs_review to false "

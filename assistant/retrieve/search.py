@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -43,21 +44,19 @@ class Searcher:
             store, self.sentences, self.terms, settings.sentence_rerank_depth, settings.sentence_rerank_words
         )
         self._rerankers: dict[str, Reranker] = {"evidence": self.evidence_scorer}
-        self._query_cache: dict[str, np.ndarray] = {}
+        # the 512 most recent query vectors, per searcher (a follow-up or a retry embeds nothing)
+        self._embed_query = lru_cache(maxsize=512)(self._embed)
+
+    def _embed(self, query: str) -> np.ndarray:
+        return self.embedder.embed([query])[0]
 
     def embed_query(self, query: str) -> np.ndarray:
         """The unit vector of a query (recent queries are remembered)."""
-        vec = self._query_cache.get(query)
-        if vec is None:
-            vec = self.embedder.embed([query])[0]
-            if len(self._query_cache) >= 512:
-                self._query_cache.pop(next(iter(self._query_cache)))
-            self._query_cache[query] = vec
-        return vec
+        return self._embed_query(query)
 
     def forget_queries(self) -> None:
         """Forget the remembered query vectors (evaluation times every question as if first asked)."""
-        self._query_cache.clear()
+        self._embed_query.cache_clear()
 
     def reranker(self, name: str) -> Reranker:
         """The reranker named ``name`` (built once)."""
