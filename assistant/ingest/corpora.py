@@ -49,7 +49,8 @@ def load_corpus(spec: str, settings: Settings, *, limit: int | None = None, samp
 
 
 def _ungdc(settings: Settings, *, limit: int | None, sample_seed: int | None) -> Iterator[tuple[ParsedDocument, str]]:
-    from assistant.ingest.ungdc import extract_ungdc, iter_ungdc
+    from assistant.ingest.ungdc.archive import extract_ungdc
+    from assistant.ingest.ungdc.speeches import iter_ungdc
 
     root = extract_ungdc(settings.ungdc_archive, settings.data_dir / "ungdc")
     return iter_ungdc(root, limit=limit, sample_seed=sample_seed)
@@ -63,7 +64,8 @@ def document_from_file(path: Path, settings: Settings) -> tuple[ParsedDocument, 
     """
     from assistant.ingest.files import read_document
     from assistant.ingest.folders import parse_text
-    from assistant.ingest.ungdc import SPEECH_RE, read_speech_file
+    from assistant.ingest.ungdc.archive import SPEECH_RE
+    from assistant.ingest.ungdc.speeches import read_speech_file
 
     if not path.is_file():
         raise UsageError(f"{path} is not a file")

@@ -16,6 +16,7 @@ from typing import Any
 from assistant.errors import DocumentError
 from assistant.ingest.paragraphs import DATE_ONLY_RE, MONTHS, Block, clean_text
 from assistant.models import DocumentMeta
+from assistant.text.patterns import BYLINE_NAME_RE
 
 SIDECAR_NAME = "metadata.json"
 
@@ -38,7 +39,6 @@ DELIVERED_BY_RE = re.compile(r"\[?\s*delivered by ((?:Mr|Ms|Mrs|Dr|H\.E)\.? [^,\
 BRACKET_NOTE_RE = re.compile(r"\s*\[[^\]]*\]\s*$")
 PLACE_DATE_RE = re.compile(rf"\s*([A-Z][A-Za-z .'-]+), (\d{{1,2}} (?:{MONTHS}) \d{{4}})\s*$")
 DATELINE_RE = re.compile(r"^([A-Z][A-Z .'-]{2,}), [A-Za-z ]+ [–—-] ")
-BYLINE_RE = re.compile(r"^By ([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})")
 SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
 
 
@@ -104,7 +104,7 @@ def derive_metadata(doc_id: str, source: str, text: str, header: tuple[Block, ..
             candidate = candidate[: place_date.start()].strip()
         if DATE_ONLY_RE.match(candidate) or not candidate.strip("-–—_ ") or candidate.upper() == "THE SECRETARY-GENERAL":
             continue
-        if BYLINE_RE.match(candidate):
+        if BYLINE_NAME_RE.match(candidate):
             continue
         if len(candidate.split()) <= 3 and not re.search(r"[\d:]", candidate):
             if doc_type != "report":
@@ -112,7 +112,7 @@ def derive_metadata(doc_id: str, source: str, text: str, header: tuple[Block, ..
         elif not title:
             title = title_case(_balanced_quotes(candidate))
     for block in header:
-        byline = BYLINE_RE.match(block.raw.split("\n")[0])
+        byline = BYLINE_NAME_RE.match(block.raw.split("\n")[0])
         if byline:
             author, doc_type = byline.group(1), "article"
     if body:

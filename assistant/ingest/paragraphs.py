@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.models import Passage, Span
+from assistant.text.patterns import BYLINE_AT_WORD_END_RE, SENTENCE_END_RE
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT_VALUE = {c: str(i) for i, c in enumerate(SUPERSCRIPTS)}
@@ -24,10 +25,8 @@ FOOTNOTE_RE = re.compile(rf"^([{SUPERSCRIPTS}]+|\*)\s+")
 NUMBERED_RE = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 ROMAN_HEADING_RE = re.compile(r"^[IVX]+\.\s+\S")  # C., D., L. are letter headings in practice
 LETTER_HEADING_RE = re.compile(r"^[A-Z]\.\s+\S")
-SENTENCE_END_RE = re.compile(r"[.!?:;…][\"”’'»)\]*]*$")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE_ONLY_RE = re.compile(rf"^\d{{1,2}} ({MONTHS}),? \d{{4}}$|^({MONTHS}) \d{{1,2}},? \d{{4}}$")
-BYLINE_RE = re.compile(r"^By [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\b")  # "By Polly Johnson", an article's byline
 SEPARATOR_RE = re.compile(r"^[-–—_*=\s]+$")
 
 
@@ -239,7 +238,7 @@ def _split_unnumbered(doc_id: str, blocks: list[Block]) -> Layout:
     i = 0
     while i < len(blocks):
         text = blocks[i].text
-        if is_header_block(text) or (titled and BYLINE_RE.match(text) and len(text.split()) <= 12):
+        if is_header_block(text) or (titled and BYLINE_AT_WORD_END_RE.match(text) and len(text.split()) <= 12):
             titled = titled or text.startswith(("#", "**"))
         elif not titled and not ends_sentence(clean_text(text)):
             titled = True  # the first unpunctuated line is the title

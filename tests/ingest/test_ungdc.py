@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import DocumentError
-from assistant.ingest import ungdc
-from assistant.ingest.ungdc import extract_ungdc, iter_ungdc, split_paragraphs
+from assistant.ingest.ungdc.archive import SPEECH_RE, extract_ungdc
+from assistant.ingest.ungdc.paragraphs import split_paragraphs
+from assistant.ingest.ungdc.speeches import iter_ungdc
 from assistant.settings import UNGDC_ARCHIVE
 
 ARCHIVE = UNGDC_ARCHIVE
@@ -267,7 +268,7 @@ def test_real_speeches_from_the_archive(tmp_path):
     with tarfile.open(ARCHIVE, "r|xz") as tar:
         for member in tar:
             name = Path(member.name).name
-            if member.isfile() and ungdc.SPEECH_RE.match(name) and taken < 4:
+            if member.isfile() and SPEECH_RE.match(name) and taken < 4:
                 data = tar.extractfile(member).read()
                 target = tmp_path / Path(member.name).relative_to("ungdc")
                 target.parent.mkdir(parents=True, exist_ok=True)

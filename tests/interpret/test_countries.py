@@ -10,7 +10,7 @@ from test_ungdc import write_speech
 
 from assistant.answer.records import answer_record
 from assistant.index.builder import ingest
-from assistant.ingest.ungdc import iter_ungdc
+from assistant.ingest.ungdc.speeches import iter_ungdc
 from assistant.interpret.countries import CountryNames
 from assistant.interpret.question import interpret
 from assistant.models import DocumentMeta, Filters
