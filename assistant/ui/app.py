@@ -1,15 +1,14 @@
-"""The Gradio Blocks app: a thin layer over `Assistant.ask`, the feedback store and the index.
+"""The chat's handlers: `ChatUI` answers questions, records feedback and opens documents.
 
-`ChatUI(settings).launch()` serves the chat. Everything the browser shows is
-rendered by `assistant.ui.render` (escaped HTML); this module only wires
-components to handlers and sets the queue.
+`ChatUI(settings).launch()` serves the chat. `assistant.ui.layout` lays out the
+Gradio Blocks and wires its events to the handlers here; everything the browser
+shows is rendered by `assistant.ui.render` (Jinja2 templates, escaped HTML).
+The UI reaches the pipeline only through `Assistant.ask` and `Assistant.stream`
+(turned into plain records by `answer_record`) and the assistant's index store.
 
-Concurrency: answering is CPU-bound and runs in Gradio's worker threads. All
-answer events share one concurrency group limited to ``settings.ui_concurrency``,
-so several people are answered at once and one slow answer never holds up the
-others; clicks on cards, feedback and the corpus page run outside that group
-and are never queued behind answers. One `Assistant` (models and indexes) is
-shared by every session.
+Concurrency: answering is CPU-bound and runs in Gradio's worker threads, in one
+concurrency group limited to ``settings.ui_concurrency`` (see `assistant.ui.layout`).
+One `Assistant` (models and indexes) is shared by every session.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import re
 import tempfile
 import time
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,18 +34,13 @@ from assistant.ui import render
 from assistant.ui.conversation import Turn, answer_segments, find_turn, history_for, word_count
 from assistant.ui.export import conversation_markdown
 from assistant.ui.feedback import Feedback, FeedbackStore
+from assistant.ui.layout import MAX_PASSAGES, build_blocks, static_text
 
 log = logging.getLogger(__name__)
 
-ANSWERS = "answers"  # the concurrency group of every event that computes an answer
 STREAM_STEPS = 8  # an extractive answer is revealed in this many steps…
 STREAM_DELAY_S = 0.04  # …this far apart: visible progress, a third of a second at most
 DRAFT_REFRESH_S = 0.25  # a generated draft is re-sent at most this often while the model writes
-MAX_PASSAGES = 10
-
-
-def _static(name: str) -> str:
-    return resources.files("assistant.ui").joinpath("static", name).read_text(encoding="utf-8")
 
 
 def generation_status(settings: Settings) -> tuple[bool, str]:
@@ -60,12 +53,12 @@ def generation_status(settings: Settings) -> tuple[bool, str]:
 
 
 class ChatUI:
-    """The staff chat over one `Assistant`; works with any object that has the same ``ask`` and ``store``."""
+    """The staff chat over one `Assistant`: its ``ask`` and ``stream`` answer, its ``store`` lists the documents."""
 
     def __init__(
         self,
         settings: Settings,
-        assistant: Assistant | Any | None = None,
+        assistant: Assistant | None = None,
         feedback: FeedbackStore | None = None,
         *,
         examples: list[str] | None = None,
@@ -74,7 +67,7 @@ class ChatUI:
         self.assistant = assistant if assistant is not None else shared_assistant(settings)
         self.store = self.assistant.store
         self.feedback = feedback if feedback is not None else FeedbackStore.for_settings(settings)
-        self.examples = examples if examples is not None else [q for q in _static("examples.txt").splitlines() if q.strip()]
+        self.examples = examples if examples is not None else [q for q in static_text("examples.txt").splitlines() if q.strip()]
         self.generation_ok, self.generation_note = generation_status(settings)
         self.export_dir = Path(tempfile.mkdtemp(prefix="statement-assistant-export-"))
         self._counts = self.store.passage_counts()
@@ -275,130 +268,9 @@ class ChatUI:
     # layout -------------------------------------------------------------------
 
     def build(self) -> gr.Blocks:
-        """The Blocks app (not launched)."""
-        docs = self.store.documents
-        types = sorted({m.doc_type for m in docs})
-        sgs = sorted({m.secretary_general for m in docs if m.secretary_general})
-        doc_choices = [
-            (f"{m.title or m.source} ({m.date or 'undated'})", m.doc_id) for m in sorted(docs, key=lambda m: m.date or "")
-        ]
-        actions_js, viewer_js = _static("actions.js"), _static("viewer.js")
-        c = self.components
-        with gr.Blocks(title="Statement Assistant", analytics_enabled=False) as demo:
-            turns = gr.State([])
-            reason_turn = gr.State("")
-            gr.HTML(
-                '<header id="sa-header"><h1>Statement Assistant</h1><p>Answers from the UN Secretary-General\'s statements, '
-                "each sentence cited to the paragraph it comes from.</p></header>"
-                '<p id="sa-announce" class="sa-sr-only" aria-live="polite"></p>',
-                js_on_load=None,
-                apply_default_css=False,
-            )
-            with gr.Tabs(selected="chat") as tabs:
-                with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
-                    with gr.Column(scale=3, min_width=320):
-                        log_html = gr.HTML(
-                            render.render_conversation([]),
-                            js_on_load=actions_js,
-                            apply_default_css=False,
-                            elem_id="sa-chat",
-                        )
-                        with gr.Row(visible=True, elem_id="sa-examples") as examples_row:
-                            example_buttons = [gr.Button(q, size="sm", elem_classes=["sa-example"]) for q in self.examples]
-                        question = gr.Textbox(
-                            label="Your question",
-                            placeholder="Ask about the Secretary-General's statements, then press Enter",
-                            lines=1,
-                            max_lines=6,
-                            max_length=self.settings.max_question_chars,
-                            elem_id="sa-question",
-                            autofocus=True,
-                        )
-                        with gr.Row():
-                            ask_btn = gr.Button("Ask", variant="primary", elem_id="sa-ask")
-                            new_btn = gr.Button("New conversation", elem_id="sa-new")
-                            export_btn = gr.DownloadButton(
-                                "Export conversation (Markdown)", value=None, interactive=False, elem_id="sa-export"
-                            )
-                        with gr.Group(visible=False, elem_id="sa-reason-box") as reason_box:
-                            reason_label = gr.HTML("", apply_default_css=False, js_on_load=None)
-                            reason = gr.Textbox(label="Reason (optional)", lines=2, elem_id="sa-reason")
-                            save_reason = gr.Button("Save reason", elem_id="sa-save-reason")
-                        with gr.Accordion("Filters and answer options", open=False, elem_id="sa-options"):
-                            with gr.Row():
-                                date_from = gr.Textbox(
-                                    label="From date", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", elem_id="sa-date-from"
-                                )
-                                date_to = gr.Textbox(
-                                    label="To date", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", elem_id="sa-date-to"
-                                )
-                            doc_types = gr.CheckboxGroup(types, label="Document type", elem_id="sa-types")
-                            secretaries = gr.CheckboxGroup(sgs, label="Secretary-General", elem_id="sa-sg")
-                            documents = gr.Dropdown(
-                                doc_choices,
-                                multiselect=True,
-                                label="Documents",
-                                info="Search only these documents",
-                                elem_id="sa-docs",
-                            )
-                            mode = gr.Radio(
-                                [("Exact quotes", "extractive"), ("Generated", "generative")],
-                                value="generative" if self.generation_ok and self.settings.mode == "generative" else "extractive",
-                                label="Answer mode",
-                                info=self.generation_note
-                                or "Exact quotes repeat the statements verbatim; generated answers paraphrase them, with citations.",
-                                interactive=self.generation_ok,
-                                elem_id="sa-mode",
-                            )
-                            k = gr.Slider(
-                                1, MAX_PASSAGES, value=self.settings.k, step=1, label="Passages to retrieve", elem_id="sa-k"
-                            )
-                            clear_filters = gr.Button("Clear filters", size="sm", elem_id="sa-clear-filters")
-                    with gr.Column(scale=2, min_width=300, elem_id="sa-side"):
-                        viewer = gr.HTML(
-                            render.VIEWER_EMPTY,
-                            js_on_load=viewer_js,
-                            apply_default_css=False,
-                            elem_id="sa-viewer",
-                            label="Document viewer",
-                        )
-                with gr.Tab("Corpus", id="corpus"):
-                    corpus_query = gr.Textbox(
-                        label="Find a document", placeholder="title, year, type, place or symbol", elem_id="sa-corpus-q"
-                    )
-                    corpus = gr.HTML(self.corpus_html(), js_on_load=actions_js, apply_default_css=False, elem_id="sa-corpus")
-                with gr.Tab("How it works", id="about"):
-                    gr.HTML(_static("about.html"), apply_default_css=False, js_on_load=None)
-
-            c.update(log=log_html, turns=turns, viewer=viewer, tabs=tabs, reason_box=reason_box, reason_label=reason_label)
-            c.update(reason=reason, reason_turn=reason_turn)
-            controls = [date_from, date_to, doc_types, secretaries, documents, mode, k]
-            chat_outputs = [log_html, turns, question, examples_row, export_btn]
-            answer_event: dict[str, Any] = {
-                "concurrency_limit": self.settings.ui_concurrency,
-                "concurrency_id": ANSWERS,
-                "show_progress": "hidden",
-            }
-            question.submit(self.ask, [question, turns, *controls], chat_outputs, **answer_event)
-            ask_btn.click(self.ask, [question, turns, *controls], chat_outputs, **answer_event)
-            for button in example_buttons:
-                button.click(lambda q: q, button, question, queue=False).then(
-                    self.ask, [question, turns, *controls], chat_outputs, **answer_event
-                )
-            light: dict[str, Any] = {"concurrency_limit": None, "show_progress": "hidden"}
-            action_outputs = [log_html, turns, viewer, tabs, reason_box, reason_label, reason, reason_turn]
-            log_html.action(self.on_action, [turns], action_outputs, **light)
-            corpus.action(self.on_action, [turns], action_outputs, **light)
-            save_reason.click(self.save_reason, [reason, reason_turn, turns], [log_html, turns, reason_box, reason], **light)
-            reason.submit(self.save_reason, [reason, reason_turn, turns], [log_html, turns, reason_box, reason], **light)
-            new_btn.click(self.new_conversation, None, [*chat_outputs, viewer, reason_box], **light)
-            corpus_query.change(self.corpus_html, corpus_query, corpus, **light)
-            clear_filters.click(
-                lambda: ("", "", [], [], []), None, [date_from, date_to, doc_types, secretaries, documents], **light
-            )
-        demo.queue(default_concurrency_limit=self.settings.ui_concurrency, max_size=self.settings.ui_queue_size)
-        self.demo = demo
-        return demo
+        """The Blocks app (not launched); see `assistant.ui.layout`."""
+        self.demo = build_blocks(self)
+        return self.demo
 
     def launch(self, **kwargs: Any) -> Any:
         """Build and serve the app (``kwargs`` go to ``Blocks.launch``)."""
@@ -412,7 +284,7 @@ class ChatUI:
             "server_port": self.settings.port,
             "auth": auth,
             "auth_message": "Statement Assistant: sign in with the account you were given." if auth else None,
-            "css": _static("chat.css"),
+            "css": static_text("chat.css"),
             # system fonts: the default theme would fetch web fonts, and the chat runs offline
             "theme": gr.themes.Default(
                 primary_hue="blue", font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]

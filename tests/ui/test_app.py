@@ -1,4 +1,4 @@
-"""The chat's handlers without a browser (real seed index), the capability check and `python app.py`."""
+"""The chat's handlers without a browser (real seed index), the generated-answers check and `python app.py`."""
 
 from __future__ import annotations
 
@@ -89,13 +89,23 @@ def test_open_card_shows_document_at_the_cited_paragraph(ui: ChatUI) -> None:
     assert "Showing paragraph 49" in viewer and "<mark>One concrete step forward" in viewer
 
 
-def test_generation_is_disabled_for_an_assistant_without_modes(seed_settings) -> None:  # type: ignore[no-untyped-def]
-    class Extractive:
-        def ask(self, question: str, *, history=None, filters=None, k=None):  # type: ignore[no-untyped-def]
-            raise NotImplementedError
+def test_generation_status_says_why_generated_answers_are_unavailable(seed_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing_model = seed_settings.with_overrides(generator="llama-cpp", llm_path=tmp_path / "no-model.gguf")
+    ok, why = generation_status(missing_model)
+    assert not ok and ("is not a file" in why or "llama-cpp-python" in why)
+    no_server = seed_settings.with_overrides(generator="openai", openai_base_url=None, openai_model=None)
+    ok, why = generation_status(no_server)
+    assert not ok and ("ASSISTANT_OPENAI_BASE_URL" in why or "langchain-openai" in why)
 
-    ok, why = generation_status(Extractive(), seed_settings)
-    assert not ok and "not available" in why
+
+def test_generated_mode_falls_back_to_exact_quotes_when_unavailable(seed_settings, seed_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = seed_settings.with_overrides(generator="llama-cpp", llm_path=tmp_path / "no-model.gguf")
+    ui = ChatUI(settings, seed_assistant, FeedbackStore(tmp_path / "feedback.sqlite"))
+    assert not ui.generation_ok and ui.generation_note
+    turns: list[Turn] = []
+    run(ui, VETO, turns, "", "", [], [], [], "generative", 5)
+    assert turns[0].config["mode"] == "extractive" and (turns[0].record or {}).get("mode", "extractive") == "extractive"
+    assert "France and Mexico" in str((turns[0].record or {}).get("answer"))
 
 
 def test_login_needs_both_user_and_password(ui: ChatUI) -> None:

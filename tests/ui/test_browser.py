@@ -95,6 +95,10 @@ class SlowDown:
         time.sleep(self.delays.get(question, 0.0))
         return self.inner.ask(question, **options)
 
+    def stream(self, question: str, **options: Any) -> Any:
+        time.sleep(self.delays.get(question, 0.0))
+        return self.inner.stream(question, **options)
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -111,7 +115,7 @@ def shot(page: Any, name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def planted_settings(seed_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The seed index plus a planted script-bearing document (only that one is embedded)."""
+    """The seed index plus a planted script-bearing document (only that one is embedded); no generator set up."""
     from assistant.index.builder import ingest
 
     root = tmp_path_factory.mktemp("ui")
@@ -121,7 +125,8 @@ def planted_settings(seed_settings: Settings, tmp_path_factory: pytest.TempPathF
     sidecar["900_planted.txt"] = {"title": PLANTED_TITLE, "place": "<b>New York</b>"}
     (corpus / "metadata.json").write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
     shutil.copytree(seed_settings.index_dir, root / "index")
-    settings = settings_for(root / "index", corpus, port=free_port())
+    # a model file that does not exist: generated answers are unavailable, whatever this machine has installed
+    settings = settings_for(root / "index", corpus, port=free_port(), generator="llama-cpp", llm_path=root / "no-model.gguf")
     ingest(settings, progress=False)
     return settings
 
@@ -257,7 +262,9 @@ def test_date_filter_narrows_the_search(page: Any) -> None:
     page.get_by_text("Filters and answer options").click()
     page.get_by_label("From date").fill("2017")
     radio = page.locator("#sa-mode input[value='generative']")
-    assert radio.is_disabled()  # the test assistant has no generative mode: shown, but disabled
+    assert radio.is_disabled()  # no generator is set up for the test server: shown, but disabled
+    note = page.locator("#sa-mode").inner_text()
+    assert "is not a file" in note or "llama-cpp-python" in note  # and the reason is shown beside it
     turn = ask(page, VETO)
     text = turn.inner_text()
     assert "Filters applied: dated 2017" in text

@@ -61,20 +61,33 @@ def answer_record(**changes: object) -> dict:
 
 
 class TagCollector(HTMLParser):
-    """Every start tag the browser would build from the HTML."""
+    """Every start tag the browser would build from the HTML, and its text (entities decoded)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
 
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
 
-def tags_of(html_text: str) -> list[tuple[str, dict[str, str | None]]]:
+
+def parsed(html_text: str) -> TagCollector:
     parser = TagCollector()
     parser.feed(html_text)
-    return parser.tags
+    parser.close()
+    return parser
+
+
+def tags_of(html_text: str) -> list[tuple[str, dict[str, str | None]]]:
+    return parsed(html_text).tags
+
+
+def text_nodes(html_text: str) -> list[str]:
+    return parsed(html_text).text
 
 
 def assert_inert(html_text: str) -> None:
@@ -87,7 +100,16 @@ def test_escapes_question_answer_and_citation_text() -> None:
     turn = Turn(EVIL, record=answer_record(answer=f"{EVIL} [1]", citations=[citation(title=EVIL, text=EVIL, quote=EVIL)]))
     out = render.render_conversation([turn])
     assert_inert(out)
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out
+    assert "&lt;script&gt;alert(" in out
+    texts = text_nodes(out)
+    assert texts.count(EVIL) >= 3  # the question, the answer sentence and the card's passage, shown as text
+
+
+def test_template_syntax_in_values_is_shown_as_text() -> None:
+    sneaky = "{{ 7 * 7 }} {% if true %}yes{% endif %} {# note #}"
+    turn = Turn(sneaky, record=answer_record(citations=[citation(title=sneaky, reference=sneaky)]))
+    out = render.render_conversation([turn])
+    assert sneaky in text_nodes(out) and out.count("{{ 7 * 7 }}") >= 3  # question, title, reference: never evaluated
 
 
 def test_escapes_attribute_values_for_copy_buttons() -> None:
