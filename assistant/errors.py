@@ -25,6 +25,22 @@ class IndexStaleError(AssistantError):
     exit_code = 3
 
 
+class IndexDamagedError(AssistantError):
+    """An index whose pointer, manifest or files are damaged or incomplete; the message names the rebuild command."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message  # what is damaged, without the advice (ingest reports it as it rebuilds)
+
+
+class IndexBusyError(AssistantError):
+    """Another process is writing the index (ingest, add, remove); run again once it has finished."""
+
+    exit_code = 75  # EX_TEMPFAIL (sysexits.h): a temporary failure, worth retrying
+
+
 class DocumentError(AssistantError):
     """A document that cannot be read or parsed (reported and skipped at ingest)."""
 

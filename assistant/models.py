@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from typing import Any
 
 from assistant.errors import UsageError
@@ -120,8 +121,15 @@ class Filters:
     def __post_init__(self) -> None:
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
-            if value is not None and not ISO_DATE_RE.match(value):
-                raise UsageError(f"{name.replace('_', ' ')} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+            if value is None:
+                continue
+            label = name.replace("_", " ")
+            if not isinstance(value, str) or not ISO_DATE_RE.fullmatch(value):
+                raise UsageError(f"{label} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+            try:
+                date(*(int(part) for part in self._low(value).split("-")))
+            except ValueError as exc:  # "2015-02-30" has the shape of a date, not a day of the calendar
+                raise UsageError(f"{label} {value!r} is not a calendar date ({exc}); use YYYY, YYYY-MM or YYYY-MM-DD") from None
         if self.date_from and self.date_to and self._low(self.date_from) > self._high(self.date_to):
             raise UsageError(f"the date range {self.date_from} to {self.date_to} is empty; swap the dates")
 
@@ -299,6 +307,34 @@ class Generation:
     judge_ms: float = 0.0
 
 
+@dataclass(frozen=True)
+class Signals:
+    """What the decision reads about one question's best evidence; every value is cheap to compute."""
+
+    evidence: float  # the reranker's score of the top passage
+    dense: float  # its best window's cosine
+    sentence: float  # its best sentence's cosine
+    coverage: float  # IDF-weighted share of the question's key terms in it
+    best_sentence: float  # the best answer sentence's score (similarity and its own coverage)
+    answer_type: float  # 1 when the best sentence holds the kind of answer asked for (a number, a year)
+    dense_rank: float  # 1 / rank of the top passage in the dense ranking (0 when absent)
+    bm25_rank: float  # 1 / rank in the BM25 ranking (0 when absent)
+    agree: float  # 1 when both retrievers put the same passage first
+    margin: float  # evidence of the top passage minus the second's
+    filtered: float  # 1 when a filter restricted the search
+    searched_share: float  # log10 of the share of passages the filters left (0 unfiltered)
+    title: float  # 1 when the top passage is a title block (masthead)
+    log_passages: float  # log10 of the corpus's passages
+    question_terms: float  # key terms in the question
+    relaxed: float = 0.0  # 1 when the year or type the question named matched no document (searched as a preference)
+    unseen_terms: float = 0.0  # share of the question's key terms that no passage of the corpus uses
+    rare_term_missing: float = 0.0  # 1 when the question's rarest key term (that the corpus has) is not in the top passage
+
+    def values(self, names: tuple[str, ...]) -> list[float]:
+        """The values of ``names``, in that order."""
+        return [float(getattr(self, n)) for n in names]
+
+
 ANSWER_KINDS = ("answer", "abstention", "chitchat")
 
 
@@ -324,3 +360,5 @@ class Answer:
     dropped_sentences: tuple[CheckedSentence, ...] | None = None  # generated, unsupported, left out
     requested_mode: str | None = None  # set when the mode asked for fell back to another
     fallback: str | None = None  # why it fell back
+    signals: Signals | None = None  # what the abstention decision read (assistant.answer.abstain)
+    withheld: str | None = None  # the answer a refusal held back (its confidence was below the threshold): for evaluation

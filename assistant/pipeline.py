@@ -2,6 +2,11 @@
 
 The CLI, the chat and the evaluation all go through `Assistant.ask` (or
 `Assistant.stream`, which yields a generated draft as the model writes it).
+
+A long-running assistant follows the index: when ``CURRENT`` names a new build
+(checked at most every ``index_watch_s`` seconds, at the start of a question),
+the new build is opened in the background and swapped in; each question runs
+on the build it started on, so one under way during the swap finishes there.
 """
 
 from __future__ import annotations
@@ -9,23 +14,24 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from assistant.answer.abstain import confidence
-from assistant.answer.extractive import NOT_IN_CORPUS, candidate_sentences, compose, with_neighbours
+from assistant.answer.abstain import load_model, signals_for
+from assistant.answer.extractive import NOT_IN_CORPUS, candidate_sentences, compose, for_question, with_neighbours
 from assistant.answer.generative.generators import GeneratorCancelled
 from assistant.chain import AskOptions, PassageRetriever, Planned, Request, Retrieved, SearchPlan, build_chain
 from assistant.embed.registry import embedder_for
 from assistant.errors import IndexStaleError, UsageError
 from assistant.index.lifecycle import FIX_HINT
+from assistant.index.live import InUse, LiveIndex
 from assistant.index.store import IndexStore
 from assistant.interpret.countries import CountryNames
 from assistant.interpret.question import Interpretation, expand_query, interpret
-from assistant.models import Answer, Filters, Hit, Reading
+from assistant.models import Answer, Filters, Hit, Preferences, Reading
 from assistant.retrieve.search import Searcher
 from assistant.settings import Settings
 from assistant.shared import shared_instance
@@ -48,27 +54,58 @@ class Event:
     answer: Answer | None = None
 
 
-class Assistant:
-    """Question answering over one index. Thread-safe: share one instance between users."""
+@dataclass(frozen=True)
+class Loaded:
+    """One build, loaded: everything a question reads from the index. A question keeps the one it started on."""
 
-    def __init__(self, settings: Settings, store: IndexStore | None = None) -> None:
+    store: IndexStore
+    searcher: Searcher
+    retriever: PassageRetriever
+    countries: CountryNames  # speakers a question can name
+    passages: int  # what the abstention profile and the filter signals read
+    answer: Callable[[Request], Answer]  # the LCEL chain over this build (`build_chain`), invoked
+
+
+class Assistant:
+    """Question answering over one index. Thread-safe: share one instance between users.
+
+    Without a ``store`` it opens the live build and moves to newer ones between questions
+    (`assistant.index.live.LiveIndex`); a given ``store`` stays unless ``follow=True``.
+    """
+
+    store = InUse[IndexStore]()  # these four: the question's build while it runs, else the newest loaded
+    searcher = InUse[Searcher]()
+    countries = InUse[CountryNames]()
+    passages = InUse[int]()
+
+    def __init__(self, settings: Settings, store: IndexStore | None = None, *, follow: bool | None = None) -> None:
         self.settings = settings
-        self.store = store or IndexStore(settings.index_dir, settings)
+        opened = store or IndexStore(settings.index_dir, settings)  # a missing or damaged index fails before the model loads
         self.embedder = embedder_for(settings)
-        manifest = self.store.manifest
+        self.abstention = load_model(settings.abstain_model)
+        self._live = LiveIndex(settings, self._load, opened, follow=store is None if follow is None else follow)
+
+    def _load(self, store: IndexStore) -> Loaded:
+        manifest = store.manifest
         if manifest.model_fingerprint != self.embedder.fingerprint or manifest.dimension != self.embedder.dimension:
             raise IndexStaleError(
-                f"the index in {settings.index_dir} was built with {manifest.model_name} "
+                f"the index in {self.settings.index_dir} was built with {manifest.model_name} "
                 f"(weights {manifest.model_fingerprint}), the settings use {self.embedder.name} "
                 f"(weights {self.embedder.fingerprint}); {FIX_HINT}"
             )
-        self.searcher = Searcher(self.store, self.embedder, settings)
-        self.countries = CountryNames.from_documents(self.store.documents)  # speakers a question can name
-        self.retriever = PassageRetriever(searcher=self.searcher)
-        self.chain = build_chain(self.retriever, self._plan, self._answer)
+        searcher = Searcher(store, self.embedder, self.settings)
+        retriever = PassageRetriever(searcher=searcher)
+        chain = build_chain(retriever, self._plan, self._answer)
         # load both indexes now, not on the first question (a first search also opens a Milvus connection)
-        self.store.dense.search(np.zeros(manifest.dimension, dtype=np.float32), 1)
-        _ = self.store.bm25
+        store.dense.search(np.zeros(manifest.dimension, dtype=np.float32), 1)
+        _ = store.bm25
+        return Loaded(
+            store, searcher, retriever, CountryNames.from_documents(store.documents), int(store.live.sum()), chain.invoke
+        )
+
+    def refresh(self) -> bool:
+        """Move to the live build now if it is newer than the one in use (a server does so by itself); True if moved."""
+        return self._live.refresh()
 
     def options(
         self,
@@ -88,14 +125,21 @@ class Assistant:
             raise UsageError(f"unknown answer mode {mode!r}; known: {', '.join(ANSWER_MODES)}")
         return AskOptions(
             filters=filters or Filters(),
-            k=k or self.settings.k,
+            k=validate_k(self.settings.k if k is None else k, self.settings.max_k),
             retriever=retriever or self.settings.retriever,
             reranker=reranker or self.settings.reranker,
             infer_filters=infer_filters,
-            threshold=self.settings.abstain_threshold if abstain_threshold is None else abstain_threshold,
+            threshold=self.threshold if abstain_threshold is None else abstain_threshold,
             mode=mode,
             on_token=on_token,
         )
+
+    @property
+    def threshold(self) -> float:
+        """The confidence below which the assistant says "not in the corpus": the setting, else the model's for this corpus."""
+        if self.settings.abstain_threshold is not None:
+            return self.settings.abstain_threshold
+        return self.abstention.threshold(self.passages)
 
     def ask(self, question: str, *, history: list[dict[str, str]] | None = None, **options: Any) -> Answer:
         """Answer ``question`` from the index, citing every passage used, or abstain.
@@ -105,8 +149,9 @@ class Assistant:
         ``on_token`` receives the model's draft as it is written.
         """
         started = time.perf_counter()
-        request = Request(question, tuple(history or ()), self.options(**options))
-        answer: Answer = self.chain.invoke(request)
+        with self._live.use() as loaded:
+            request = Request(question, tuple(history or ()), self.options(**options))
+            answer = loaded.answer(request)
         timings = {**answer.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return replace(answer, timings_ms=timings)
 
@@ -152,33 +197,47 @@ class Assistant:
 
         For a smaller ``k`` the ranking is a prefix of this one, so evaluation can score depth 10 beside an answer from 5.
         """
-        planned = self._plan(Request(question, tuple(history or ()), self.options(**options)))
-        if planned.plan is None:
-            return []
-        return self.retriever.search(planned.plan).hits
+        with self._live.use() as loaded:
+            planned = self._plan(Request(question, tuple(history or ()), self.options(**options)))
+            return [] if planned.plan is None else loaded.retriever.search(planned.plan).hits
 
     # chain steps -----------------------------------------------------------
 
     def _plan(self, request: Request) -> Planned:
         t0 = time.perf_counter()
-        question = validate_question(request.question, self.settings.max_question_chars)
+        question = validate_question(
+            request.question,
+            self.settings.max_question_chars,
+            request.history,
+            max_turns=self.settings.max_history_turns,
+            max_history_chars=self.settings.max_history_chars,
+        )
         options = request.options
         reading = interpret(question, list(request.history), infer_filters=options.infer_filters, countries=self.countries)
         if reading.chitchat:
             return Planned(request, question, reading, None, (time.perf_counter() - t0) * 1000)
         filters = options.filters.merged(reading.filters)
+        preferences, relaxed = reading.preferences, None
+        if not reading.filters.is_empty() and not self._any_document(filters):
+            # what the question seemed to name is not indexed: search everything, favouring it, and say so
+            relaxed, filters = reading.filters, options.filters
+            preferences = preferences_from(relaxed, preferences)
         if reading.latest:
             filters = self._latest_only(filters)
         plan = SearchPlan(
             query=expand_query(reading.query),
             filters=filters,
-            preferences=reading.preferences,
+            preferences=preferences,
+            relaxed=relaxed,
             k=options.k,
             retriever=options.retriever,
             reranker=options.reranker,
             ignore_terms=reading.filter_terms,
         )
         return Planned(request, question, reading, plan, (time.perf_counter() - t0) * 1000)
+
+    def _any_document(self, filters: Filters) -> bool:
+        return any(filters.allows(m) for m in self.store.documents)
 
     def _latest_only(self, filters: Filters) -> Filters:
         dated = [m for m in self.store.documents if filters.allows(m) and m.date]
@@ -192,9 +251,9 @@ class Assistant:
         reading, question, options = planned.reading, planned.question, planned.request.options
         timings = {"interpret": planned.interpret_ms}
         if planned.plan is None or result is None:
-            return Answer(question, CHITCHAT_REPLY, False, (), (), timings, kind="chitchat", reading=_reading(reading, Filters()))
+            return Answer(question, CHITCHAT_REPLY, False, (), (), timings, kind="chitchat", reading=_reading(reading, None))
         plan = planned.plan
-        said = Answer(question, NOT_IN_CORPUS, True, (), (), timings, mode=options.mode, reading=_reading(reading, plan.filters))
+        said = Answer(question, NOT_IN_CORPUS, True, (), (), timings, mode=options.mode, reading=_reading(reading, plan))
         if not result.hits:
             notice = "No passage matches the filters." if not plan.filters.is_empty() else "No passage matched."
             return replace(said, notices=(notice,), kind="abstention", evidence_score=0.0)
@@ -205,13 +264,26 @@ class Assistant:
         context, rows = with_neighbours(self.store, list(hits), list(result.rows))
         wanted = [t for t in key_terms(plan.query) if t not in reading.filter_terms]
         candidates = candidate_sentences(self.searcher.sentences, self.searcher.terms, wanted, result.query_vec, context, rows)
-        score = confidence(reading.standalone, result.evidence[result.rows[0]], candidates[0] if candidates else None)
-        said = replace(said, hits=tuple(hits), evidence_score=round(score, 4), abstain_threshold=options.threshold)
+        candidates = for_question(reading.standalone, candidates, context)
+        best = (candidates[0].text, candidates[0].score) if candidates else None
+        signals = signals_for(
+            reading.standalone,
+            result,
+            best,
+            self.passages,
+            relaxed=plan.relaxed is not None,
+            terms=self.searcher.terms,
+            wanted=wanted,
+        )
+        score = self.abstention.confidence(signals)
+        said = replace(
+            said, hits=tuple(hits), evidence_score=round(score, 4), abstain_threshold=options.threshold, signals=signals
+        )
+        text, citations, sentences = compose(candidates, context, self.settings.max_answer_sentences)
         if score < options.threshold:
             timings["answer"] = (time.perf_counter() - t0) * 1000
             notice = "The evidence found is too weak to answer; the nearest passages are shown instead."
-            return replace(said, notices=(notice,), kind="abstention")
-        text, citations, sentences = compose(candidates, context, self.settings.max_answer_sentences)
+            return replace(said, notices=(notice,), kind="abstention", withheld=text)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         answer = replace(
             said,
@@ -229,20 +301,87 @@ class Assistant:
         return answer
 
 
-def _reading(reading: Interpretation, applied: Filters) -> Reading:
-    return Reading(reading.standalone, reading.follow_up, applied, reading.preferences, tuple(reading.describe()))
+def _reading(reading: Interpretation, plan: SearchPlan | None) -> Reading:
+    if plan is None:
+        return Reading(reading.standalone, reading.follow_up, Filters(), reading.preferences, tuple(reading.describe()))
+    notes = [n for n in reading.describe() if not (plan.relaxed and n.startswith("Filter from the question"))]
+    if plan.relaxed is not None:
+        notes.append(f"No document {plan.relaxed.describe()} is indexed; searched all documents, preferring any that match.")
+    return Reading(reading.standalone, reading.follow_up, plan.filters, plan.preferences, tuple(notes))
 
 
-def validate_question(question: str, max_chars: int) -> str:
-    """The question, stripped; `UsageError` for an empty, over-long or wordless one."""
+def preferences_from(filters: Filters, preferences: Preferences) -> Preferences:
+    """``preferences`` widened with the years and document types of ``filters`` (a filter that matched nothing)."""
+    years = list(preferences.years)
+    if filters.date_from or filters.date_to:
+        first = int((filters.date_from or filters.date_to or "0")[:4])
+        last = int((filters.date_to or filters.date_from or "0")[:4])
+        if 0 <= last - first <= 10:
+            years += [str(y) for y in range(first, last + 1)]
+    types = list(preferences.doc_types) + list(filters.doc_types)
+    return Preferences(tuple(dict.fromkeys(years)), tuple(dict.fromkeys(types)))
+
+
+def validate_question(
+    question: str,
+    max_chars: int,
+    history: Sequence[Mapping[str, Any]] = (),
+    *,
+    max_turns: int | None = None,
+    max_history_chars: int | None = None,
+) -> str:
+    """The question, whitespace collapsed; `UsageError` for one that is empty, over-long, wordless or not UTF-8 text.
+
+    ``history`` is checked too, before anything is searched or stored: each turn a ``{role, content}`` pair of
+    texts, at most ``max_turns`` turns of ``max_history_chars`` characters in all (the settings
+    ``max_history_turns`` and ``max_history_chars``; None: unbounded).
+    """
     if not isinstance(question, str) or not question.strip():
         raise UsageError("the question is empty; type a question about the Secretary-General's statements")
+    _require_utf8(question, "the question")
     question = " ".join(question.split())
     if len(question) > max_chars:
-        raise UsageError(f"the question is {len(question):,} characters long; the limit is {max_chars:,}: shorten it")
+        raise UsageError(
+            f"the question is {len(question):,} characters long; the limit is {max_chars:,} (max_question_chars): shorten it"
+        )
     if not tokens(question):
         raise UsageError("the question has no words to search for; ask it in words")
+    if max_turns is not None and len(history) > max_turns:
+        raise UsageError(
+            f"the history has {len(history):,} turns; the limit is {max_turns:,} (max_history_turns): "
+            "pass only the latest turns, or start a new conversation"
+        )
+    size = 0
+    for n, turn in enumerate(history, 1):
+        if not isinstance(turn, Mapping) or not all(isinstance(turn.get(key), str) for key in ("role", "content")):
+            raise UsageError(f'turn {n} of the history is not a {{"role": ..., "content": ...}} pair of texts')
+        _require_utf8(turn["content"], f"turn {n} of the history")
+        size += len(turn["content"])
+    if max_history_chars is not None and size > max_history_chars:
+        raise UsageError(
+            f"the history holds {size:,} characters; the limit is {max_history_chars:,} (max_history_chars): "
+            "pass only the latest turns, or start a new conversation"
+        )
     return question
+
+
+def _require_utf8(text: str, what: str) -> None:
+    """`UsageError` when ``text`` holds lone surrogates: bytes that were not UTF-8 (a shell's argument, a JSON escape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UsageError(
+            f"{what} is not UTF-8 text (character {exc.start + 1} stands for an undecodable byte); "
+            "type it again in a UTF-8 terminal (e.g. LANG=C.UTF-8) or re-save it as UTF-8"
+        ) from None
+
+
+def validate_k(k: Any, max_k: int) -> int:
+    """``k`` as the number of passages to retrieve: a whole number from 1 to ``max_k`` (the setting), else `UsageError`."""
+    whole = (isinstance(k, int) and not isinstance(k, bool)) or (isinstance(k, float) and k.is_integer())
+    if not whole or not 1 <= k <= max_k:
+        raise UsageError(f"k must be between 1 and {max_k} (the setting max_k); got {k}")
+    return int(k)
 
 
 def shared_assistant(settings: Settings) -> Assistant:

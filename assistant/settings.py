@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     window_tokens: int = 256  # the model's window, in word pieces
     window_overlap: int = 64
 
+    # reading files
+    max_file_bytes: int = 50 * 1024 * 1024  # a larger corpus file is skipped by its size, never read
+
     # index
     sentence_vectors_max_passages: int = 20_000  # above this, sentence vectors are computed per question, not at ingest
     exact_index_max_vectors: int = 200_000  # above this, an approximate (IVF) index with nprobe chosen by measured recall
@@ -58,12 +61,16 @@ class Settings(BaseSettings):
     milvus_uri: str | None = None  # a Milvus server, e.g. http://milvus:19530; unset: milvus-lite inside each build
     milvus_token: SecretStr | None = None  # "user:password" or an API key, for a server that requires one
     milvus_collection: str = "assistant_windows"  # each build writes <name>_<build>; <name> is an alias of the live one
+    index_lock_wait_s: float = 5.0  # a second ingest / add / remove waits this long for the writer lock, then says who holds it
+    index_grace_s: float = 60.0  # an unleased build is removed only this long after it stopped being live (docs/decisions.md)
+    index_watch_s: float = 1.0  # a running chat checks CURRENT at most this often and moves to a new build; 0: never
 
     # retrieval
     retriever: str = "hybrid"  # dense | bm25 | hybrid
     reranker: str = "evidence"  # evidence | cross-encoder | none
     cross_encoder_path: Path | None = None
     k: int = 5
+    max_k: int = 50  # the most passages one question may ask for (--k, the API): `candidates` are all that is ranked
     candidates: int = 50  # per retriever, before fusion and reranking
     rrf_k: int = 60
     sentence_rerank_depth: int = 5  # where sentence vectors are embedded per question: for this many candidates
@@ -71,8 +78,11 @@ class Settings(BaseSettings):
 
     # answering
     max_answer_sentences: int = 3
-    abstain_threshold: float = 0.525  # on `abstain.confidence`; calibrated in docs/evaluation.md
+    abstain_threshold: float | None = None  # refuse below this confidence; None: the abstention model's, per corpus size
+    abstain_model: Path | None = None  # a refitted model (python -m assistant calibrate --out); None: the packaged one
     max_question_chars: int = 2000
+    max_history_turns: int = 20  # earlier turns (user and assistant) a follow-up may carry; more is refused, not cut
+    max_history_chars: int = 50_000  # their characters, all turns together
 
     # chat (app.py)
     host: str = "127.0.0.1"
@@ -81,6 +91,13 @@ class Settings(BaseSettings):
     auth_password: SecretStr | None = None
     ui_concurrency: int = 4  # answers computed at once; further questions wait in the queue
     ui_queue_size: int = 64  # questions waiting beyond this are refused with "the queue is full"
+    ui_session_queue: int = 3  # questions one browser session may have waiting or being answered; more are refused
+    max_chat_turns: int = 100  # questions one conversation holds; then the chat asks for a new conversation
+    max_feedback_chars: int = 2000  # an evaluator's reason; a longer one is refused, not cut
+    max_export_turns: int = 100  # the Markdown export holds the last this many questions
+    max_request_bytes: int = 1_000_000  # a larger HTTP request body is refused (413) before it is read
+    login_delay_s: float = 0.5  # after a failed login, the next attempt (same address or user) waits this long, doubling…
+    login_delay_max_s: float = 30.0  # …up to this; an attempt that would wait longer is refused (HTTP 429)
 
     # generation
     mode: str = "extractive"  # extractive | generative

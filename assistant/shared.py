@@ -26,7 +26,7 @@ def shared_instance(factory: Callable[[Settings], T], settings: Settings, keys: 
     so that settings it does not read do not load it twice.
     """
     config = settings.model_dump_json() if keys is None else repr([getattr(settings, k) for k in keys])
-    key = (getattr(factory, "__qualname__", repr(factory)), config)
+    key = (_name(factory), config)
     with _lock:
         if key not in _instances:
             _instances[key] = factory(settings)
@@ -35,7 +35,12 @@ def shared_instance(factory: Callable[[Settings], T], settings: Settings, keys: 
 
 def forget_shared(factory: Callable[..., Any] | None = None) -> None:
     """Drop the shared instances ``factory`` built (all of them without one), so the next caller builds anew."""
-    name = None if factory is None else getattr(factory, "__qualname__", repr(factory))
+    name = None if factory is None else _name(factory)
     with _lock:
         for key in [k for k in _instances if name is None or k[0] == name]:
             del _instances[key]
+
+
+def _name(factory: Callable[..., Any]) -> str:
+    """The factory's full name (module and qualified name), so same-named factories never share instances."""
+    return f"{getattr(factory, '__module__', '')}.{getattr(factory, '__qualname__', repr(factory))}"

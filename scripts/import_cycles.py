@@ -59,7 +59,7 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def main(package: str = "assistant") -> int:
     """Print each cycle and return 1, or say there are none and return 0."""
-    imports = grimp.build_graph(package)
+    imports = grimp.build_graph(package, cache_dir=None)
     graph = {m: set(imports.find_modules_directly_imported_by(m)) for m in imports.modules}
     cycles = strongly_connected(graph)
     for group in cycles:

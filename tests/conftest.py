@@ -1,19 +1,41 @@
-"""Shared fixtures: the real model and a real seed index, each built once per test session."""
+"""Shared fixtures and fakes.
+
+- The real model and a real seed index, each built once per test session (`seed_settings`, `seed_assistant`).
+- Fakes registered through the same registries as the real variants, so logic tests never load a model:
+  `FakeEmbedder` (``embedder="fake"``) and `Scripted` (``generator="scripted"``).
+- No developer ``ASSISTANT_*`` variable reaches a test (`_no_assistant_environment`).
+- `require_shared`: a test that needs the team's shared folder skips on a developer machine and fails under CI.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
 import shutil
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant import settings as _settings
+from assistant.answer.generative import generators
+from assistant.answer.generative.generators import GenerationOptions, Message
+from assistant.embed import registry
+from assistant.embed.base import BatchEmbedder
 from assistant.settings import PROJECT_ROOT, Settings
+from assistant.shared import forget_shared
 
 SEED_CORPUS = PROJECT_ROOT / "corpus"
 SHARED = _settings.SHARED_DIR
-DEV_QA = _settings.DEV_QA  # the shared dev set (ASSISTANT_SHARED_DIR moves it)
+DEV_QA = _settings.DEV_QA  # the shared dev set (ASSISTANT_SHARED_DIR moves it: read once, when assistant.settings is imported)
+UNGDC_ARCHIVE = _settings.UNGDC_ARCHIVE
 REPORT_ID = "004_44fea8a60e0f5565"
+
+# ASSISTANT_* variables that switch a test's behaviour rather than the assistant's settings: kept.
+TEST_SWITCHES = frozenset({"ASSISTANT_UPDATE_SCREENSHOT"})  # tests/ui/test_browser.py
 
 
 def settings_for(index_dir: Path, corpus_dir: Path = SEED_CORPUS, **overrides: object) -> Settings:
@@ -35,6 +57,73 @@ def copy_small_corpus(dest: Path) -> Path:
     return dest
 
 
+# the shared folder --------------------------------------------------------------------------
+
+
+def under_ci() -> bool:
+    """Whether the tests run in CI (``CI`` set, as every CI service does), where nothing may be silently skipped."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_shared(path: Path, what: str) -> Path:
+    """``path`` if it exists; else skip the test on a developer machine and fail it under CI, saying where to put it."""
+    if path.exists():
+        return path
+    message = (
+        f"{what} is not at {path}: put the team's shared folder beside the project (../shared) "
+        "or set ASSISTANT_SHARED_DIR to where it is"
+    )
+    if under_ci():
+        pytest.fail(f"{message} (CI is set: this test must run, not skip)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def dev_qa() -> Path:
+    """The shared dev QA set (``eval/dev_qa.jsonl``); a missing one skips the test, or fails it under CI.
+
+    Session-scoped, so a test lists it before `seed_settings` and a missing file costs no index build.
+    """
+    return require_shared(DEV_QA, "the dev QA set (eval/dev_qa.jsonl)")
+
+
+@pytest.fixture(scope="session")
+def ungdc_archive() -> Path:
+    """The General Debate archive (``data/ungdc.tar.xz``); a missing one skips the test, or fails it under CI."""
+    return require_shared(UNGDC_ARCHIVE, "the UN General Debate Corpus archive (data/ungdc.tar.xz)")
+
+
+# no developer environment -------------------------------------------------------------------
+
+
+def _assistant_variables() -> list[str]:
+    return sorted(name for name in os.environ if name.startswith("ASSISTANT_") and name not in TEST_SWITCHES)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_assistant_environment_session() -> Iterator[None]:
+    """Session fixtures (the seed index) are built with the defaults, not the developer's ``ASSISTANT_*`` settings.
+
+    Autouse session fixtures are set up before any other session fixture, so `seed_settings` already sees the
+    cleaned environment. ``ASSISTANT_SHARED_DIR`` still places the shared folder: it is read on import.
+    """
+    patch = pytest.MonkeyPatch()
+    for name in _assistant_variables():
+        patch.delenv(name)
+    yield
+    patch.undo()
+
+
+@pytest.fixture(autouse=True)
+def _no_assistant_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts without ``ASSISTANT_*`` variables (whatever an earlier one set); it may set its own."""
+    for name in _assistant_variables():
+        monkeypatch.delenv(name)
+
+
+# the real model and index -------------------------------------------------------------------
+
+
 @pytest.fixture(scope="session")
 def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of a real index built from the seed corpus, once per session."""
@@ -52,3 +141,180 @@ def seed_assistant(seed_settings: Settings):  # type: ignore[no-untyped-def]
     from assistant.pipeline import shared_assistant
 
     return shared_assistant(seed_settings)
+
+
+# fakes ------------------------------------------------------------------------------------
+
+
+class FakeEmbedder(BatchEmbedder):
+    """Hashed bag of words: each lower-cased word adds 1 to one of 32 dimensions (by its sha256), then L2-normalised.
+
+    Deterministic across processes; texts with the same words get the same vector (cosine 1.0), and a text
+    with no word gets the zero vector. Its word pieces are the whitespace-separated words.
+    """
+
+    name = "fake-bag-of-words"
+    dimension = 32
+    fingerprint = hashlib.sha256(b"fake-bag-of-words/32").hexdigest()[:16]
+    batch_size = 4
+
+    @staticmethod
+    def bucket(word: str) -> int:
+        """The dimension a word counts in."""
+        return hashlib.sha256(word.lower().encode("utf-8")).digest()[0] % FakeEmbedder.dimension
+
+    def vector(self, text: str) -> np.ndarray:
+        """The unit vector of one text."""
+        vec = np.zeros(self.dimension, dtype=np.float32)
+        for word in re.findall(r"\w+", text.lower()):
+            vec[self.bucket(word)] += 1.0
+        norm = float(np.linalg.norm(vec))
+        return vec / norm if norm else vec
+
+    def embed_batch(self, texts: list[str]) -> np.ndarray:
+        """One unit vector per text."""
+        return np.stack([self.vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), dtype=np.float32)
+
+    def token_offsets(self, text: str) -> list[tuple[int, int]]:
+        """The character span of each whitespace-separated word."""
+        return [m.span() for m in re.finditer(r"\S+", text)]
+
+
+class Scripted:
+    """A generator that streams prepared replies word by word and records the prompts it saw.
+
+    Replies are used in order; the last one is repeated. A judge call (at most 4 tokens) gets ``judge``.
+    """
+
+    name = "scripted"
+    model = "scripted-model"
+
+    def __init__(self, replies: Sequence[str] = (), judge: str = "SUPPORTED") -> None:
+        self.replies = list(replies)
+        self.judge = judge
+        self.prompts: list[list[Message]] = []
+
+    def enqueue(self, *replies: str) -> Scripted:
+        """Add replies to give, in order."""
+        self.replies.extend(replies)
+        return self
+
+    def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[str]:
+        """Yield the next reply word by word (each word with its trailing space)."""
+        self.prompts.append(list(messages))
+        if options.max_tokens <= 4:  # the judge
+            yield self.judge
+            return
+        if not self.replies:
+            raise AssertionError("the scripted generator was asked for a reply and has none: call enqueue() first")
+        reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        for word in reply.split(" "):
+            yield word + " "
+
+
+@pytest.fixture()
+def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
+    """`FakeEmbedder` registered as ``"fake"`` in the embedder registry, for this test."""
+    monkeypatch.setitem(registry.EMBEDDERS, "fake", lambda settings: FakeEmbedder())
+    return FakeEmbedder()
+
+
+@pytest.fixture()
+def fake_settings(tmp_path: Path, fake_embedder: FakeEmbedder) -> Settings:
+    """Settings with the fake embedder, an index in ``tmp_path/index`` and a corpus in ``tmp_path/corpus`` (not created)."""
+    return settings_for(tmp_path / "index", tmp_path / "corpus", embedder="fake")
+
+
+# A three-document corpus for indexes built with the fake embedder (`fake_index`). Its rows, in doc_id order:
+#   0 oceans#title   1-4 oceans#p1-p4 (p4: 77 words, four windows of 30 words)   5-6 peace#p1-p2   7-9 water#p1-p3
+SMALL_CORPUS = {
+    "oceans.txt": """Protecting the oceans
+
+Report of the Secretary-General
+
+1. Oceans cover most of the planet and feed billions of people.
+
+2. Plastic waste in the oceans harms fish, birds and coastal economies.
+
+3. Member States should ban single-use plastics by 2030.
+
+4. Coral reefs shelter a quarter of all marine species, yet warming seas bleach them year after year, and fishing \
+communities that depend on healthy reefs lose their income when the reefs die. Restoring reefs takes decades of patient \
+work by scientists, local authorities and the people who live along the coast. Governments can help by protecting \
+marine areas, limiting destructive fishing, funding research on heat-resistant corals and sharing what works with their \
+neighbours across every ocean basin.
+""",
+    "peace.txt": """Peace depends on respect for human rights and the rule of law.
+
+Young people are demanding action on climate and on equality.
+""",
+    "water.txt": """Clean water is a human right for every person on the planet.
+
+Rivers shared across borders need cooperation agreements between neighbours.
+
+Second, sanitation saves lives in crowded cities and villages.
+""",
+    "metadata.json": json.dumps(
+        {
+            "oceans.txt": {"symbol": "A/72/100", "date": "2017-06-05"},
+            "peace.txt": {
+                "title": "Remarks on peace and human rights",
+                "date": "2019-12-10",
+                "place": "Geneva",
+                "doc_type": "remarks",
+            },
+            "water.txt": {
+                "title": "Message on World Water Day",
+                "date": "2015-03-22",
+                "place": "New York",
+                "doc_type": "message",
+            },
+        }
+    ),
+}
+
+
+def write_small_corpus(dest: Path) -> Path:
+    """Write `SMALL_CORPUS` into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, text in SMALL_CORPUS.items():
+        (dest / name).write_text(text, encoding="utf-8")
+    return dest
+
+
+@pytest.fixture()
+def fake_index(fake_settings: Settings) -> Settings:
+    """`fake_settings` with an index of `SMALL_CORPUS` built by the fake embedder (windows of 30 words, 8 shared)."""
+    from assistant.index.builder import ingest
+
+    settings = fake_settings.with_overrides(window_tokens=32, window_overlap=8)
+    write_small_corpus(settings.corpus_dir)
+    ingest(settings, progress=False)
+    return settings
+
+
+@pytest.fixture()
+def scripted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Scripted]:
+    """A `Scripted` generator registered as ``"scripted"``: settings with ``generator="scripted"`` get this one."""
+    fake = Scripted()
+    monkeypatch.setitem(generators.GENERATORS, "scripted", lambda settings: fake)
+    forget_shared(generators.make_generator)  # the shared generator of an earlier test must not answer
+    yield fake
+    forget_shared(generators.make_generator)
+
+
+@pytest.fixture()
+def scripted_settings(fake_index: Settings, scripted: Scripted) -> Settings:
+    """`fake_index` answering in generative mode with the `scripted` generator: no judge, no model anywhere."""
+    return fake_index.with_overrides(mode="generative", generator="scripted", llm_judge=False)
+
+
+# General Debate speeches made by tests -------------------------------------------------------
+
+
+def write_speech(root: Path, code: str, session: int, year: int, text: str | bytes) -> Path:
+    folder = root / "TXT" / f"Session {session:02d} - {year}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{code}_{session:02d}_{year}.txt"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path

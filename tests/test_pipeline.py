@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DEV_QA, REPORT_ID
+from conftest import REPORT_ID
 
 from assistant.answer.records import answer_record
 from assistant.cli import main
@@ -49,14 +49,12 @@ def test_every_citation_is_a_verbatim_quote_of_its_paragraph(seed_assistant) -> 
         assert sentence["text"] in cited.hit.passage.text
 
 
-def dev_questions() -> list[dict]:
-    if not DEV_QA.exists():
-        pytest.skip(f"dev set not found at {DEV_QA}")
-    return [json.loads(line) for line in DEV_QA.read_text(encoding="utf-8").splitlines() if line.strip()]
+def dev_questions(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_dev_set_evidence_in_top5_and_unanswerables_abstain(seed_assistant) -> None:  # type: ignore[no-untyped-def]
-    questions = dev_questions()
+def test_dev_set_evidence_in_top5_and_unanswerables_abstain(dev_qa: Path, seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    questions = dev_questions(dev_qa)
     found, answerable = 0, 0
     for q in questions:
         answer = seed_assistant.ask(q["question"], history=q.get("history"))
@@ -133,3 +131,25 @@ def test_info_lists_documents(capsys, seed_settings) -> None:  # type: ignore[no
     assert code == 0 and len(info["documents"]) == 5
     report = next(d for d in info["documents"] if d["doc_id"] == REPORT_ID)
     assert report["passages"] == 64 + 13 + 1  # paragraphs, footnotes (1-12 and *), title block
+
+
+def test_a_filter_that_matches_nothing_becomes_a_stated_preference(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    """No 2009 report is indexed: the year is searched as a preference, the answer says so, and it still answers."""
+    answer = seed_assistant.ask(
+        "What did the 2009 report that set out the three pillars say about prevention?", abstain_threshold=-1.0
+    )
+    record = answer_record(answer)
+    assert answer.hits and not answer.abstained  # the search was not emptied
+    assert record["filters"] == {}
+    assert "2009" in record["preferences"]["years"] and "report" in record["preferences"]["doc_types"]
+    assert any("No document dated 2009; type report is indexed" in note for note in record["interpretation"])
+    assert answer.signals is not None and answer.signals.relaxed == 1.0
+    # a filter that does match stays a filter
+    kept = answer_record(seed_assistant.ask("What did the 2016 report say about prevention?"))
+    assert kept["filters"].get("doc_types") == ["report"] and kept["signals"]["relaxed"] == 0.0
+
+
+def test_explicit_filters_that_match_nothing_are_kept_and_said(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The caller's own filters are never relaxed: "No passage matches the filters." stands."""
+    answer = seed_assistant.ask("What did he say about prevention?", filters=Filters(date_from="1990", date_to="1991"))
+    assert answer.abstained and answer.notices == ("No passage matches the filters.",)

@@ -1,21 +1,38 @@
-"""Deciding "not in the corpus": one confidence score from several kinds of evidence.
+"""Deciding "not in the corpus": a learned confidence over signals the pipeline already computes.
 
-Confidence is the mean of the best passage's evidence score (best window,
-best sentence, key-term coverage of the passage) and the best answer
-sentence's score (its similarity and its own key-term coverage), lowered when
-the question asks for a kind of answer ("how many …") the best sentence
-cannot give. The threshold that turns it into a decision is a setting,
-chosen on the calibration data described in docs/evaluation.md.
+The signals (`Signals`) describe how well the best passage and the best
+answer sentence match the question: the reranker's components, where the two
+first-stage retrievers ranked the top passage and whether they agree, how far
+it leads the next one, key-term coverage, whether the best sentence holds the
+kind of answer asked for, what the filters left, whether the top passage is a
+title block, and the corpus's size. A logistic regression
+(`python -m assistant calibrate`, scikit-learn) turns them into the
+probability that the question is answered from these passages; its weights and
+the thresholds chosen on training questions are JSON in the package
+(``abstention.json``: no pickle), with the files and command they came from.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
-from assistant.answer.extractive import Candidate
-from assistant.retrieve.rerank import Evidence
+import numpy as np
 
-MISSING_TYPE_FACTOR = 0.8
+from assistant.errors import UsageError
+from assistant.models import Signals
+from assistant.retrieve.rerank import TermStatistics
+from assistant.retrieve.search import SearchResult
+from assistant.text.lexical import key_terms
+
+MODEL_FILE = "abstention.json"
+LARGE_CORPUS = 20_000  # passages: from here on, the "large" threshold applies (the General Debate corpus and up)
 _QUANTITY_QUESTION_RE = re.compile(r"^\s*(?:and\s+)?how (?:many|much)\b", re.I)
 _YEAR_QUESTION_RE = re.compile(r"^\s*(?:and\s+)?(?:in )?what year\b|^\s*when\b", re.I)
 _NUMBER_RE = re.compile(
@@ -33,11 +50,125 @@ def answer_type_present(question: str, sentence: str) -> bool:
     return True
 
 
-def confidence(question: str, top: Evidence, best: Candidate | None) -> float:
-    """How sure the evidence makes us that the corpus answers ``question`` (about 0 to 1)."""
-    if best is None:
-        return top.score / 2
-    score = (top.score + best.score) / 2
-    if not answer_type_present(question, best.text):
-        score *= MISSING_TYPE_FACTOR
-    return score
+FEATURES = tuple(Signals.__dataclass_fields__)
+
+
+def signals_for(
+    question: str,
+    result: SearchResult,
+    best_sentence: tuple[str, float] | None,
+    passages: int,
+    *,
+    relaxed: bool = False,
+    terms: TermStatistics | None = None,
+    wanted: list[str] | None = None,
+) -> Signals:
+    """The signals of a search whose hits are non-empty, with the best answer sentence (text, score) if any.
+
+    ``relaxed``: the question named a document (a year, a type) that no indexed one matches; ``terms`` and
+    ``wanted`` (the question's stemmed key terms): which of them the corpus, and the top passage, hold.
+    """
+    top = result.rows[0]
+    ev = result.evidence[top]
+    second = result.evidence[result.rows[1]].score if len(result.rows) > 1 else 0.0
+    ranks = result.first_stage_ranks
+    dense, bm25 = ranks.get("dense", {}), ranks.get("bm25", {})
+    firsts = [min(r, key=r.__getitem__) for r in (dense, bm25) if r]
+    text, score = best_sentence if best_sentence is not None else ("", ev.score / 2)
+    return Signals(
+        evidence=ev.score,
+        dense=ev.dense,
+        sentence=ev.sentence,
+        coverage=ev.coverage,
+        best_sentence=score,
+        answer_type=float(answer_type_present(question, text)) if best_sentence is not None else 0.0,
+        dense_rank=1.0 / dense[top] if top in dense else 0.0,
+        bm25_rank=1.0 / bm25[top] if top in bm25 else 0.0,
+        agree=float(len(firsts) == 2 and firsts[0] == firsts[1]),
+        margin=ev.score - second,
+        filtered=float(result.searched < passages),
+        searched_share=math.log10(max(1, result.searched) / max(1, passages)),
+        title=float(result.hits[0].passage.kind == "title"),
+        log_passages=math.log10(max(1, passages)),
+        question_terms=float(len(key_terms(question))),
+        relaxed=float(relaxed),
+        **_term_signals(terms, wanted or [], top),
+    )
+
+
+def _term_signals(terms: TermStatistics | None, wanted: list[str], top: int) -> dict[str, float]:
+    """Share of the question's key terms the corpus never uses; whether its rarest known one is missing from the top passage."""
+    if terms is None or not wanted:
+        return {"unseen_terms": 0.0, "rare_term_missing": 0.0}
+    vocab = terms.store.bm25_idf[0]
+    known = [t for t in wanted if t in vocab]
+    rare_missing = 0.0
+    if known:
+        rarest = max(known, key=terms.idf)
+        rare_missing = 1.0 - float(terms.store.rows_with_term(rarest, np.asarray([top], dtype=np.int64))[0])
+    return {"unseen_terms": 1.0 - len(known) / len(wanted), "rare_term_missing": rare_missing}
+
+
+@dataclass(frozen=True)
+class AbstentionModel:
+    """A logistic regression over standardised signals, with a threshold per corpus profile."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    thresholds: dict[str, float]  # profile ("seed", "large") -> refuse below this confidence
+    fitted: dict[str, Any] = field(default_factory=dict)  # training files, index, command, date, training scores
+
+    def confidence(self, signals: Signals) -> float:
+        """The probability that the passages answer the question."""
+        x = (np.asarray(signals.values(self.features)) - np.asarray(self.mean)) / np.asarray(self.scale)
+        z = float(x @ np.asarray(self.coef) + self.intercept)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def threshold(self, passages: int) -> float:
+        """The threshold for a corpus of ``passages``."""
+        return self.thresholds[profile(passages)] if profile(passages) in self.thresholds else self.thresholds["seed"]
+
+    def to_json(self) -> str:
+        """The model as JSON (what `load_model` reads)."""
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+
+
+def profile(passages: int) -> str:
+    """The corpus profile a threshold is chosen for: "seed" (small corpora) or "large"."""
+    return "large" if passages >= LARGE_CORPUS else "seed"
+
+
+def load_model(path: Path | None = None) -> AbstentionModel:
+    """The model at ``path``, or the one shipped in the package; `UsageError` naming the fix if it is unreadable."""
+    return _load(str(path) if path else None)
+
+
+@cache
+def _load(path: str | None) -> AbstentionModel:
+    try:
+        text = (
+            Path(path).read_text(encoding="utf-8")
+            if path
+            else resources.files("assistant.answer").joinpath(MODEL_FILE).read_text()
+        )
+        data = json.loads(text)
+        model = AbstentionModel(
+            features=tuple(data["features"]),
+            mean=tuple(data["mean"]),
+            scale=tuple(data["scale"]),
+            coef=tuple(data["coef"]),
+            intercept=float(data["intercept"]),
+            thresholds={str(k): float(v) for k, v in data["thresholds"].items()},
+            fitted=dict(data.get("fitted", {})),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(
+            f"cannot read the abstention model {path or MODEL_FILE} ({exc}); refit it with `python -m assistant calibrate`"
+        ) from exc
+    unknown = set(model.features) - set(FEATURES)
+    if unknown or not (len(model.features) == len(model.mean) == len(model.scale) == len(model.coef)):
+        raise UsageError(f"the abstention model {path or MODEL_FILE} does not fit this version's signals; refit it")
+    return model

@@ -77,6 +77,37 @@ def candidate_sentences(
     return sorted(out, key=lambda c: -c.score)
 
 
+# Questions a title block (masthead) answers: its date, place, title, author, speaker or occasion.
+METADATA_QUESTION_RE = re.compile(
+    r"\b(?:when|what (?:date|day|year)|which (?:date|day|year)|where|what (?:place|city)|in which (?:city|place)"
+    r"|title|headline|who (?:wrote|authored|delivered|gave|signed|spoke|addressed)|author|byline|occasion|on what event"
+    r"|what (?:event|meeting|conference|day of)|(?:message|remarks|statement|speech|article) (?:to|for|on) (?:the )?(?:which|what))\b",
+    re.IGNORECASE,
+)
+TYPE_MISSING_FACTOR = 0.8  # a sentence without the kind of answer asked for (a number, a year) ranks lower
+
+
+def for_question(question: str, candidates: list[Candidate], context: list[Hit]) -> list[Candidate]:
+    """The candidates fit to quote for ``question``, best first.
+
+    A title block is quoted only when the question asks what a masthead says
+    (a date, a place, a title, an author, an occasion); a sentence holding the
+    kind of answer asked for (a number, a year) ranks above one that does not.
+    """
+    from assistant.answer.abstain import answer_type_present
+
+    if not METADATA_QUESTION_RE.search(question):
+        content = [c for c in candidates if context[c.hit_index].passage.kind != "title"]
+        candidates = content or candidates
+    rescored = [
+        c
+        if answer_type_present(question, c.text)
+        else Candidate(c.hit_index, c.start, c.end, c.text, c.score * TYPE_MISSING_FACTOR)
+        for c in candidates
+    ]
+    return sorted(rescored, key=lambda c: -c.score)
+
+
 def compose(
     candidates: list[Candidate], context: list[Hit], max_sentences: int
 ) -> tuple[str, list[Citation], list[QuotedSentence]]:

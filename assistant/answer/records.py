@@ -6,6 +6,7 @@ and the evaluation turn them into these records here, in one place.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from assistant.answer.citations import hit_reference
@@ -130,4 +131,8 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         record["requested_mode"] = answer.requested_mode
     if answer.fallback is not None:
         record["fallback"] = answer.fallback
+    if answer.withheld is not None:
+        record["withheld_answer"] = answer.withheld
+    if answer.signals is not None:
+        record["signals"] = {k: round(v, 4) for k, v in asdict(answer.signals).items()}
     return record

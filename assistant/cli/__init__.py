@@ -10,15 +10,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from assistant.cli import ask, evaluate, feedback, indexing, serve
+from assistant.cli import ask, calibrate, evaluate, feedback, indexing, serve
 from assistant.cli.common import Command
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, UsageError
 
 COMMANDS: list[Command] = [
     *indexing.COMMANDS[:3],
     *ask.COMMANDS,
     *indexing.COMMANDS[3:],
     *evaluate.COMMANDS,
+    *calibrate.COMMANDS,
     *feedback.COMMANDS,
     *serve.COMMANDS,
 ]
@@ -40,8 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(utf8_arguments(sys.argv[1:] if argv is None else argv))
         return int(args.run(args))
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -49,3 +50,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def utf8_arguments(argv: list[str]) -> list[str]:
+    """``argv`` if every argument is text; `UsageError` naming the first that holds bytes that are not UTF-8.
+
+    Python turns such bytes into lone surrogates (U+DC80 to U+DCFF), which would fail later, far from their cause.
+    """
+    for n, arg in enumerate(argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # the bytes as typed
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise UsageError(
+                f"argument {n} ('{shown}') holds bytes that are not UTF-8; "
+                "type it again in a UTF-8 terminal (e.g. LANG=C.UTF-8) or convert it with iconv"
+            ) from None
+    return list(argv)

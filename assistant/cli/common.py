@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from assistant.models import Filters
 from assistant.settings import Settings, load_settings
@@ -14,8 +15,8 @@ Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[a
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    """Settings from the environment, overridden by the flags given."""
-    return load_settings(
+    """Settings from the environment, overridden by the flags given; `UsageError` for a ``--k`` out of its range."""
+    settings = load_settings(
         index_dir=getattr(args, "index", None),
         corpus_dir=getattr(args, "corpus_dir", None),
         k=getattr(args, "k", None),
@@ -24,6 +25,16 @@ def settings_from(args: argparse.Namespace) -> Settings:
         abstain_threshold=getattr(args, "threshold", None),
         mode=getattr(args, "mode", None),
     )
+    if getattr(args, "k", None) is not None:
+        from assistant.pipeline import validate_k
+
+        validate_k(args.k, settings.max_k)  # now, not after the index and the model are loaded
+    return settings
+
+
+def default(name: str) -> Any:
+    """A setting's default, for help texts that cannot drift from `Settings`."""
+    return Settings.model_fields[name].default
 
 
 def add_index_flag(parser: argparse.ArgumentParser) -> None:
@@ -34,13 +45,19 @@ def add_index_flag(parser: argparse.ArgumentParser) -> None:
 def add_retrieval_flags(parser: argparse.ArgumentParser) -> None:
     """Flags shared by ``ask`` and ``eval``: index, k, retriever, reranker, threshold, filters."""
     add_index_flag(parser)
-    parser.add_argument("--k", type=int, help="number of passages to retrieve (default 5)")
+    parser.add_argument(
+        "--k",
+        type=int,
+        help=f"number of passages to retrieve, from 1 to max_k = {default('max_k')} ($ASSISTANT_MAX_K); default {default('k')}",
+    )
     parser.add_argument("--retriever", choices=["dense", "bm25", "hybrid"], help="first-stage retriever (default hybrid)")
     parser.add_argument("--reranker", help="evidence | cross-encoder | none (default evidence)")
     parser.add_argument("--threshold", type=float, help="abstain when the evidence score is below this")
     parser.add_argument("--mode", choices=["extractive", "generative"], help="answer mode (default extractive)")
-    parser.add_argument("--from", dest="date_from", metavar="DATE", help="only documents dated on or after (YYYY[-MM[-DD]])")
-    parser.add_argument("--to", dest="date_to", metavar="DATE", help="only documents dated on or before")
+    parser.add_argument(
+        "--from", dest="date_from", metavar="DATE", help="only documents dated on or after this calendar date (YYYY[-MM[-DD]])"
+    )
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="only documents dated on or before (YYYY[-MM[-DD]])")
     parser.add_argument(
         "--type",
         dest="doc_types",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.cli.common import Command, add_index_flag, settings_from
+from assistant.errors import DocumentError
 
 if TYPE_CHECKING:
     from assistant.index.report import IngestReport
@@ -36,25 +37,35 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         report = ingest(settings, force=args.force, progress=not args.quiet)
     for problem in report.problems:
         print(f"skipped: {problem}", file=sys.stderr)
+    _print_ingest(report, settings)
+    if args.strict and report.problems:
+        names = sorted({problem.split(": ", 1)[0] for problem in report.problems})
+        raise DocumentError(
+            f"--strict: {len(names)} file{'s were' if len(names) != 1 else ' was'} skipped ({', '.join(names)}); "
+            "the index holds the rest. Fix or remove them (the reasons are above) and run ingest again"
+        )
+    return 0
+
+
+def _print_ingest(report: IngestReport, settings: Settings) -> None:
+    """What ``ingest`` did, in one line (two when it rebuilt from scratch)."""
     if report.rebuilt_reason and not report.dense_reindexed:
         print(f"Rebuilt from scratch: {report.rebuilt_reason}.")
     if report.up_to_date:
         print(f"Index is up to date: {report.documents} documents, {report.passages} passages ({settings.index_dir}).")
-        return 0
-    if report.dense_reindexed:
+    elif report.dense_reindexed:
         print(
             f"Re-indexed the stored vectors of {report.passages} passages as {report.dense_reindexed} in "
             f"{report.seconds:.1f} s ({report.rebuilt_reason}; nothing embedded, every other file shared with the "
             f"previous build) -> {settings.index_dir}"
         )
-        return 0
-    changes = _changes(report, "changed")
-    print(
-        f"Indexed {report.documents} documents, {report.passages} passages in {report.seconds:.1f} s "
-        f"({changes or 'forced rebuild'}; {report.embedded} texts embedded, {report.reused} reused"
-        f"{f', {report.recovered} vectors from an interrupted build' if report.recovered else ''}) -> {settings.index_dir}"
-    )
-    return 0
+    else:
+        changes = _changes(report, "changed")
+        print(
+            f"Indexed {report.documents} documents, {report.passages} passages in {report.seconds:.1f} s "
+            f"({changes or 'forced rebuild'}; {report.embedded} texts embedded, {report.reused} reused"
+            f"{f', {report.recovered} vectors from an interrupted build' if report.recovered else ''}) -> {settings.index_dir}"
+        )
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -136,6 +147,12 @@ def _ingest_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, help="ungdc: only the first N speeches (with ungdc-sample: the sample size)")
     p.add_argument("--sample-seed", type=int, default=0, help="ungdc-sample: the seed of the reproducible sample")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when any file was skipped (binary, not UTF-8, too large, unreadable), naming them; "
+        "without it skipped files are reported and the exit is 0",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 

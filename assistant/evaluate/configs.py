@@ -20,13 +20,13 @@ class RunConfig:
     retriever: str
     reranker: str
     k: int
-    threshold: float
+    threshold: float | None  # None: the assistant's (the abstention model's for the corpus), filled in when it runs
     mode: str = "extractive"
 
     @property
     def name(self) -> str:
         """A short label, e.g. "hybrid+evidence k=5 t=0.45" (" generative" appended in that mode)."""
-        label = f"{self.retriever}+{self.reranker} k={self.k} t={self.threshold:g}"
+        label = f"{self.retriever}+{self.reranker} k={self.k} t={'model' if self.threshold is None else f'{self.threshold:g}'}"
         return label if self.mode == "extractive" else f"{label} {self.mode}"
 
     def to_dict(self) -> dict[str, Any]:

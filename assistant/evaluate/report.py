@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.evaluate.beir import BeirRun, BeirSet
 from assistant.evaluate.run import ConfigRun, EvalRun
+from assistant.evaluate.selective_report import selective_markdown, write_selective_plots
 
 SUMMARY_SCHEMA = 1
 # (key, column title) of the comparison tables, in order.
@@ -149,6 +150,7 @@ def markdown(run: EvalRun, data: dict[str, Any], plots: list[str]) -> str:
             ],
         ),
         "",
+        *selective_markdown(first.config.name, first.metrics),
         f"## Per question ({first.config.name})",
         "",
         per_question_table(first),
@@ -228,7 +230,8 @@ def write_plots(runs: Sequence[ConfigRun], out: Path) -> list[Path]:
         ("abstention_f1", "abstention F1"),
     ):
         ax.plot(t, [c[key] if c[key] is not None else float("nan") for c in first.curve], label=label)
-    ax.axvline(first.config.threshold, color="grey", linestyle="--", label=f"threshold of the run ({first.config.threshold:g})")
+    run_threshold = first.config.threshold or 0.0  # filled in when the run started
+    ax.axvline(run_threshold, color="grey", linestyle="--", label=f"threshold of the run ({run_threshold:g})")
     ax.set_xlabel("abstention threshold on the evidence score")
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(f"Abstention trade-off: {first.config.name}")
@@ -237,6 +240,7 @@ def write_plots(runs: Sequence[ConfigRun], out: Path) -> list[Path]:
     fig.savefig(out / "abstention.png", dpi=100)
     plt.close(fig)
     written.append(out / "abstention.png")
+    written += write_selective_plots(first.config.name, first.results, out)
     return written
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import resource
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.records import answer_record
@@ -88,6 +88,7 @@ def evaluate_qa(
     set_seeds(seed)
     started = time.time()
     assistant = assistant or shared_assistant(settings)
+    configs = [c if c.threshold is not None else replace(c, threshold=assistant.threshold) for c in configs]
     locator = locator or QuoteLocator.from_store(assistant.store)
     verifier = verifier or evaluation_verifier(assistant)
     relevant = {item.id: _relevant_passages(item, locator) for item in qa.items}

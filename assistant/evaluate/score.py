@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answer.cited import cited_sentences
-from assistant.evaluate import metrics
+from assistant.evaluate import metrics, selective
 from assistant.evaluate.evidence import quotes_in
 from assistant.evaluate.qa_sets import QAItem
 
@@ -50,6 +50,10 @@ def score_question(
     if item.answerable:
         scores.update(_retrieval(item, output, ranking, n_relevant))
         scores["correct"] = not abstained and metrics.is_correct(output["answer"], item.answers)
+        given = output.get("withheld_answer") if abstained else output["answer"]  # what it says, or would have said
+        scores["right_if_answered"] = bool(given) and metrics.is_correct(str(given), item.answers)
+    else:
+        scores["right_if_answered"] = False
         scores["f1"] = 0.0 if abstained else metrics.token_f1(output["answer"], item.answers)
     if not abstained:
         scores.update(_citations(item, output, supports))
@@ -145,7 +149,20 @@ def aggregate(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
         abstention_f1=abstention.f1,
         overall_correct=metrics.mean([s.get("correct") if s["answerable"] else s["refusal_correct"] for s in scores]),
     )
+    out.update(selective_scores(scores))
     return out
+
+
+def selective_scores(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """How well the confidence separates right answers from the rest (docs/evaluation.md, "Selective answering")."""
+    confidence = [float(s.get("evidence_score") or 0.0) for s in scores]
+    right = [bool(s.get("right_if_answered")) for s in scores]
+    return {
+        "auroc": selective.auroc(confidence, right),
+        "aurc": selective.aurc(confidence, right),
+        "accuracy_at_80": selective.accuracy_at(confidence, right, 0.8),
+        "accuracy_at_90": selective.accuracy_at(confidence, right, 0.9),
+    }
 
 
 def abstention_curve(scores: Sequence[dict[str, Any]], thresholds: Sequence[float]) -> list[dict[str, Any]]:

@@ -14,9 +14,11 @@ import numpy as np
 
 from assistant.embed.base import Embedder
 from assistant.embed.registry import embedder_for
-from assistant.errors import AssistantError, IndexMissingError, IndexStaleError
+from assistant.errors import AssistantError, IndexDamagedError
 from assistant.index.backends import backend_factory, build_dense, read_descriptor
-from assistant.index.lifecycle import link_tree, live_build, new_build
+from assistant.index.leases import sweep
+from assistant.index.lifecycle import checked_build, link_tree, new_build, read_pointer
+from assistant.index.lock import writer_lock
 from assistant.index.manifest import SCHEMA_VERSION, Manifest
 from assistant.index.patch import patch_of, update_index
 from assistant.index.report import IngestReport
@@ -58,27 +60,38 @@ def ingest(
     files of ``settings.corpus_dir``. Unchanged texts are not embedded again;
     a changed model or schema forces a full rebuild and says so. What is done
     is one of: nothing (up to date), a dense-only re-index, a patch of the
-    live build, or a full build.
+    live build, or a full build; a damaged live build is rebuilt. It runs under
+    the index's writer lock: a second writer waits, then stops saying who runs.
     """
     started = time.perf_counter()
     backend_factory(settings.vector_backend)  # an unknown name fails now, not after embedding everything
     report = IngestReport()
     docs = _documents(settings, documents, report)
-    embedder = embedder or embedder_for(settings)
+    embedder = embedder or embedder_for(settings)  # loaded before the lock: the model takes seconds
+    with writer_lock(settings.index_dir, settings.index_lock_wait_s, "ingest"):
+        report = _ingest(settings, docs, embedder, report, force, corpus_name, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest(
+    settings: Settings, docs: Docs, embedder: Embedder, report: IngestReport, force: bool, corpus_name: str, progress: bool
+) -> IngestReport:
+    """`ingest` once the corpus is read and the writer lock held."""
     previous = _compare(settings, docs, embedder, report, force)
     changed = bool(report.added or report.removed or report.changed or force)
     if previous is not None and previous.reuse_vectors and report.rebuilt_reason and not changed:
-        report = _reindex_dense(settings, previous.build, previous.manifest, report)
+        _reindex_dense(settings, previous.build, previous.manifest, report)
     elif previous is not None and not changed and not report.rebuilt_reason:
         report.up_to_date = True
         report.documents, report.passages, report.index_path = len(docs), previous.manifest.passages, str(previous.build)
+        sweep(settings.index_dir, previous.build.name, settings.index_grace_s)  # builds retired since, now unused
     elif previous is not None and previous.patch is not None:
         problems = report.problems
         report = update_index(settings, previous.patch, report.removed, embedder=embedder, progress=progress)
         report.problems = problems
     else:
         _full_build(settings, docs, embedder, report, previous, corpus_name, progress)
-    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -106,7 +119,7 @@ def _documents(settings: Settings, documents: Iterable[tuple[ParsedDocument, str
 
 def _compare(settings: Settings, docs: Docs, embedder: Embedder, report: IngestReport, force: bool) -> Previous | None:
     """The live build, with the report's added / changed / removed lists and any reason to rebuild filled in."""
-    found = _previous_manifest(settings.index_dir)
+    found = _previous_manifest(settings.index_dir, report)
     new_hashes = {d.meta.doc_id: d.content_hash for d, _ in docs}
     if found is None:
         report.added = sorted(new_hashes)
@@ -165,7 +178,7 @@ def _full_build(
 DENSE_FILES = ("dense.json", "dense.faiss", "milvus.db", "manifest.json")  # what a dense-only rebuild writes anew
 
 
-def _reindex_dense(settings: Settings, old: Path, manifest: Manifest, report: IngestReport) -> IngestReport:
+def _reindex_dense(settings: Settings, old: Path, manifest: Manifest, report: IngestReport) -> None:
     """Only the dense index must change (another backend, or the exact threshold crossed): share the rest, re-index."""
     with new_build(settings) as build:
         for item in old.iterdir():
@@ -176,15 +189,19 @@ def _reindex_dense(settings: Settings, old: Path, manifest: Manifest, report: In
         replace(manifest, faiss_type=kind).write(build / "manifest.json")  # its build time stays
     report.documents, report.passages, report.index_path = len(manifest.documents), manifest.passages, str(build)
     report.dense_reindexed = kind
-    return report
 
 
-def _previous_manifest(index_dir: Path) -> tuple[Manifest, Path] | None:
+def _previous_manifest(index_dir: Path, report: IngestReport) -> tuple[Manifest, Path] | None:
+    """The live build's manifest and folder; None without one, or when it is damaged (the report says so)."""
     try:
-        build = live_build(index_dir)
-        return Manifest.read(build / "manifest.json"), build
-    except (IndexMissingError, IndexStaleError, OSError, KeyError, json.JSONDecodeError, TypeError):
+        name = read_pointer(index_dir)
+        if name is None:
+            return None
+        build, manifest = checked_build(index_dir, name)
+    except IndexDamagedError as exc:
+        report.rebuilt_reason = f"the live index was damaged ({exc.reason})"
         return None
+    return manifest, build
 
 
 def _write_build(

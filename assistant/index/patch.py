@@ -35,6 +35,7 @@ from assistant.embed.registry import embedder_for
 from assistant.errors import UsageError
 from assistant.index.backends import DESCRIPTOR, backend_factory, read_descriptor
 from assistant.index.lifecycle import link_tree, live_build, new_build
+from assistant.index.lock import writer_lock
 from assistant.index.manifest import Manifest
 from assistant.index.report import IngestReport
 from assistant.index.rows import PassageRows, bm25_text, lexical_stats
@@ -83,12 +84,22 @@ def update_index(
     embedder: Embedder | None = None,
     progress: bool = False,
 ) -> IngestReport:
-    """Add (or replace, by document id) the documents in ``add`` and remove the ids in ``remove``, as a patch."""
+    """Add (or replace, by document id) the documents in ``add`` and remove the ids in ``remove``, as a patch.
+
+    Runs under the index's writer lock, like `assistant.index.builder.ingest`.
+    """
+    embedder = embedder or embedder_for(settings)  # loaded before the lock: the model takes seconds
+    with writer_lock(settings.index_dir, settings.index_lock_wait_s, "add" if add else "remove"):
+        return _update_index(settings, add, remove, embedder, progress)
+
+
+def _update_index(
+    settings: Settings, add: Sequence[tuple[ParsedDocument, str]], remove: Sequence[str], embedder: Embedder, progress: bool
+) -> IngestReport:
     started = time.perf_counter()
     index_dir = settings.index_dir
     old = live_build(index_dir)
     manifest = Manifest.read(old / "manifest.json")
-    embedder = embedder or embedder_for(settings)
     if (manifest.model_name, manifest.model_fingerprint) != (embedder.name, embedder.fingerprint):
         raise UsageError(
             f"the index in {index_dir} was built with {manifest.model_name}, the settings use {embedder.name}; "
@@ -124,7 +135,7 @@ def update_index(
         report.seconds = time.perf_counter() - started
         return report
 
-    with new_build(settings) as build:
+    with new_build(settings, "add/remove") as build:
         _write_patch(old, build, manifest, add, list(remove), embedder, settings, report, progress)
     report.documents = len(Manifest.read(build / "manifest.json").documents)
     report.index_path = str(build)

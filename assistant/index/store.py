@@ -3,8 +3,10 @@
 Layout of ``index/``::
 
     CURRENT                 name of the live build (replaced atomically)
+    LOCK                    the writer lock, with the pid of the ingest / add / remove holding it
+    readers/                one lease per open store: <build>.<pid>.<token> (`assistant.index.leases`)
     build-<time>-<id>/
-        manifest.json       schema, model and weights hash, dimension, per-document hashes
+        manifest.json       schema, model and weights hash, dimension, per-document hashes, every file's size
         passages.sqlite     documents (metadata, source text) and passages
         windows.npy         one unit vector per embedding window (float32)
         window_passage.npy  passage row of each window
@@ -19,6 +21,11 @@ Layout of ``index/``::
 Nothing here is pickled: loading an index never executes code. A build is
 written beside the live one and published by replacing ``CURRENT``, so a crash
 never leaves a half-written index in use.
+
+A store reads one build for its whole life: the one live when it was opened,
+leased (``readers/`` in the index folder, `assistant.index.leases`) until the
+store is closed or collected, so no writer removes it meanwhile. A long-running
+process moves to a newer build by opening a new store (`assistant.pipeline.Assistant`).
 """
 
 from __future__ import annotations
@@ -26,15 +33,17 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from functools import cached_property, lru_cache
+import weakref
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from assistant.errors import IndexMissingError, IndexStaleError
-from assistant.index.lifecycle import FIX_HINT, live_build
-from assistant.index.manifest import SCHEMA_VERSION, Manifest
+from assistant.index.leases import release
+from assistant.index.lifecycle import FIX_HINT, open_live
+from assistant.index.manifest import SCHEMA_VERSION, damaged
 from assistant.index.schema import meta_from_json
 from assistant.index.updates import Updates, lucene_idf
 from assistant.models import DocumentMeta, Passage, Span
@@ -54,14 +63,35 @@ class IndexStore:
     def __init__(self, index_dir: Path, settings: Settings | None = None) -> None:
         self.index_dir = index_dir
         self.settings = settings
-        self.path = live_build(index_dir)
-        self.manifest = Manifest.read(self.path / "manifest.json")
+        self.path, self.manifest, lease = open_live(index_dir)
+        self._connections = _Connections(self.path / "passages.sqlite")
+        # the lease ends with the store: on `close`, when the store is collected, or when the process exits
+        self._finalizer = weakref.finalize(self, _close, self._connections, lease)
+        self._passage_cached = lru_cache(maxsize=8192)(partial(_load_passage, self._connections))
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> None:
+        index_dir = self.index_dir
         if self.manifest.schema_version != SCHEMA_VERSION:
             raise IndexStaleError(
                 f"the index in {index_dir} has schema {self.manifest.schema_version}, this version reads "
                 f"{SCHEMA_VERSION}; {FIX_HINT}"
             )
-        self._local = threading.local()
+        try:
+            self._load()
+        except (sqlite3.Error, OSError, ValueError) as exc:  # a file the manifest lists, damaged in place
+            raise damaged(index_dir, f"{self.path.name} cannot be read ({exc})") from None
+
+    def close(self) -> None:
+        """Close the database connections and give the build's lease back (a writer may then remove the build)."""
+        self._finalizer()
+
+    def _load(self) -> None:
+        index_dir = self.index_dir
         db = self._db()
         self.updates = Updates.read(self.path)
         removed_docs = set(self.updates.removed_docs)
@@ -90,12 +120,7 @@ class IndexStore:
         self._lock = threading.Lock()
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            uri = f"file:{self.path / 'passages.sqlite'}?mode=ro"
-            db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._local.db = db
-        return db
+        return self._connections.get()
 
     @property
     def dense(self) -> DenseBackend:
@@ -167,27 +192,12 @@ class IndexStore:
 
     def passage(self, row: int) -> Passage:
         """The passage stored at ``row``."""
-        return _passage_cached(self, int(row))
+        return self._passage_cached(int(row))
 
     def passage_row(self, passage_id: str) -> int | None:
         """The row of ``passage_id``, or None."""
         found = self._db().execute("SELECT row FROM passages WHERE passage_id = ?", (passage_id,)).fetchone()
         return None if found is None else int(found[0])
-
-    def _load_passage(self, row: int) -> Passage:
-        found = (
-            self._db()
-            .execute(
-                "SELECT p.passage_id, d.doc_id, p.ord, p.label, p.kind, p.text, p.section, p.spans "
-                "FROM passages p JOIN documents d ON d.row = p.doc_row WHERE p.row = ?",
-                (row,),
-            )
-            .fetchone()
-        )
-        if found is None:
-            raise IndexMissingError(f"passage row {row} is not in the index; {FIX_HINT}")
-        pid, doc_id, order, label, kind, text, section, spans = found
-        return Passage(pid, doc_id, order, label, kind, text, section, tuple(Span(s, e) for s, e in json.loads(spans)))
 
     def document_passages(self, doc_id: str) -> list[Passage]:
         """All passages of a document, in order."""
@@ -253,6 +263,50 @@ class IndexStore:
         return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
 
 
-@lru_cache(maxsize=8192)
-def _passage_cached(store: IndexStore, row: int) -> Passage:
-    return store._load_passage(row)
+class _Connections:
+    """Read-only connections to one build's database, one per thread (SQLite connections are not shared)."""
+
+    def __init__(self, path: Path) -> None:
+        self.uri = f"file:{path}?mode=ro"
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+def _close(connections: _Connections, lease: Path | None) -> None:
+    # not a method: the finalizer must not hold the store alive
+    connections.close()
+    release(lease)
+
+
+def _load_passage(connections: _Connections, row: int) -> Passage:
+    """Read passage ``row`` (cached per store; the cache holds the connections, not the store)."""
+    found = (
+        connections.get()
+        .execute(
+            "SELECT p.passage_id, d.doc_id, p.ord, p.label, p.kind, p.text, p.section, p.spans "
+            "FROM passages p JOIN documents d ON d.row = p.doc_row WHERE p.row = ?",
+            (row,),
+        )
+        .fetchone()
+    )
+    if found is None:
+        raise IndexMissingError(f"passage row {row} is not in the index; {FIX_HINT}")
+    pid, doc_id, order, label, kind, text, section, spans = found
+    return Passage(pid, doc_id, order, label, kind, text, section, tuple(Span(s, e) for s, e in json.loads(spans)))

@@ -39,7 +39,7 @@ def load_corpus(spec: str, settings: Settings, *, limit: int | None = None, samp
     source = CorpusSource(name=spec)
     for name in (part.strip() for part in spec.split(",")):
         if name == "seed":
-            scan = scan_corpus(settings.corpus_dir)
+            scan = scan_corpus(settings.corpus_dir, settings.max_file_bytes)
             source.documents += [(d, scan.texts[d.meta.doc_id]) for d in scan.documents]
             source.problems += scan.problems
         else:
@@ -74,5 +74,5 @@ def document_from_file(path: Path, settings: Settings) -> tuple[ParsedDocument, 
     corpus = settings.corpus_dir.resolve()
     resolved = path.resolve()
     rel = resolved.relative_to(corpus).as_posix() if resolved.is_relative_to(corpus) else path.name
-    text = read_document(path)
+    text = read_document(path, settings.max_file_bytes)
     return parse_text(rel.rsplit(".", 1)[0], rel, text), text

@@ -11,23 +11,30 @@ import re
 from pathlib import Path
 
 from assistant.errors import DocumentError
+from assistant.settings import Settings
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES: int = Settings.model_fields["max_file_bytes"].default  # the setting's default, for callers without settings
 PAGE_BREAK = "\n\n\f\n\n"
+# Bytes no text file holds (C0 controls other than tab, newlines, form feed and escape, and DEL): in text encoded as
+# Latin-1 or Windows-1252 they are absent, in images, archives and random data about one byte in ten.
+CONTROL_BYTES = bytes([*range(0x01, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+BINARY_CONTROL_SHARE = 0.05
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+NOT_TEXT = (
+    "an image, archive or other data under a text name? Remove it from the corpus or convert it to .txt, .md, .html or .pdf"
+)
 
 
-def read_document(path: Path) -> str:
-    """Return the decoded text of ``path``; raise `DocumentError` saying what is wrong with it."""
+def read_document(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Return the decoded text of ``path``; raise `DocumentError` saying what is wrong with it.
+
+    A file over ``max_bytes`` (the setting ``max_file_bytes``) is refused by its size, before any byte is read.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(f"{path.name}: unsupported file type {suffix!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"{path.name}: cannot be read ({exc.strerror}); check its permissions") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise DocumentError(f"{path.name}: {len(data):,} bytes is larger than the {MAX_FILE_BYTES:,}-byte limit; split it")
+    data = _read_bytes(path, max_bytes)
     if suffix == ".pdf":
         text = _pdf_text(path, data)
     else:
@@ -39,15 +46,53 @@ def read_document(path: Path) -> str:
     return text
 
 
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refused by its size first; never more than ``max_bytes`` + 1 are read (it may grow meanwhile)."""
+    too_large = f"larger than the {max_bytes:,}-byte limit (the setting max_file_bytes); split it"
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(f"{path.name}: {size:,} bytes is {too_large}")
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise DocumentError(f"{path.name}: cannot be read ({exc.strerror}); check its permissions") from exc
+    if len(data) > max_bytes:
+        raise DocumentError(f"{path.name}: grew to more than {max_bytes:,} bytes while it was read, {too_large}")
+    return data
+
+
 def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 text with Unix newlines; binary data and other encodings are refused, each with its own remedy."""
+    if data.startswith(UTF16_BOMS) or _utf16_without_bom(data[:4096]):
+        raise DocumentError(
+            f"{path.name}: not valid UTF-8 but UTF-16 text; re-save it as UTF-8, for example: iconv -f UTF-16 -t UTF-8"
+        )
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise DocumentError(f"{path.name}: binary, not text (a NUL byte at offset {nul}); {NOT_TEXT}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        sample = data[:65536]
+        controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+        if controls > BINARY_CONTROL_SHARE * len(sample):
+            raise DocumentError(
+                f"{path.name}: binary, not text ({controls / len(sample):.0%} of its first bytes are control bytes); {NOT_TEXT}"
+            ) from exc
         raise DocumentError(
             f"{path.name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "re-save it as UTF-8, for example: iconv -f WINDOWS-1252 -t UTF-8"
         ) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _utf16_without_bom(sample: bytes) -> bool:
+    """Whether every other byte is NUL and the bytes between are not: Latin text in UTF-16 without its byte-order mark."""
+    if len(sample) < 8:
+        return False
+    halves = sorted((sample[0::2].count(0) / len(sample[0::2]), sample[1::2].count(0) / len(sample[1::2])))
+    return halves[0] < 0.05 and halves[1] > 0.9
 
 
 def _pdf_text(path: Path, data: bytes) -> str:

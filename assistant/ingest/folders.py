@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import DocumentError
-from assistant.ingest.files import SUPPORTED_SUFFIXES, read_document
+from assistant.ingest.files import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, read_document
 from assistant.ingest.metadata import apply_sidecar, derive_metadata, load_sidecar
 from assistant.ingest.paragraphs import split_document
 from assistant.models import ParsedDocument
@@ -50,8 +50,8 @@ def parse_text(doc_id: str, source: str, text: str, overrides: dict[str, Any] | 
     return ParsedDocument(meta=meta, passages=layout.passages, content_hash=digest)
 
 
-def scan_corpus(corpus_dir: Path) -> CorpusScan:
-    """Parse every supported file in ``corpus_dir``; unusable files are reported, not fatal."""
+def scan_corpus(corpus_dir: Path, max_file_bytes: int = MAX_FILE_BYTES) -> CorpusScan:
+    """Parse every supported file in ``corpus_dir``; unusable files (binary, mis-encoded, over ``max_file_bytes``) are reported, not fatal."""
     if not corpus_dir.is_dir():
         raise DocumentError(f"corpus folder {corpus_dir} does not exist; pass --corpus DIR or create it")
     sidecar = load_sidecar(corpus_dir)
@@ -60,7 +60,7 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
         rel = path.relative_to(corpus_dir).as_posix()
         doc_id = rel.rsplit(".", 1)[0]
         try:
-            text = read_document(path)
+            text = read_document(path, max_file_bytes)
             doc = parse_text(doc_id, rel, text, sidecar.get(rel))
         except DocumentError as exc:
             scan.problems.append(str(exc))
@@ -73,5 +73,7 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
         - {p.relative_to(corpus_dir).as_posix() for p in corpus_files(corpus_dir)}
     )
     if unknown:
-        scan.problems.append(f"metadata.json names files that are not in the corpus: {', '.join(unknown)}")
+        scan.problems.append(
+            f"metadata.json: names files that are not in the corpus ({', '.join(unknown)}); its entries for them are unused"
+        )
     return scan

@@ -211,9 +211,13 @@ def interpret(
     if is_chitchat(question):
         return Interpretation(question, question, chitchat=True)
     previous: Interpretation | None = None
-    for turn in history or []:
-        if turn.get("role") == "user" and turn.get("content", "").strip() and not is_chitchat(turn["content"]):
-            previous = interpret(turn["content"], _before(history or [], turn), infer_filters=infer_filters, countries=countries)
+    # only the last earlier question counts, read in the light of the turns before it: one reading per turn, not 2^n
+    asked = [
+        t for t in history or [] if t.get("role") == "user" and t.get("content", "").strip() and not is_chitchat(t["content"])
+    ]
+    if asked:
+        last = asked[-1]
+        previous = interpret(last["content"], _before(history or [], last), infer_filters=infer_filters, countries=countries)
     current = read_question(question, countries) if infer_filters else Interpretation(question, question)
     if previous is None or not _is_follow_up(question):
         return current

@@ -28,6 +28,8 @@ class SearchResult:
     evidence: dict[int, Evidence] = field(default_factory=dict)
     rows: list[int] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    first_stage_ranks: dict[str, dict[int, int]] = field(default_factory=dict)  # per retriever: row -> rank from 1
+    searched: int = 0  # passages the filters left (all live passages when nothing is filtered)
 
 
 class Searcher:
@@ -112,4 +114,6 @@ class Searcher:
             ev = evidence[r]
             signals.update(fused=fused[r], best_window=ev.dense, best_sentence=ev.sentence, coverage=ev.coverage)
             hits.append(Hit(self.store.passage(r), self.store.meta(r), float(scores[r]), signals))
-        return SearchResult(hits, query_vec, evidence, ranked, timings)
+        ranks = {name: {r: i for i, r in enumerate(ranking, start=1)} for name, ranking in parts.items()}
+        searched = len(allowed) if allowed is not None else int(self.store.live.sum())
+        return SearchResult(hits, query_vec, evidence, ranked, timings, ranks, searched)

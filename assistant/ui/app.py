@@ -9,20 +9,25 @@ The UI reaches the pipeline only through `Assistant.ask` and `Assistant.stream`
 Concurrency: answering is CPU-bound and runs in Gradio's worker threads, in one
 concurrency group limited to ``settings.ui_concurrency`` (see `assistant.ui.layout`).
 One `Assistant` (models and indexes) is shared by every session.
+
+Limits (`assistant.ui.limits`, docs/chat.md): `admit` refuses an over-long question, a full conversation or a
+session with its share of questions already queued before Gradio queues it; the handlers check again, and refuse
+an over-long feedback reason, so nothing over a limit is stored. `assistant.ui.access` bounds request bodies and
+slows repeated failed logins.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import re
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
+from starlette.middleware import Middleware
 
 from assistant.answer.generative import generation_available
 from assistant.answer.records import answer_record
@@ -31,16 +36,28 @@ from assistant.models import Filters
 from assistant.pipeline import Assistant, shared_assistant
 from assistant.settings import Settings
 from assistant.ui import render
+from assistant.ui.access import LoginThrottle, RequestGuard
 from assistant.ui.conversation import Turn, answer_segments, find_turn, history_for, word_count
-from assistant.ui.export import conversation_markdown
+from assistant.ui.export import ExportFiles
 from assistant.ui.feedback import Feedback, FeedbackStore
 from assistant.ui.layout import MAX_PASSAGES, build_blocks, static_text
+from assistant.ui.limits import (
+    SessionQueue,
+    conversation_problem,
+    feedback_problem,
+    question_problem,
+    queue_problem,
+    shortened,
+)
 
 log = logging.getLogger(__name__)
 
 STREAM_STEPS = 8  # an extractive answer is revealed in this many steps…
 STREAM_DELAY_S = 0.04  # …this far apart: visible progress, a third of a second at most
 DRAFT_REFRESH_S = 0.25  # a generated draft is re-sent at most this often while the model writes
+MAX_DATE_CHARS = 10  # YYYY-MM-DD
+MAX_SEARCH_CHARS = 200  # the corpus tab's search box
+LLM_HINT = "run `make llm` once (it installs llama.cpp and the local model, about 10 minutes), then restart the chat."
 
 
 def generation_status(settings: Settings) -> tuple[bool, str]:
@@ -49,6 +66,9 @@ def generation_status(settings: Settings) -> tuple[bool, str]:
         ok, why = generation_available(settings)
     except AssistantError as exc:
         return False, f"Generated answers are unavailable: {exc}"
+    if not ok and settings.generator == "llama-cpp" and why and "make llm" not in why:
+        # the local runtime or model is missing: `make run` installs only what exact quotes need
+        why = why.replace(" (make install)", "").rstrip(".") + f": {LLM_HINT}"
     return ok, why or ("" if ok else "Generated answers are not set up on this server.")
 
 
@@ -69,7 +89,8 @@ class ChatUI:
         self.feedback = feedback if feedback is not None else FeedbackStore.for_settings(settings)
         self.examples = examples if examples is not None else [q for q in static_text("examples.txt").splitlines() if q.strip()]
         self.generation_ok, self.generation_note = generation_status(settings)
-        self.export_dir = Path(tempfile.mkdtemp(prefix="statement-assistant-export-"))
+        self.exports = ExportFiles(Path(get_upload_folder()), max_turns=settings.max_export_turns)
+        self.sessions = SessionQueue(settings.ui_session_queue)
         self._counts = self.store.passage_counts()
         self._docs = {m.doc_id: m for m in self.store.documents}
         self.components: dict[str, Any] = {}  # filled by `build`; handlers name their outputs through it
@@ -78,6 +99,9 @@ class ChatUI:
     # answering ----------------------------------------------------------------
 
     def _filters(self, date_from: str, date_to: str, types: list[str], sgs: list[str], docs: list[str]) -> Filters:
+        for value in (date_from, date_to):
+            if len((value or "").strip()) > MAX_DATE_CHARS:
+                raise UsageError(f"“{shortened(value.strip(), 12)}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
         return Filters(
             date_from=(date_from or "").strip() or None,
             date_to=(date_to or "").strip() or None,
@@ -88,6 +112,32 @@ class ChatUI:
 
     def _call(self, turn: Turn, filters: Filters, k: int, mode: str) -> dict[str, Any]:
         return answer_record(self.assistant.ask(turn.question, history=turn.history, filters=filters, k=k, mode=mode))
+
+    def admit(
+        self,
+        question: str,
+        turns: list[Turn],
+        date_from: str,
+        date_to: str,
+        types: list[str],
+        sgs: list[str],
+        docs: list[str],
+        mode: str,
+        k: float,
+        request: gr.Request,
+    ) -> list[dict[str, Any]]:
+        """The answering events' validator, run before Gradio queues the question: refuse one over a limit.
+
+        An admitted question holds one of its session's ``ui_session_queue`` slots until `ask` ends.
+        """
+        problem = question_problem(question, self.settings) or conversation_problem(len(turns or []), self.settings)
+        session = getattr(request, "session_hash", None)
+        if problem is None and session and not self.sessions.admit(session):
+            problem = queue_problem(self.settings)
+        verdicts = [gr.validate(True, "") for _ in range(9)]
+        if problem is not None:
+            verdicts[0] = gr.validate(False, problem)  # shown on the question box; the API returns it (422)
+        return verdicts
 
     def ask(
         self,
@@ -100,20 +150,42 @@ class ChatUI:
         docs: list[str],
         mode: str,
         k: float,
+        request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
-        """Answer ``question`` as a stream of conversation renderings."""
+        """Answer ``question`` as a stream of conversation renderings (and give back the session's queue slot)."""
+        try:
+            yield from self._answer(question, turns, (date_from, date_to, types, sgs, docs), mode, k)
+        finally:
+            session = getattr(request, "session_hash", None)
+            if session:
+                self.sessions.release(session)
+
+    def _answer(
+        self, question: str, turns: list[Turn], filter_inputs: tuple[Any, ...], mode: str, k: float
+    ) -> Iterator[tuple[Any, ...]]:
         question = " ".join((question or "").split())
         if not question:
             gr.Warning("Type a question first.")
             yield self._chat_outputs(turns, question)
             return
+        full = conversation_problem(len(turns), self.settings)
+        if full is not None:  # nothing is added to the conversation: the message shows below it
+            gr.Warning(full)
+            yield self._chat_outputs(turns, "", notice=full)
+            return
+        too_long = question_problem(question, self.settings)
+        if too_long is not None:  # kept shortened, as a turn that could not be answered
+            turns.append(Turn(shortened(question), error=too_long))
+            yield self._chat_outputs(turns, "")
+            return
         if mode == "generative" and not self.generation_ok:
             mode = "extractive"
         passages = max(1, min(MAX_PASSAGES, int(k or self.settings.k)))
-        turn = Turn(question, history=history_for(turns))
+        history = history_for(turns, self.settings.max_history_turns, self.settings.max_history_chars)
+        turn = Turn(question, history=history)
         turns.append(turn)
         try:
-            filters = self._filters(date_from, date_to, types, sgs, docs)
+            filters = self._filters(*filter_inputs)
         except UsageError as exc:
             turn.error = str(exc)
             yield self._chat_outputs(turns, question)
@@ -162,17 +234,11 @@ class ChatUI:
         turn.shown_words = None
         yield self._chat_outputs(turns, "", export=True)
 
-    def _chat_outputs(self, turns: list[Turn], question: str, *, export: bool = False) -> tuple[Any, ...]:
+    def _chat_outputs(self, turns: list[Turn], question: str, *, export: bool = False, notice: str = "") -> tuple[Any, ...]:
         """Values for (chat log, turns, question box, examples row, export button)."""
-        download = gr.DownloadButton(value=self._export(turns), interactive=True) if export else gr.DownloadButton()
-        return render.render_conversation(turns), turns, question, gr.Row(visible=not turns), download
-
-    def _export(self, turns: list[Turn]) -> str:
-        """Write the conversation as Markdown; return the file path."""
-        name = re.sub(r"[^0-9a-f]", "", turns[0].turn_id)[:8] if turns else "empty"
-        path = self.export_dir / f"conversation-{name}.md"
-        path.write_text(conversation_markdown(turns), encoding="utf-8")
-        return str(path)
+        download = gr.DownloadButton(value=str(self.exports.write(turns)), interactive=True) if export else gr.DownloadButton()
+        log = render.render_conversation(turns) + (render.render_notice(notice, kind="error") if notice else "")
+        return log, turns, question, gr.Row(visible=not turns), download
 
     # clicks on cards, feedback, viewer -------------------------------------------
 
@@ -208,7 +274,10 @@ class ChatUI:
             wording = {"up": "helpful", "down": "not helpful"}.get(turn.rating or "", "not rated")
             prompt = f"Answer recorded as {wording}. Add a reason (optional), then Save reason."
         elif action == "flag":
-            n = int(data.get("n", 0))
+            numbers = {str(c["n"]): int(c["n"]) for c in turn.record.get("citations", [])}
+            if str(data.get("n")) not in numbers:  # only the answer's own citations can be flagged
+                return {}
+            n = numbers[str(data.get("n"))]
             turn.wrong.symmetric_difference_update({n})
             flagged = n in turn.wrong
             prompt = f"Citation [{n}] {'flagged as wrong' if flagged else 'no longer flagged'}. Say what is wrong (optional), then Save reason."
@@ -227,14 +296,18 @@ class ChatUI:
         }
 
     def save_reason(self, reason: str, turn_id: str, turns: list[Turn], request: gr.Request) -> tuple[Any, ...]:
-        """Store the optional reason for the answer last rated or flagged."""
+        """Store the optional reason for the answer last rated or flagged (values for log, turns, box, reason, label)."""
         turn = find_turn(turns, turn_id or "")
         if turn is None:
-            return gr.skip(), turns, gr.Group(visible=False), gr.skip()
+            return gr.skip(), turns, gr.Group(visible=False), gr.skip(), gr.skip()
+        problem = feedback_problem(reason, self.settings)
+        if problem is not None:  # nothing saved; the box stays open with the text, to be shortened
+            gr.Warning(problem)
+            return gr.skip(), turns, gr.Group(visible=True), gr.skip(), render.render_notice(problem, kind="error")
         turn.reason = (reason or "").strip()
         self._save_feedback(turn, request)
         gr.Info("Thank you: your reason was saved.")
-        return render.render_conversation(turns), turns, gr.Group(visible=False), ""
+        return render.render_conversation(turns), turns, gr.Group(visible=False), "", ""
 
     def _save_feedback(self, turn: Turn, request: gr.Request | None) -> None:
         record = turn.record or {}
@@ -249,8 +322,9 @@ class ChatUI:
         item.rating, item.reason, item.wrong_citations = turn.rating, turn.reason, sorted(turn.wrong)
         self.feedback.save(item)
 
-    def new_conversation(self) -> tuple[Any, ...]:
-        """Start over: empty log, examples back, export disabled."""
+    def new_conversation(self, turns: list[Turn] | None = None) -> tuple[Any, ...]:
+        """Start over: empty log, examples back, export disabled (the old conversation's export file deleted)."""
+        self.exports.forget(turns or [])
         return (
             render.render_conversation([]),
             [],
@@ -263,7 +337,7 @@ class ChatUI:
 
     def corpus_html(self, query: str = "") -> str:
         """The corpus table, filtered by ``query``."""
-        return render.render_corpus(self.store.documents, self._counts, query=query or "")
+        return render.render_corpus(self.store.documents, self._counts, query=(query or "")[:MAX_SEARCH_CHARS])
 
     # layout -------------------------------------------------------------------
 
@@ -272,18 +346,37 @@ class ChatUI:
         self.demo = build_blocks(self)
         return self.demo
 
-    def launch(self, **kwargs: Any) -> Any:
-        """Build and serve the app (``kwargs`` go to ``Blocks.launch``)."""
-        demo = self.build()
+    def login(self) -> LoginThrottle | None:
+        """The login check (slowed after failures), or None when no login is set; `UsageError` for half a login."""
         user, password = self.settings.auth_user, self.settings.auth_password
         if bool(user) != bool(password):
             raise UsageError("set both ASSISTANT_AUTH_USER and ASSISTANT_AUTH_PASSWORD to require a login, or neither")
-        auth = (user, password.get_secret_value()) if user and password else None
+        if not (user and password):
+            return None
+        return LoginThrottle(
+            user,
+            password.get_secret_value(),
+            delay_s=self.settings.login_delay_s,
+            max_delay_s=self.settings.login_delay_max_s,
+        )
+
+    def close(self) -> None:
+        """Stop serving (if launched) and remove the export files."""
+        if self.demo is not None and self.demo.is_running:
+            self.demo.close()
+        self.exports.close()
+
+    def launch(self, **kwargs: Any) -> Any:
+        """Build and serve the app (``kwargs`` go to ``Blocks.launch``)."""
+        throttle = self.login()
+        demo = self.build()
+        guard = Middleware(RequestGuard, max_bytes=self.settings.max_request_bytes)  # type: ignore[arg-type]
         options: dict[str, Any] = {
             "server_name": self.settings.host,
             "server_port": self.settings.port,
-            "auth": auth,
-            "auth_message": "Statement Assistant: sign in with the account you were given." if auth else None,
+            "auth": throttle.check if throttle else None,  # a coroutine function: Gradio awaits it
+            "auth_message": "Statement Assistant: sign in with the account you were given." if throttle else None,
+            "app_kwargs": {"middleware": [guard]},
             "css": static_text("chat.css"),
             # system fonts: the default theme would fetch web fonts, and the chat runs offline
             "theme": gr.themes.Default(
@@ -295,7 +388,10 @@ class ChatUI:
             "run_history": False,
             "mcp_server": False,
             "ssr_mode": False,
-            "allowed_paths": [str(self.export_dir)],
             **kwargs,
         }
-        return demo.launch(**options)
+        try:
+            return demo.launch(**options)
+        finally:
+            if not options.get("prevent_thread_lock"):
+                self.exports.close()  # the server has stopped

@@ -52,13 +52,26 @@ class Segment:
     supported: bool = True
 
 
-def history_for(turns: list[Turn]) -> list[dict[str, str]]:
-    """The finished turns as ``[{role, content}, ...]`` for a follow-up question."""
+def history_for(turns: list[Turn], max_turns: int | None = None, max_chars: int | None = None) -> list[dict[str, str]]:
+    """The finished turns as ``[{role, content}, ...]`` for a follow-up question.
+
+    Only the latest fit: at most ``max_turns`` entries of ``max_chars`` characters in all (the settings
+    ``max_history_turns`` and ``max_history_chars``, which `Assistant.ask` would otherwise refuse); the history
+    always starts with a question.
+    """
     history: list[dict[str, str]] = []
     for turn in turns:
         if turn.state == "done" and turn.record is not None:
             history.append({"role": "user", "content": turn.question})
             history.append({"role": "assistant", "content": str(turn.record.get("answer", ""))})
+    if max_turns is not None and len(history) > max_turns:
+        history = history[len(history) - max_turns :]
+    if max_chars is not None:
+        size = sum(len(h["content"]) for h in history)
+        while history and size > max_chars:
+            size -= len(history.pop(0)["content"])
+    if history and history[0]["role"] == "assistant":
+        history = history[1:]  # start with a question
     return history
 
 

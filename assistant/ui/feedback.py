@@ -99,10 +99,14 @@ class Feedback:
 
 
 class FeedbackStore:
-    """The feedback database (``<data_dir>/feedback.sqlite``); safe to share between threads."""
+    """The feedback database (``<data_dir>/feedback.sqlite``); safe to share between threads.
 
-    def __init__(self, path: Path) -> None:
+    A reason longer than ``max_reason_chars`` (the setting ``max_feedback_chars``) is refused, never stored.
+    """
+
+    def __init__(self, path: Path, *, max_reason_chars: int | None = None) -> None:
         self.path = path
+        self.max_reason_chars = max_reason_chars
         self._lock = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +120,7 @@ class FeedbackStore:
     @classmethod
     def for_settings(cls, settings: Settings) -> FeedbackStore:
         """The store in the settings' data folder."""
-        return cls(Path(settings.data_dir) / FILE_NAME)
+        return cls(Path(settings.data_dir) / FILE_NAME, max_reason_chars=settings.max_feedback_chars)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -124,7 +128,12 @@ class FeedbackStore:
         return db
 
     def save(self, item: Feedback) -> None:
-        """Insert or update the feedback on one answer."""
+        """Insert or update the feedback on one answer; `UsageError` for a reason over the limit (nothing stored)."""
+        if self.max_reason_chars is not None and len(item.reason.strip()) > self.max_reason_chars:
+            raise UsageError(
+                f"the reason is {len(item.reason.strip()):,} characters long; the limit is {self.max_reason_chars:,} "
+                "(max_feedback_chars): shorten it"
+            )
         now = datetime.now(UTC).isoformat(timespec="seconds")
         row = {
             "answer_id": item.answer_id,

@@ -3,21 +3,43 @@
 `build_blocks(ui)` lays out the Chat, Corpus and "How it works" tabs, records the
 components the handlers answer through in ``ui.components``, and wires the events:
 answering runs in one concurrency group limited to ``settings.ui_concurrency`` (so a
-slow answer never holds up the others); clicks on cards, feedback and the corpus
-run outside it and are never queued behind answers.
+slow answer never holds up the others), each question first passing ``ui.admit`` (the
+limits, before Gradio queues it); clicks on cards, feedback and the corpus run outside
+it and are never queued behind answers. Every event goes through the queue
+(``api_open=False``): no HTTP route skips it, its limits or its validator.
 """
 
 from __future__ import annotations
 
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import gradio as gr
 
 from assistant.ui import render
 
 if TYPE_CHECKING:
-    from assistant.ui.app import ChatUI
+    from assistant.index.store import IndexStore
+    from assistant.settings import Settings
+
+
+class Handlers(Protocol):
+    """What the layout needs of the chat (`assistant.ui.app.ChatUI`): its state and the handlers events call."""
+
+    settings: Settings
+    store: IndexStore
+    examples: list[str]
+    generation_ok: bool
+    generation_note: str
+    components: dict[str, Any]
+
+    def admit(self, *args: Any) -> Any: ...  # noqa: D102
+    def ask(self, *args: Any) -> Any: ...  # noqa: D102
+    def on_action(self, *args: Any) -> Any: ...  # noqa: D102
+    def save_reason(self, *args: Any) -> Any: ...  # noqa: D102
+    def new_conversation(self, turns: Any = None) -> Any: ...  # noqa: D102
+    def corpus_html(self, query: str = "") -> str: ...  # noqa: D102
+
 
 ANSWERS = "answers"  # the concurrency group of every event that computes an answer
 MAX_PASSAGES = 10  # the "Passages to retrieve" slider's maximum; `ChatUI.ask` clamps to it too
@@ -35,7 +57,7 @@ def static_text(name: str) -> str:
     return resources.files("assistant.ui").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def build_blocks(ui: ChatUI) -> gr.Blocks:
+def build_blocks(ui: Handlers) -> gr.Blocks:
     """The Blocks app for ``ui`` (not launched); fills ``ui.components``."""
     settings, docs = ui.settings, ui.store.documents
     types = sorted({m.doc_type for m in docs})
@@ -71,12 +93,16 @@ def build_blocks(ui: ChatUI) -> gr.Blocks:
                         )
                     with gr.Group(visible=False, elem_id="sa-reason-box") as reason_box:
                         reason_label = gr.HTML("", apply_default_css=False, js_on_load=None)
-                        reason = gr.Textbox(label="Reason (optional)", lines=2, elem_id="sa-reason")
+                        reason = gr.Textbox(
+                            label="Reason (optional)", lines=2, max_length=settings.max_feedback_chars, elem_id="sa-reason"
+                        )
                         save_reason = gr.Button("Save reason", elem_id="sa-save-reason")
                     with gr.Accordion("Filters and answer options", open=False, elem_id="sa-options"):
                         with gr.Row():
-                            date_from = gr.Textbox(label="From date", placeholder=DATE_HINT, elem_id="sa-date-from")
-                            date_to = gr.Textbox(label="To date", placeholder=DATE_HINT, elem_id="sa-date-to")
+                            date_from = gr.Textbox(
+                                label="From date", placeholder=DATE_HINT, max_length=10, elem_id="sa-date-from"
+                            )
+                            date_to = gr.Textbox(label="To date", placeholder=DATE_HINT, max_length=10, elem_id="sa-date-to")
                         doc_types = gr.CheckboxGroup(types, label="Document type", elem_id="sa-types")
                         secretaries = gr.CheckboxGroup(sgs, label="Secretary-General", elem_id="sa-sg")
                         documents = gr.Dropdown(
@@ -107,7 +133,10 @@ def build_blocks(ui: ChatUI) -> gr.Blocks:
                     )
             with gr.Tab("Corpus", id="corpus"):
                 corpus_query = gr.Textbox(
-                    label="Find a document", placeholder="title, year, type, place or symbol", elem_id="sa-corpus-q"
+                    label="Find a document",
+                    placeholder="title, year, type, place or symbol",
+                    max_length=200,
+                    elem_id="sa-corpus-q",
                 )
                 corpus = gr.HTML(ui.corpus_html(), js_on_load=actions_js, apply_default_css=False, elem_id="sa-corpus")
             with gr.Tab("How it works", id="about"):
@@ -123,8 +152,9 @@ def build_blocks(ui: ChatUI) -> gr.Blocks:
             "concurrency_limit": settings.ui_concurrency,
             "concurrency_id": ANSWERS,
             "show_progress": "hidden",
+            "validator": ui.admit,
         }
-        question.submit(ui.ask, [question, turns, *controls], chat_outputs, **answer_event)
+        question.submit(ui.ask, [question, turns, *controls], chat_outputs, api_name="ask", **answer_event)
         ask_btn.click(ui.ask, [question, turns, *controls], chat_outputs, **answer_event)
         for button in example_buttons:
             button.click(lambda q: q, button, question, queue=False).then(
@@ -136,11 +166,11 @@ def build_blocks(ui: ChatUI) -> gr.Blocks:
         action_outputs = [log_html, turns, viewer, tabs, reason_box, reason_label, reason, reason_turn]
         log_html.action(ui.on_action, [turns], action_outputs, **light)
         corpus.action(ui.on_action, [turns], action_outputs, **light)
-        reason_outputs = [log_html, turns, reason_box, reason]
-        save_reason.click(ui.save_reason, [reason, reason_turn, turns], reason_outputs, **light)
+        reason_outputs = [log_html, turns, reason_box, reason, reason_label]
+        save_reason.click(ui.save_reason, [reason, reason_turn, turns], reason_outputs, api_name="save_reason", **light)
         reason.submit(ui.save_reason, [reason, reason_turn, turns], reason_outputs, **light)
-        new_btn.click(ui.new_conversation, None, [*chat_outputs, viewer, reason_box], **light)
+        new_btn.click(ui.new_conversation, [turns], [*chat_outputs, viewer, reason_box], api_name="new_conversation", **light)
         corpus_query.change(ui.corpus_html, corpus_query, corpus, **light)
         clear_filters.click(lambda: ("", "", [], [], []), None, [date_from, date_to, doc_types, secretaries, documents], **light)
-    demo.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.ui_queue_size)
+    demo.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.ui_queue_size, api_open=False)
     return demo

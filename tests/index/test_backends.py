@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import DEV_QA, REPORT_ID, settings_for
+from conftest import REPORT_ID, settings_for
 
 from assistant.answer.records import answer_record
 from assistant.errors import UsageError
@@ -57,10 +57,8 @@ def test_veto_answer_is_france_and_mexico_citing_paragraph_49(backend_assistant)
     assert answer.citations[0].hit.passage.passage_id == P49
 
 
-def test_dev_set_evidence_in_top5(backend_assistant) -> None:  # type: ignore[no-untyped-def]
-    if not DEV_QA.exists():
-        pytest.skip(f"dev set not found at {DEV_QA}")
-    questions = [json.loads(line) for line in DEV_QA.read_text(encoding="utf-8").splitlines() if line.strip()]
+def test_dev_set_evidence_in_top5(dev_qa: Path, backend_assistant) -> None:  # type: ignore[no-untyped-def]
+    questions = [json.loads(line) for line in dev_qa.read_text(encoding="utf-8").splitlines() if line.strip()]
     found, answerable = 0, 0
     for q in (q for q in questions if q["answerable"]):
         answerable += 1

@@ -24,7 +24,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def test_build_then_incremental_add_change_remove(tmp_path: Path, corpus: Path) -> None:
-    settings = settings_for(tmp_path / "index", corpus)
+    settings = settings_for(tmp_path / "index", corpus, index_grace_s=0)  # no grace: unleased old builds go at once
     first = ingest(settings, progress=False)
     assert first.documents == 2 and len(first.added) == 2 and first.embedded > 0
 
@@ -42,7 +42,7 @@ def test_build_then_incremental_add_change_remove(tmp_path: Path, corpus: Path) 
     store = IndexStore(settings.index_dir)
     ids = {m.doc_id for m in store.documents}
     assert "005_new" in ids and "000_2da93208c23d15a9" not in ids
-    assert len(list(settings.index_dir.glob("build-*"))) == 1  # older builds removed
+    assert len(list(settings.index_dir.glob("build-*"))) == 1  # older builds removed: nobody leased them
 
 
 def test_manifest_records_model_and_hashes(seed_settings) -> None:  # type: ignore[no-untyped-def]

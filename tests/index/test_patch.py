@@ -31,8 +31,9 @@ WATER = "Harare\n\n3 March 2019\n\nSecretary-General's message on the Zambezi wa
 def patchable(tmp_path: Path, seed_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """A copy of the seed index that takes patches however small it is, and however large the change."""
     monkeypatch.setattr(patch_module, "PATCH_SHARE", 1.0)
-    shutil.copytree(seed_settings.index_dir, tmp_path / "index")
-    return settings_for(tmp_path / "index", copy_seed_corpus(tmp_path / "corpus"), patch_min_passages=0)
+    shutil.copytree(seed_settings.index_dir, tmp_path / "index", ignore=shutil.ignore_patterns("readers", "LOCK"))
+    corpus = copy_seed_corpus(tmp_path / "corpus")
+    return settings_for(tmp_path / "index", corpus, patch_min_passages=0, index_grace_s=0)  # unleased old builds go at once
 
 
 def seed_document(doc_id: str) -> tuple:

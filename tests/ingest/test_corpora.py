@@ -15,10 +15,8 @@ def test_names_and_folders(tmp_path) -> None:  # type: ignore[no-untyped-def]
         load_corpus("nope", settings_for(tmp_path / "index"))
 
 
-def test_seed_and_ungdc_together(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = settings_for(tmp_path / "index")
-    if not settings.ungdc_archive.exists():
-        pytest.skip(f"General Debate archive not found at {settings.ungdc_archive}")
+def test_seed_and_ungdc_together(tmp_path, ungdc_archive) -> None:  # type: ignore[no-untyped-def]
+    settings = settings_for(tmp_path / "index", ungdc_archive=ungdc_archive)
     source = load_corpus("seed,ungdc", settings, limit=2)
     corpora = [d.meta.corpus for d, _ in source.documents]
     assert corpora.count("seed") == 5 and corpora.count("ungdc") == 2

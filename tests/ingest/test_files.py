@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import random
 from pathlib import Path
 
 import pytest
 
 from assistant.errors import DocumentError
-from assistant.ingest.files import read_document
+from assistant.ingest.files import MAX_FILE_BYTES, read_document
 from assistant.ingest.folders import scan_corpus
+from assistant.settings import Settings
 
 PARAGRAPHS = [
     "1. The first numbered paragraph speaks of prevention and of the early warning that makes it possible.",
@@ -88,3 +91,88 @@ def test_scan_skips_bad_files_by_name_and_keeps_the_rest(tmp_path: Path) -> None
 def test_missing_corpus_folder(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match="does not exist"):
         scan_corpus(tmp_path / "nowhere")
+
+
+# binary, mis-encoded and huge files ----------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "detail"),
+    [
+        ("image.txt", PNG, "a NUL byte at offset 8"),
+        ("nul.md", b"# Title\n\nwords\x00between", "a NUL byte at offset 14"),
+        ("page.html", b"<p>text</p>\x00", "a NUL byte at offset 11"),
+        ("noise.txt", bytes(b for b in random.Random(3).randbytes(600) if b), "control bytes"),  # no NUL: the share gives it away
+    ],
+)
+def test_binary_files_are_named_binary_without_iconv_advice(tmp_path: Path, name: str, content: bytes, detail: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DocumentError) as excinfo:
+        read_document(path)
+    message = str(excinfo.value)
+    assert message.startswith(f"{name}: binary, not text") and detail in message and "iconv" not in message
+
+
+@pytest.mark.parametrize(
+    ("content", "advice"),
+    [
+        ("Caf\xe9 d\xe9claration".encode("latin-1"), "iconv -f WINDOWS-1252 -t UTF-8"),
+        ("\u201cPeace\u201d \u2013 a choice".encode("cp1252"), "iconv -f WINDOWS-1252 -t UTF-8"),
+        ("1. Peace is a choice we make.\n".encode("utf-16"), "iconv -f UTF-16 -t UTF-8"),
+        ("1. Peace is a choice we make.\n".encode("utf-16-le"), "iconv -f UTF-16 -t UTF-8"),
+    ],
+    ids=["latin-1", "windows-1252", "utf-16", "utf-16-without-bom"],
+)
+def test_wrongly_encoded_text_still_gets_the_iconv_advice(tmp_path: Path, content: bytes, advice: str) -> None:
+    path = tmp_path / "speech.txt"
+    path.write_bytes(content)
+    with pytest.raises(DocumentError, match="not valid UTF-8") as excinfo:
+        read_document(path)
+    assert advice in str(excinfo.value) and "binary" not in str(excinfo.value)
+
+
+def sparse(path: Path, size: int) -> Path:
+    with path.open("wb") as f:
+        f.truncate(size)  # a hole: no disk or memory used
+    return path
+
+
+def forbid_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise AssertionError(f"{self} was read")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
+
+
+def test_the_size_is_checked_before_the_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = sparse(tmp_path / "huge.txt", MAX_FILE_BYTES + 1)
+    forbid_reading(monkeypatch)
+    with pytest.raises(DocumentError, match=f"huge.txt: {MAX_FILE_BYTES + 1:,} bytes is larger than the {MAX_FILE_BYTES:,}-byte"):
+        read_document(path)
+
+
+def test_the_limit_is_the_setting(tmp_path: Path) -> None:
+    assert Settings().max_file_bytes == MAX_FILE_BYTES == 50 * 1024 * 1024
+    (tmp_path / "small.txt").write_text("New York\n\n1 May 2018\n\nPeace is a choice we make every day.\n", encoding="utf-8")
+    (tmp_path / "big.txt").write_text("New York\n\n1 May 2018\n\n" + "Peace is a choice. " * 100, encoding="utf-8")
+    scan = scan_corpus(tmp_path, max_file_bytes=1000)
+    assert [d.meta.doc_id for d in scan.documents] == ["small"]
+    assert scan.problems == ["big.txt: 1,922 bytes is larger than the 1,000-byte limit (the setting max_file_bytes); split it"]
+
+
+def test_a_file_that_grew_after_its_size_was_checked_is_read_no_further(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "growing.txt"
+    path.write_text("1. Peace.\n" * 200, encoding="utf-8")
+    real_stat = Path.stat
+
+    def small_when_checked(self: Path, **kwargs: bool) -> os.stat_result:
+        found = real_stat(self, **kwargs)
+        return os.stat_result((*tuple(found)[:6], 10, *tuple(found)[7:])) if self == path else found
+
+    monkeypatch.setattr(Path, "stat", small_when_checked)
+    with pytest.raises(DocumentError, match="larger than the 100-byte limit"):
+        read_document(path, max_bytes=100)

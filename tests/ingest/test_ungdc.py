@@ -7,6 +7,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from conftest import write_speech
 
 from assistant.errors import DocumentError
 from assistant.ingest.ungdc.archive import SPEECH_RE, extract_ungdc
@@ -15,14 +16,6 @@ from assistant.ingest.ungdc.speeches import iter_ungdc
 from assistant.settings import UNGDC_ARCHIVE
 
 ARCHIVE = UNGDC_ARCHIVE
-
-
-def write_speech(root: Path, code: str, session: int, year: int, text: str | bytes) -> Path:
-    folder = root / "TXT" / f"Session {session:02d} - {year}"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{code}_{session:02d}_{year}.txt"
-    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    return path
 
 
 def texts(text: str) -> list[str]:
@@ -261,8 +254,7 @@ def test_a_missing_archive_says_what_to_do(tmp_path):
         list(iter_ungdc(tmp_path))
 
 
-@pytest.mark.skipif(not ARCHIVE.is_file(), reason="the UN General Debate Corpus archive is not available")
-def test_real_speeches_from_the_archive(tmp_path):
+def test_real_speeches_from_the_archive(tmp_path, ungdc_archive):
     """The first few speeches in the archive (read as a stream, not extracted) parse into sensible paragraphs."""
     taken = 0
     with tarfile.open(ARCHIVE, "r|xz") as tar:

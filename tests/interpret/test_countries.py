@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import settings_for
-from test_ungdc import write_speech
+from conftest import settings_for, write_speech
 
 from assistant.answer.records import answer_record
 from assistant.index.builder import ingest

@@ -97,3 +97,17 @@ def test_bad_filters(kwargs: dict[str, str], message: str) -> None:
 def test_unknown_filter_name() -> None:
     with pytest.raises(UsageError, match="known:"):
         Filters.from_dict({"colour": "blue"})
+
+
+def test_a_long_conversation_is_read_once_per_turn() -> None:
+    """Each earlier question is read once (the last one, in the light of those before it), not 2^n times."""
+    import time
+
+    history = []
+    for i in range(30):
+        history += [{"role": "user", "content": f"And in {1990 + i}?"}, {"role": "assistant", "content": "…"}]
+    history[0] = {"role": "user", "content": "What did the Secretary-General say about the veto in 2016?"}
+    started = time.perf_counter()
+    reading = interpret("And in 2017?", history)
+    assert time.perf_counter() - started < 2.0  # 2^30 readings would take hours
+    assert "veto" in reading.standalone and "2017" in reading.standalone

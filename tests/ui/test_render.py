@@ -229,3 +229,21 @@ def test_markdown_export_has_answers_markers_and_references() -> None:
     assert "(flagged as a wrong citation)" in md and f"   > {QUOTE}" in md
     assert "## 2. \\<b\\>bold?\\</b\\>" in md and "Nearest passages (not an answer):" in md
     assert "*Could not answer:* date 20x is not a date" in md
+
+
+def test_the_history_sent_with_a_question_is_the_last_turns_within_the_limit() -> None:
+    from assistant.ui.conversation import Turn, history_for
+
+    turns = []
+    for i in range(15):
+        t = Turn(f"question {i}")
+        t.record = {"answer": f"answer {i}"}
+        turns.append(t)
+    for t in turns:
+        t.shown_words = None
+    done = [t for t in turns if t.state == "done"]
+    assert len(done) == 15
+    history = history_for(turns, 20)
+    assert len(history) == 20 and history[0] == {"role": "user", "content": "question 5"}
+    assert history[-1] == {"role": "assistant", "content": "answer 14"}
+    assert len(history_for(turns)) == 30

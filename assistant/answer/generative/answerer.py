@@ -104,7 +104,9 @@ def _compose(
     if not supported:
         if best.refusal:
             evidence = extractive.evidence_score or 0.0
-            threshold = settings.abstain_threshold if extractive.abstain_threshold is None else extractive.abstain_threshold
+            threshold = (
+                extractive.abstain_threshold if extractive.abstain_threshold is not None else settings.abstain_threshold or 0.5
+            )
             if evidence >= threshold + settings.llm_refusal_margin:
                 return _fallback(
                     extractive,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from types import SimpleNamespace
 
 import pytest
+from conftest import Scripted
 
 from assistant.answer.cited import cited_sentences
 from assistant.answer.extractive import NOT_IN_CORPUS
@@ -13,14 +14,12 @@ from assistant.answer.generative import answerer, generators, llm_model
 from assistant.answer.generative.answerer import generative_answer
 from assistant.answer.generative.checking import LLMJudge, check_draft
 from assistant.answer.generative.drafts import Draft, is_refusal, without_attribution
-from assistant.answer.generative.generators import GenerationOptions, Message
 from assistant.answer.generative.prompting import WITHHELD, answer_messages
 from assistant.answer.records import answer_record
 from assistant.answer.verify import SupportVerifier
 from assistant.embed.registry import embedder_for
 from assistant.models import Answer, DocumentMeta, Hit, Passage, Span
 from assistant.settings import Settings
-from assistant.shared import forget_shared
 from assistant.text.instructions import instruction_spans
 
 VETO = (
@@ -43,27 +42,6 @@ def hit(text: str, n: int = 0, title: str = "Report of the Secretary-General") -
     meta = DocumentMeta(doc_id=f"d{n}", source=f"d{n}.txt", title=title, date="2016-07-22")
     passage = Passage(f"d{n}:p{n}", f"d{n}", n, str(n + 1), "paragraph", text, None, (Span(0, len(text)),))
     return Hit(passage, meta, 1.0 - n / 10)
-
-
-class Scripted:
-    """A generator that streams prepared replies word by word and records the prompts it saw."""
-
-    name = "scripted"
-    model = "scripted-model"
-
-    def __init__(self, replies: Sequence[str], judge: str = "SUPPORTED") -> None:
-        self.replies = list(replies)
-        self.judge = judge
-        self.prompts: list[list[Message]] = []
-
-    def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[str]:
-        self.prompts.append(list(messages))
-        if options.max_tokens <= 4:  # the judge
-            yield self.judge
-            return
-        reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
-        for word in reply.split(" "):
-            yield word + " "
 
 
 @pytest.fixture(scope="module")
@@ -430,12 +408,10 @@ def test_model_is_assembled_in_order_and_checked(monkeypatch: pytest.MonkeyPatch
 # streaming through the Assistant ------------------------------------------------------------
 
 
-def test_assistant_stream_yields_tokens_then_the_verified_answer(seed_settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_assistant_stream_yields_tokens_then_the_verified_answer(seed_settings, scripted: Scripted) -> None:  # type: ignore[no-untyped-def]
     from assistant.pipeline import Assistant
 
-    reply = "A joint initiative led by France and Mexico proposed restraint in the use of the veto [1]."
-    monkeypatch.setitem(generators.GENERATORS, "scripted", lambda s: Scripted([reply]))
-    forget_shared(generators.make_generator)
+    scripted.enqueue("A joint initiative led by France and Mexico proposed restraint in the use of the veto [1].")
     assistant = Assistant(seed_settings.with_overrides(generator="scripted", llm_judge=False, llm_passages=5))
     events = list(
         assistant.stream("Which two countries led a joint initiative on restraint in the use of the veto?", mode="generative")
