@@ -19,7 +19,7 @@ ISO_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 @dataclass(frozen=True)
 class Span:
-    """A character range ``[start, end)`` in a document's decoded source text."""
+    """A character range ``[start, end)``: in a document's decoded source text, or in a passage's ``text``."""
 
     start: int
     end: int
@@ -51,6 +51,8 @@ class Passage:
     ``text`` is cleaned for display (link residue and emphasis removed);
     ``spans`` locate the raw pieces in the source file (a paragraph broken by a
     page break has several), so a quote can always be traced back.
+    ``instructions`` are the ranges of ``text`` that read as instructions to a
+    model (`assistant.text.instructions`), marked at ingest: shown, never used.
     """
 
     passage_id: str
@@ -61,6 +63,7 @@ class Passage:
     text: str
     section: str | None
     spans: tuple[Span, ...]
+    instructions: tuple[Span, ...] = ()  # instruction-like sentences, offsets into ``text``
 
     @property
     def start(self) -> int:

@@ -32,6 +32,7 @@ from assistant.retrieve.search import SearchResult
 from assistant.text.lexical import key_terms
 
 MODEL_FILE = "abstention.json"
+MISSING_TYPE_FACTOR = 0.8  # the "mean" rule: a best sentence without the kind of answer asked for counts less
 LARGE_CORPUS = 20_000  # passages: from here on, the "large" threshold applies (the General Debate corpus and up)
 _QUANTITY_QUESTION_RE = re.compile(r"^\s*(?:and\s+)?how (?:many|much)\b", re.I)
 _YEAR_QUESTION_RE = re.compile(r"^\s*(?:and\s+)?(?:in )?what year\b|^\s*when\b", re.I)
@@ -120,9 +121,13 @@ class AbstentionModel:
     intercept: float
     thresholds: dict[str, float]  # profile ("seed", "large") -> refuse below this confidence
     fitted: dict[str, Any] = field(default_factory=dict)  # training files, index, command, date, training scores
+    kind: str = "logistic"  # or "mean": the hand-weighted rule (mean of passage and sentence evidence), no weights read
 
     def confidence(self, signals: Signals) -> float:
-        """The probability that the passages answer the question."""
+        """The probability that the passages answer the question (for "mean": the hand-weighted evidence score)."""
+        if self.kind == "mean":
+            score = (signals.evidence + signals.best_sentence) / 2
+            return score if signals.answer_type else score * MISSING_TYPE_FACTOR
         x = (np.asarray(signals.values(self.features)) - np.asarray(self.mean)) / np.asarray(self.scale)
         z = float(x @ np.asarray(self.coef) + self.intercept)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -163,12 +168,15 @@ def _load(path: str | None) -> AbstentionModel:
             intercept=float(data["intercept"]),
             thresholds={str(k): float(v) for k, v in data["thresholds"].items()},
             fitted=dict(data.get("fitted", {})),
+            kind=str(data.get("kind", "logistic")),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(
             f"cannot read the abstention model {path or MODEL_FILE} ({exc}); refit it with `python -m assistant calibrate`"
         ) from exc
     unknown = set(model.features) - set(FEATURES)
+    if model.kind not in ("logistic", "mean"):
+        raise UsageError(f"the abstention model {path or MODEL_FILE} has an unknown kind {model.kind!r}; known: logistic, mean")
     if unknown or not (len(model.features) == len(model.mean) == len(model.scale) == len(model.coef)):
         raise UsageError(f"the abstention model {path or MODEL_FILE} does not fit this version's signals; refit it")
     return model

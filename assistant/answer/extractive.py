@@ -1,7 +1,9 @@
 """The extractive answerer: verbatim sentences from the retrieved passages, each cited.
 
 It never writes a word that is not in the sources: the answer is the chosen
-sentences, in the order chosen, each followed by its citation marker.
+sentences, in the order chosen, each followed by its citation marker. It never
+quotes a sentence addressed to a model ("ignore previous instructions ...",
+`assistant.text.instructions`), nor one that repeats what such a sentence asks to be answered.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 from assistant.index.store import IndexStore
 from assistant.models import Citation, Hit, QuotedSentence
 from assistant.retrieve.rerank import SentenceVectors, TermStatistics
+from assistant.text.instructions import overlaps, passage_instructions, planted_payloads, repeats_payload
 from assistant.text.lexical import index_terms
 
 NOT_IN_CORPUS = "The corpus does not address this question."
@@ -61,17 +64,21 @@ def candidate_sentences(
     context: list[Hit],
     rows: list[int],
 ) -> list[Candidate]:
-    """Score every sentence of the context passages against the question."""
+    """Score every sentence of the context passages against the question (instruction-like ones are never candidates)."""
     out: list[Candidate] = []
     known = sentences.of(rows)
+    planted = planted_payloads(h.passage for h in context)
     for i, (hit, row) in enumerate(zip(context, rows, strict=True)):
         spans, vecs = known[row]
         if not spans:
             continue
         sims = vecs @ query_vec
         factor = NEIGHBOUR_PENALTY if "neighbour_of" in hit.scores else 1.0
+        withheld = passage_instructions(hit.passage)
         for (s, e), sim in zip(spans, sims, strict=True):
             text = hit.passage.text[s:e]
+            if overlaps(s, e, withheld) or repeats_payload(text, planted):
+                continue
             cov = terms.coverage(wanted, set(index_terms(text)))
             out.append(Candidate(i, s, e, text, factor * (WEIGHT_SIMILARITY * float(sim) + WEIGHT_COVERAGE * cov)))
     return sorted(out, key=lambda c: -c.score)

@@ -5,7 +5,8 @@
 
 A file may name its index after ``@``; others use ``--index`` (default: the
 settings'). The model is written to ``--out`` (default: the packaged
-``assistant/answer/abstention.json``), with the files and command it came from.
+``assistant/answer/abstention-learned.json``; use it with ``ASSISTANT_ABSTAIN_MODEL``), with the files
+and command it came from.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from assistant.cli.common import Command, add_index_flag, settings_from
 from assistant.errors import UsageError
 
-PACKAGED = Path(__file__).resolve().parent.parent / "answer" / "abstention.json"
+PACKAGED = Path(__file__).resolve().parent.parent / "answer" / "abstention-learned.json"
 
 
 def _flags(p: argparse.ArgumentParser) -> None:

@@ -52,9 +52,9 @@ def score_question(
         scores["correct"] = not abstained and metrics.is_correct(output["answer"], item.answers)
         given = output.get("withheld_answer") if abstained else output["answer"]  # what it says, or would have said
         scores["right_if_answered"] = bool(given) and metrics.is_correct(str(given), item.answers)
+        scores["f1"] = 0.0 if abstained else metrics.token_f1(output["answer"], item.answers)
     else:
         scores["right_if_answered"] = False
-        scores["f1"] = 0.0 if abstained else metrics.token_f1(output["answer"], item.answers)
     if not abstained:
         scores.update(_citations(item, output, supports))
     scores.update(outside_context(output))

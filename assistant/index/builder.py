@@ -23,7 +23,7 @@ from assistant.index.manifest import SCHEMA_VERSION, Manifest
 from assistant.index.patch import patch_of, update_index
 from assistant.index.report import IngestReport
 from assistant.index.rows import PassageRows
-from assistant.index.schema import create_database, meta_to_json
+from assistant.index.schema import INSERT_PASSAGE, create_database, meta_to_json
 from assistant.index.vectors import CHECKPOINT_DIR, VectorCache, embed_texts, keys_array
 from assistant.ingest.folders import scan_corpus
 from assistant.models import ParsedDocument
@@ -225,7 +225,7 @@ def _write_build(
         )
         records = rows.add(doc, doc_row, embedder, settings)
         try:
-            db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+            db.executemany(INSERT_PASSAGE, records)
         except sqlite3.IntegrityError as exc:
             raise AssistantError(f"{doc.meta.source}: two passages share an id ({exc}); check its paragraph numbers") from exc
     db.commit()

@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.errors import IndexDamagedError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: passages store their instruction-like sentence spans (older indexes rebuild once)
 MANIFEST = "manifest.json"
 # folders an engine keeps changing after the build (milvus-lite's database): listed, only their presence is checked
 ENGINE_FOLDERS = frozenset({"milvus.db"})

@@ -39,7 +39,7 @@ from assistant.index.lock import writer_lock
 from assistant.index.manifest import Manifest
 from assistant.index.report import IngestReport
 from assistant.index.rows import PassageRows, bm25_text, lexical_stats
-from assistant.index.schema import meta_from_json, meta_to_json
+from assistant.index.schema import INSERT_PASSAGE, meta_from_json, meta_to_json
 from assistant.index.updates import Updates
 from assistant.index.vectors import VectorCache, embed_texts, keys_array, text_key
 from assistant.models import ParsedDocument
@@ -194,7 +194,7 @@ def _write_patch(
                 "INSERT INTO documents (row, doc_id, content_hash, meta, text) VALUES (?, ?, ?, ?, ?)",
                 (r, doc.meta.doc_id, *values),
             )
-        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.add(doc, r, embedder, settings))
+        db.executemany(INSERT_PASSAGE, rows.add(doc, r, embedder, settings))
     for i, terms in enumerate(rows.terms):
         updates.appended_terms[rows.first_row + i] = terms
     row = rows.first_row + len(rows.passage_doc)

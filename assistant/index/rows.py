@@ -57,7 +57,8 @@ class PassageRows:
         for p in doc.passages:
             row = self.first_row + len(self.passage_doc)
             spans = json.dumps([[s.start, s.end] for s in p.spans])
-            records.append((row, p.passage_id, doc_row, p.order, p.label, p.kind, p.text, p.section, spans))
+            instructions = json.dumps([[s.start, s.end] for s in p.instructions])  # shown in the viewer, never used
+            records.append((row, p.passage_id, doc_row, p.order, p.label, p.kind, p.text, p.section, spans, instructions))
             self.passage_doc.append(doc_row)
             for window in passage_windows(p.text, embedder.token_offsets, settings.window_tokens, settings.window_overlap):
                 self.window_texts.append(window)

@@ -23,11 +23,15 @@ def create_database(path: Path) -> sqlite3.Connection:
         CREATE TABLE passages (
             row INTEGER PRIMARY KEY, passage_id TEXT UNIQUE NOT NULL, doc_row INTEGER NOT NULL,
             ord INTEGER NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
-            section TEXT, spans TEXT NOT NULL);
+            section TEXT, spans TEXT NOT NULL, instructions TEXT NOT NULL);
         CREATE INDEX passages_doc ON passages (doc_row, ord);
         """
     )
     return db
+
+
+# One record of the passages table, in column order (`assistant.index.rows.PassageRows.add` builds it).
+INSERT_PASSAGE = "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def meta_to_json(meta: DocumentMeta) -> str:

@@ -300,7 +300,7 @@ def _load_passage(connections: _Connections, row: int) -> Passage:
     found = (
         connections.get()
         .execute(
-            "SELECT p.passage_id, d.doc_id, p.ord, p.label, p.kind, p.text, p.section, p.spans "
+            "SELECT p.passage_id, d.doc_id, p.ord, p.label, p.kind, p.text, p.section, p.spans, p.instructions "
             "FROM passages p JOIN documents d ON d.row = p.doc_row WHERE p.row = ?",
             (row,),
         )
@@ -308,5 +308,6 @@ def _load_passage(connections: _Connections, row: int) -> Passage:
     )
     if found is None:
         raise IndexMissingError(f"passage row {row} is not in the index; {FIX_HINT}")
-    pid, doc_id, order, label, kind, text, section, spans = found
-    return Passage(pid, doc_id, order, label, kind, text, section, tuple(Span(s, e) for s, e in json.loads(spans)))
+    pid, doc_id, order, label, kind, text, section, spans, instructions = found
+    marked = tuple(Span(s, e) for s, e in json.loads(instructions))
+    return Passage(pid, doc_id, order, label, kind, text, section, tuple(Span(s, e) for s, e in json.loads(spans)), marked)

@@ -12,6 +12,7 @@ from assistant.ingest.files import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, read_docu
 from assistant.ingest.metadata import apply_sidecar, derive_metadata, load_sidecar
 from assistant.ingest.paragraphs import split_document
 from assistant.models import ParsedDocument
+from assistant.text.instructions import mark_passages
 
 PARSER_VERSION = "3"  # bump when parsing or indexed text changes, so ingest re-indexes every document
 
@@ -47,7 +48,8 @@ def parse_text(doc_id: str, source: str, text: str, overrides: dict[str, Any] | 
     digest = hashlib.sha256(f"{PARSER_VERSION}\0{text}\0{sorted((overrides or {}).items())}".encode()).hexdigest()
     if not any(p.kind == "paragraph" for p in layout.passages):
         raise DocumentError(f"{source}: no paragraphs found; is it a statement?")
-    return ParsedDocument(meta=meta, passages=layout.passages, content_hash=digest)
+    # instruction-like sentences ("ignore previous instructions ...") are marked now: shown, never used
+    return ParsedDocument(meta=meta, passages=mark_passages(layout.passages), content_hash=digest)
 
 
 def scan_corpus(corpus_dir: Path, max_file_bytes: int = MAX_FILE_BYTES) -> CorpusScan:

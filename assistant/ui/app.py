@@ -68,7 +68,7 @@ def generation_status(settings: Settings) -> tuple[bool, str]:
         return False, f"Generated answers are unavailable: {exc}"
     if not ok and settings.generator == "llama-cpp" and why and "make llm" not in why:
         # the local runtime or model is missing: `make run` installs only what exact quotes need
-        why = why.replace(" (make install)", "").rstrip(".") + f": {LLM_HINT}"
+        why = why.replace(" (make llm)", "").replace(" (make install)", "").rstrip(".") + f": {LLM_HINT}"
     return ok, why or ("" if ok else "Generated answers are not set up on this server.")
 
 

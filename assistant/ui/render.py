@@ -12,6 +12,7 @@ documents into plain views (dicts) for the templates. Interactive elements carry
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ from markupsafe import Markup, escape
 from assistant.answer.citations import long_date
 from assistant.errors import AssistantError
 from assistant.models import DocumentMeta, Filters, Passage
+from assistant.text.instructions import passage_instructions
 from assistant.ui.conversation import Segment, Turn, answer_segments, truncate
 
 MODE_LABELS = {"extractive": "Exact quotes", "generative": "Generated"}
@@ -239,10 +241,33 @@ def document_meta_pairs(meta: DocumentMeta, passages: int | None = None) -> list
     return pairs
 
 
+INSTRUCTION_LABEL = "instruction-like text, never used in answers"
+
+
+def _pieces(text: str, marks: list[tuple[int, int]], instructions: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """``text`` cut at its instruction-like spans, each piece escaped with its ``marks`` highlighted."""
+    runs: list[tuple[int, int]] = []
+    for s, e in sorted(instructions):  # consecutive instruction sentences: one labelled run
+        if runs and not text[runs[-1][1] : s].strip():
+            runs[-1] = (runs[-1][0], max(runs[-1][1], e))
+        else:
+            runs.append((s, e))
+    instructions = runs
+    cuts = sorted({0, len(text), *(b for span in instructions for b in span)})
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        shifted = [(s - a, e - a) for s, e in marks if s < b and a < e]
+        out.append({"text": highlight(text[a:b], shifted), "instruction": any(s <= a and b <= e for s, e in instructions)})
+    return out
+
+
 def render_document(
     meta: DocumentMeta, passages: Sequence[Passage], target: str | None = None, spans: Iterable[tuple[int, int]] = ()
 ) -> str:
-    """The whole statement with its metadata; the ``target`` passage is marked and its ``spans`` highlighted."""
+    """The whole statement with its metadata; the ``target`` passage is marked and its ``spans`` highlighted.
+
+    Instruction-like sentences (`assistant.text.instructions`) stay visible, labelled as never used in answers.
+    """
     spans = list(spans)
     paragraphs, section = [], None
     for p in passages:
@@ -255,7 +280,7 @@ def render_document(
                 "passage": p,
                 "section": heading,
                 "target": is_target,
-                "text": highlight(p.text, spans) if is_target else p.text,
+                "pieces": _pieces(p.text, spans if is_target else [], passage_instructions(p)),
                 "name": paragraph_name(p),
             }
         )
@@ -266,6 +291,7 @@ def render_document(
         meta=document_meta_pairs(meta, len(passages)),
         where=paragraph_name(found).lower() if found is not None else None,
         paragraphs=paragraphs,
+        instruction_label=INSTRUCTION_LABEL,
     )
 
 

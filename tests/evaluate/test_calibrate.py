@@ -36,7 +36,7 @@ def test_the_command_refits_on_a_small_set_and_the_assistant_reads_it(seed_setti
     )
     assert code == 0
     model = load_model(out)
-    assert model.features == FEATURES and set(model.thresholds) == {"seed"}
+    assert model.kind == "logistic" and model.features == FEATURES and set(model.thresholds) == {"seed"}
     assert model.fitted["training_files"] == [str(train)] and "calibrate" in model.fitted["command"]
     rows = [json.loads(line) for line in examples.read_text().splitlines()]
     assert len(rows) == 30 and sum(not r["answerable"] for r in rows) == 10
@@ -69,10 +69,22 @@ def test_a_model_that_does_not_fit_the_signals_is_refused_with_the_fix(tmp_path:
         load_model(bad)
 
 
-def test_the_packaged_model_reads_every_signal_and_names_its_training_files() -> None:
-    model = load_model()
-    assert set(model.features) <= set(FEATURES) and {"seed", "large"} <= set(model.thresholds)
-    assert model.fitted["training_files"] and all("_test" not in f for f in model.fitted["training_files"]), (
-        "fitted on a test part"
-    )
-    assert all(0.0 < t < 1.0 for t in model.thresholds.values())
+def test_the_shipped_models_name_where_they_come_from() -> None:
+    """The default is the hand-weighted rule (threshold 0.525); the learned one names its training files, never a test part."""
+    default = load_model()
+    assert default.kind == "mean" and default.thresholds == {"seed": 0.525, "large": 0.525}
+    learned = load_model(PROJECT_ROOT / "assistant" / "answer" / "abstention-learned.json")
+    assert learned.kind == "logistic" and set(learned.features) <= set(FEATURES) and {"seed", "large"} <= set(learned.thresholds)
+    files = learned.fitted["training_files"]
+    assert files and all(f.endswith("_train.jsonl") for f in files), "fitted on something other than a training part"
+    assert all(0.0 < t < 1.0 for t in learned.thresholds.values())
+
+
+def test_the_mean_rule_reads_passage_and_sentence_evidence() -> None:
+    from assistant.models import Signals
+
+    base = dict.fromkeys(FEATURES, 0.0)
+    signals = Signals(**{**base, "evidence": 0.6, "best_sentence": 0.5, "answer_type": 1.0})
+    assert load_model().confidence(signals) == pytest.approx(0.55)
+    missing = Signals(**{**base, "evidence": 0.6, "best_sentence": 0.5, "answer_type": 0.0})
+    assert load_model().confidence(missing) == pytest.approx(0.44)  # x 0.8: no number where one was asked for

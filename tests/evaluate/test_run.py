@@ -31,6 +31,20 @@ def test_regression_gate(dev_run: Any) -> None:
     check(dev_run.runs[0].metrics, THRESHOLDS)
 
 
+SEED_TEST = PROJECT_ROOT / "eval" / "trust" / "seed_test.jsonl"
+SEED_TEST_GATE = PROJECT_ROOT / "eval" / "gate-seed-test.json"
+
+
+def test_regression_gate_on_the_seed_test_part(seed_settings: Settings, seed_assistant: Any) -> None:
+    """The held-out seed questions (never fitted on): a change that breaks abstention or answers fails here."""
+    from assistant.evaluate.gate import check
+    from assistant.evaluate.qa_sets import load_qa_set
+    from assistant.evaluate.run import evaluate_qa
+
+    run = evaluate_qa(load_qa_set(SEED_TEST), seed_settings, [base_config(seed_settings)], assistant=seed_assistant, progress=False)
+    check(run.runs[0].metrics, SEED_TEST_GATE)
+
+
 def test_outputs_hold_every_answer_and_what_reproduces_it(dev_run: Any, tmp_path: Path) -> None:
     from assistant.evaluate.report import write_outputs
 
@@ -42,6 +56,8 @@ def test_outputs_hold_every_answer_and_what_reproduces_it(dev_run: Any, tmp_path
         "metrics.png",
         "latency.png",
         "abstention.png",
+        "risk_coverage.png",
+        "reliability.png",
     }
     records = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(records) == 21 and records[0]["id"] == "d01"

@@ -15,6 +15,7 @@ from assistant.index.builder import ingest
 from assistant.index.report import IngestReport
 from assistant.index.vectors import VectorCache, embed_texts
 from assistant.index.lifecycle import POINTER
+from assistant.index.manifest import SCHEMA_VERSION
 from assistant.index.store import IndexStore
 
 
@@ -51,7 +52,7 @@ def test_manifest_records_model_and_hashes(seed_settings) -> None:  # type: igno
     assert manifest["model_name"].startswith("sentence-transformers/all-MiniLM-L6-v2")  # "(onnx)" for the default embedder
     assert len(manifest["model_fingerprint"]) == 16 and manifest["dimension"] == 384
     assert set(manifest["documents"]) == {m.doc_id for m in store.documents}
-    assert manifest["passages"] == len(store) and manifest["schema_version"] == 1
+    assert manifest["passages"] == len(store) and manifest["schema_version"] == SCHEMA_VERSION
 
 
 def test_index_files_load_without_pickle(seed_settings) -> None:  # type: ignore[no-untyped-def]

@@ -21,12 +21,12 @@ def generation_available(settings: Settings) -> tuple[bool, str]:
         known = settings.generator in GENERATORS
         return known, "" if known else f"Unknown generator {settings.generator!r}; known: {', '.join(sorted(GENERATORS))}."
     if importlib.util.find_spec("llama_cpp") is None:
-        return False, "Generated answers need llama-cpp-python, which is not installed (make install)."
+        return False, "Generated answers need llama-cpp-python, which is not installed (make llm)."
     if settings.llm_path is not None:
         ok = settings.llm_path.is_file()
         return ok, "" if ok else f"ASSISTANT_LLM_PATH={settings.llm_path} is not a file."
     from assistant.answer.generative.llm_model import parts_installed
 
     if not parts_installed():
-        return False, "Generated answers need the local language model, which is not installed (make install)."
+        return False, "Generated answers need the local language model, which is not installed (make llm)."
     return True, ""

@@ -37,6 +37,7 @@ from assistant.answer.verify import SupportVerifier, required_terms
 from assistant.embed.base import Embedder
 from assistant.models import Answer, Citation, Generation, Hit, QuotedSentence
 from assistant.settings import Settings
+from assistant.text.instructions import overlaps, passage_instructions
 from assistant.text.lexical import tokens
 from assistant.text.sentences import split_sentences
 
@@ -187,9 +188,13 @@ def _uncovered_quotes(extractive: Answer, supported: list[Claim]) -> list[tuple[
 
 
 def _quote(hit: Hit, claims: list[str]) -> str:
-    """The sentences of the passage that share the most content words with the claims resting on it."""
+    """The sentences of the passage that share the most content words with the claims resting on it.
+
+    Instruction-like sentences are never support, so never the quote.
+    """
     text = hit.passage.text
-    spans = split_sentences(text) or [(0, len(text))]
+    planted = passage_instructions(hit.passage)
+    spans = [(s, e) for s, e in split_sentences(text) if not overlaps(s, e, planted)] or [(0, len(text))]
     picked = []
     for claim in claims:
         best = max(spans, key=lambda se: SupportVerifier.overlap(claim, text[se[0] : se[1]]))

@@ -15,7 +15,10 @@ from assistant.answer.generative.prompting import judge_messages
 from assistant.answer.verify import SupportVerifier, Verdict, answer_verifier, strip_markers
 from assistant.embed.base import Embedder
 from assistant.models import CheckedSentence, Hit
+from assistant.text.instructions import planted_payloads, repeats_payload, withheld
 from assistant.text.sentences import split_sentences
+
+PLANTED = "repeats what an instruction-like sentence of a passage asks to be answered"
 
 
 @dataclass(frozen=True)
@@ -112,8 +115,13 @@ class LLMJudge:
 
 
 def check_draft(draft: Draft, passages: Sequence[Hit], verifier: SupportVerifier) -> Checked:
-    """Check each sentence of ``draft`` against the passages it cites (numbered from 1 as the model saw them)."""
-    texts = [h.passage.text for h in passages]
+    """Check each sentence of ``draft`` against the passages it cites (numbered from 1 as the model saw them).
+
+    Instruction-like sentences (marked at ingest or found now) are never support, and a
+    sentence that repeats what one of them quotes as the answer to give is never supported.
+    """
+    texts = [withheld(h.passage.text, h.passage.instructions) for h in passages]
+    planted = planted_payloads(h.passage for h in passages)
     years = {h.meta.date[:4] for h in passages if h.meta.date}
     claims: list[Claim] = []
     refusal = False
@@ -126,6 +134,9 @@ def check_draft(draft: Draft, passages: Sequence[Hit], verifier: SupportVerifier
             continue
         valid = tuple(n for n in numbers if 1 <= n <= len(texts))
         invalid = tuple(n for n in numbers if n not in valid)
+        if repeats_payload(claim, planted):
+            claims.append(Claim(claim, valid, False, PLANTED, "model", invalid))
+            continue
         verdict: Verdict | None = verifier.check(claim, [texts[n - 1] for n in valid]) if valid else None
         if verdict is not None and verdict.supported:
             claims.append(_claim(claim, _needed(claim, valid, texts, verifier), verdict, "model", invalid))

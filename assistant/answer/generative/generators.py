@@ -98,7 +98,7 @@ def llama_cpp_generator(settings: Settings) -> Generator:
     except ImportError as exc:
         raise GeneratorUnavailableError(
             "llama-cpp-python is not installed, so the local LLM cannot run; "
-            "run `make install` (or `pip install -r requirements.txt -c constraints.txt`)"
+            "run `make llm` (or `pip install -r requirements-llm.txt -c constraints.txt`)"
         ) from exc
     try:
         path = settings.llm_path or assembled_model(settings.llm_cache_dir)

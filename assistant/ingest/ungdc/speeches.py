@@ -18,6 +18,7 @@ from assistant.ingest.ungdc.countries import country_name, load_countries, with_
 from assistant.ingest.ungdc.paragraphs import split_paragraphs
 from assistant.ingest.ungdc.speakers import SPEAKERS_FILE, Speakers, load_speakers
 from assistant.models import DocumentMeta, ParsedDocument, Passage
+from assistant.text.instructions import mark_passages
 
 CONVENTIONAL_DAY = "09-15"  # the corpus gives the year only; mid-September opens the General Debate season
 PARIS_SESSIONS = {3, 6}  # the Assembly met at the Palais de Chaillot in 1948 and 1951-52
@@ -57,18 +58,20 @@ def speech_meta(speech: Speech, speakers: Speakers, countries: dict[str, Any]) -
 
 def parse_speech(speech: Speech, text: str, meta: DocumentMeta) -> ParsedDocument:
     """Split one decoded speech into paragraph passages."""
-    passages = tuple(
-        Passage(
-            passage_id=f"{speech.doc_id}#p{n}",
-            doc_id=speech.doc_id,
-            order=n - 1,
-            label=str(n),
-            kind="paragraph",
-            text=para,
-            section=None,
-            spans=spans,
-        )
-        for n, (para, spans) in enumerate(split_paragraphs(text), start=1)
+    passages = mark_passages(
+        [
+            Passage(
+                passage_id=f"{speech.doc_id}#p{n}",
+                doc_id=speech.doc_id,
+                order=n - 1,
+                label=str(n),
+                kind="paragraph",
+                text=para,
+                section=None,
+                spans=spans,
+            )
+            for n, (para, spans) in enumerate(split_paragraphs(text), start=1)
+        ]
     )
     record = json.dumps(asdict(meta), sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(f"{CORPUS}-{PARSER_VERSION}\0{text}\0{record}".encode()).hexdigest()

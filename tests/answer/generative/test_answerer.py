@@ -339,7 +339,7 @@ def test_missing_model_falls_back_with_a_notice(monkeypatch: pytest.MonkeyPatch,
 
     assert generation_available(Settings()) == (
         False,
-        "Generated answers need the local language model, which is not installed (make install).",
+        "Generated answers need the local language model, which is not installed (make llm).",
     )
     assert not generation_available(Settings(generator="openai", openai_base_url=None))[0]
     settings = Settings().with_overrides(llm_cache_dir=tmp_path)
@@ -364,7 +364,7 @@ def test_missing_llama_cpp_falls_back_with_a_notice(monkeypatch: pytest.MonkeyPa
 
     assert generation_available(Settings()) == (
         False,
-        "Generated answers need llama-cpp-python, which is not installed (make install).",
+        "Generated answers need llama-cpp-python, which is not installed (make llm).",
     )
     settings = Settings().with_overrides(llm_cache_dir=tmp_path)
     with pytest.raises(generators.GeneratorUnavailableError, match="llama-cpp-python is not installed"):

@@ -18,7 +18,7 @@ pytestmark = [
     pytest.mark.llm,
     pytest.mark.skipif(
         importlib.util.find_spec("llama_cpp") is None or not llm_model.parts_installed(),
-        reason="the local LLM is not installed (make install)",
+        reason="the local LLM is not installed (make llm)",
     ),
 ]
 
