@@ -41,7 +41,9 @@ def test_regression_gate_on_the_seed_test_part(seed_settings: Settings, seed_ass
     from assistant.evaluate.qa_sets import load_qa_set
     from assistant.evaluate.run import evaluate_qa
 
-    run = evaluate_qa(load_qa_set(SEED_TEST), seed_settings, [base_config(seed_settings)], assistant=seed_assistant, progress=False)
+    run = evaluate_qa(
+        load_qa_set(SEED_TEST), seed_settings, [base_config(seed_settings)], assistant=seed_assistant, progress=False
+    )
     check(run.runs[0].metrics, SEED_TEST_GATE)
 
 
