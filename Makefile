@@ -61,7 +61,7 @@ test: install dev llm browser lint ## install everything (core, LLM, dev), lint,
 	$(PY) -m pytest -q
 
 eval: index ## evaluate on the dev set into results/dev
-	$(PY) -m assistant eval ../shared/eval/dev_qa.jsonl --out results/dev
+	$(PY) -m assistant eval $${ASSISTANT_SHARED_DIR:-../shared}/eval/dev_qa.jsonl --out results/dev
 
 bench: install ## the three sizes beside the naive pipeline into bench/results (the full corpus is kept in data/index-full; its first build takes over an hour)
 	$(PY) bench/run.py

@@ -280,7 +280,7 @@ class Assistant:
             said, hits=tuple(hits), evidence_score=round(score, 4), abstain_threshold=options.threshold, signals=signals
         )
         text, citations, sentences = compose(candidates, context, self.settings.max_answer_sentences)
-        if score < options.threshold:
+        if not candidates or score < options.threshold:  # no sentence to quote is no answer
             timings["answer"] = (time.perf_counter() - t0) * 1000
             notice = "The evidence found is too weak to answer; the nearest passages are shown instead."
             return replace(said, notices=(notice,), kind="abstention", withheld=text)

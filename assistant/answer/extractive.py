@@ -106,13 +106,8 @@ def for_question(question: str, candidates: list[Candidate], context: list[Hit])
     if not METADATA_QUESTION_RE.search(question):
         content = [c for c in candidates if context[c.hit_index].passage.kind != "title"]
         candidates = content or candidates
-    rescored = [
-        c
-        if answer_type_present(question, c.text)
-        else Candidate(c.hit_index, c.start, c.end, c.text, c.score * TYPE_MISSING_FACTOR)
-        for c in candidates
-    ]
-    return sorted(rescored, key=lambda c: -c.score)
+    # reordered, scores kept: the abstention decision reads the sentence's own score
+    return sorted(candidates, key=lambda c: -c.score * (1.0 if answer_type_present(question, c.text) else TYPE_MISSING_FACTOR))
 
 
 def compose(

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.abstain import FEATURES, AbstentionModel, profile
+from assistant.errors import UsageError
 from assistant.evaluate import metrics
 from assistant.evaluate.evidence import quotes_in
 from assistant.evaluate.qa_sets import QASet
@@ -63,7 +64,7 @@ def fit(examples: list[Example], *, max_refused: float = 0.02, c: float = 1.0) -
 
     usable = [e for e in examples if e.signals is not None]
     if len({e.answered for e in usable}) < 2:
-        raise ValueError("calibration needs both answered and unanswered questions")
+        raise UsageError("calibration needs both answered and unanswered questions: add unanswerable (or answerable) ones")
     x = np.array([e.signals.values(FEATURES) for e in usable if e.signals is not None])
     y = np.array([e.answered for e in usable], dtype=int)
     scaler = StandardScaler().fit(x)

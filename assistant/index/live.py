@@ -131,7 +131,7 @@ class LiveIndex(Generic[T]):
         old = self._latest[0]
         try:
             store = IndexStore(self.settings.index_dir, self.settings)
-        except AssistantError as exc:
+        except Exception as exc:  # any failure to open it (damaged, half-copied): keep serving the old build
             if name:
                 self.watcher.failed(name)
             log.warning("staying on %s: the new live build cannot be opened (%s)", old.path.name, exc)

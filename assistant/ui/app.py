@@ -29,9 +29,9 @@ import gradio as gr
 from gradio.utils import get_upload_folder
 from starlette.middleware import Middleware
 
-from assistant.answer.generative import generation_available
 from assistant.answer.records import answer_record
 from assistant.errors import AssistantError, UsageError
+from assistant.index.store import IndexStore
 from assistant.models import Filters
 from assistant.pipeline import Assistant, shared_assistant
 from assistant.settings import Settings
@@ -49,6 +49,7 @@ from assistant.ui.limits import (
     queue_problem,
     shortened,
 )
+from assistant.ui.status import generation_status
 
 log = logging.getLogger(__name__)
 
@@ -57,19 +58,6 @@ STREAM_DELAY_S = 0.04  # …this far apart: visible progress, a third of a secon
 DRAFT_REFRESH_S = 0.25  # a generated draft is re-sent at most this often while the model writes
 MAX_DATE_CHARS = 10  # YYYY-MM-DD
 MAX_SEARCH_CHARS = 200  # the corpus tab's search box
-LLM_HINT = "run `make llm` once (it installs llama.cpp and the local model, about 10 minutes), then restart the chat."
-
-
-def generation_status(settings: Settings) -> tuple[bool, str]:
-    """Whether generated answers can be offered here, and if not, why (shown beside the disabled option)."""
-    try:
-        ok, why = generation_available(settings)
-    except AssistantError as exc:
-        return False, f"Generated answers are unavailable: {exc}"
-    if not ok and settings.generator == "llama-cpp" and why and "make llm" not in why:
-        # the local runtime or model is missing: `make run` installs only what exact quotes need
-        why = why.replace(" (make llm)", "").replace(" (make install)", "").rstrip(".") + f": {LLM_HINT}"
-    return ok, why or ("" if ok else "Generated answers are not set up on this server.")
 
 
 class ChatUI:
@@ -85,14 +73,12 @@ class ChatUI:
     ) -> None:
         self.settings = settings
         self.assistant = assistant if assistant is not None else shared_assistant(settings)
-        self.store = self.assistant.store
         self.feedback = feedback if feedback is not None else FeedbackStore.for_settings(settings)
         self.examples = examples if examples is not None else [q for q in static_text("examples.txt").splitlines() if q.strip()]
         self.generation_ok, self.generation_note = generation_status(settings)
         self.exports = ExportFiles(Path(get_upload_folder()), max_turns=settings.max_export_turns)
         self.sessions = SessionQueue(settings.ui_session_queue)
-        self._counts = self.store.passage_counts()
-        self._docs = {m.doc_id: m for m in self.store.documents}
+        self._listed: tuple[str, dict[str, int], dict[str, Any]] | None = None  # per build: counts and documents
         self.components: dict[str, Any] = {}  # filled by `build`; handlers name their outputs through it
         self.demo: gr.Blocks | None = None  # the last app built
 
@@ -109,6 +95,23 @@ class ChatUI:
             secretaries_general=tuple(sgs or ()),
             doc_ids=tuple(docs or ()),
         )
+
+    @property
+    def store(self) -> IndexStore:
+        """The build the assistant answers from now (it moves to a new build between questions)."""
+        return self.assistant.store
+
+    def _listing(self) -> tuple[str, dict[str, int], dict[str, Any]]:
+        store = self.store
+        if self._listed is None or self._listed[0] != str(store.path):
+            self._listed = (str(store.path), store.passage_counts(), {m.doc_id: m for m in store.documents})
+        return self._listed
+
+    def _passage_counts(self) -> dict[str, int]:
+        return self._listing()[1]
+
+    def _documents(self) -> dict[str, Any]:
+        return self._listing()[2]
 
     def _call(self, turn: Turn, filters: Filters, k: int, mode: str) -> dict[str, Any]:
         return answer_record(self.assistant.ask(turn.question, history=turn.history, filters=filters, k=k, mode=mode))
@@ -196,7 +199,7 @@ class ChatUI:
             "mode": mode,
             "retriever": self.settings.retriever,
             "reranker": self.settings.reranker,
-            "abstain_threshold": self.settings.abstain_threshold,
+            "abstain_threshold": self.assistant.threshold,
             "index": str(self.store.path),
             "model": self.store.manifest.model_name,
         }
@@ -244,7 +247,7 @@ class ChatUI:
 
     def open_document(self, doc_id: str, passage_id: str | None = None, spans: list[tuple[int, int]] | None = None) -> str:
         """The viewer HTML for a document, at a passage."""
-        meta = self._docs.get(doc_id)
+        meta = self._documents().get(doc_id)
         if meta is None:
             return render.render_notice(f"Document {doc_id} is not in the index.", kind="error")
         return render.render_document(meta, self.store.document_passages(doc_id), passage_id, spans or ())
@@ -337,7 +340,7 @@ class ChatUI:
 
     def corpus_html(self, query: str = "") -> str:
         """The corpus table, filtered by ``query``."""
-        return render.render_corpus(self.store.documents, self._counts, query=(query or "")[:MAX_SEARCH_CHARS])
+        return render.render_corpus(self.store.documents, self._passage_counts(), query=(query or "")[:MAX_SEARCH_CHARS])
 
     # layout -------------------------------------------------------------------
 

@@ -27,7 +27,10 @@ class Handlers(Protocol):
     """What the layout needs of the chat (`assistant.ui.app.ChatUI`): its state and the handlers events call."""
 
     settings: Settings
-    store: IndexStore
+
+    @property
+    def store(self) -> IndexStore: ...  # noqa: D102
+
     examples: list[str]
     generation_ok: bool
     generation_note: str
