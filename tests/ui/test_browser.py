@@ -88,8 +88,15 @@ class SlowDown:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.store = inner.store
         self.delays: dict[str, float] = {}
+
+    @property
+    def store(self) -> Any:
+        return self.inner.store
+
+    @property
+    def threshold(self) -> float:
+        return float(self.inner.threshold)
 
     def ask(self, question: str, **options: Any) -> Any:
         time.sleep(self.delays.get(question, 0.0))

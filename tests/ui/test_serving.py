@@ -40,8 +40,16 @@ class Slow:
     """The real assistant; questions in ``delays`` wait first (to keep them in the queue)."""
 
     def __init__(self, inner: Any) -> None:
-        self.inner, self.store = inner, inner.store
+        self.inner = inner
         self.delays: dict[str, float] = {}
+
+    @property
+    def store(self) -> Any:
+        return self.inner.store
+
+    @property
+    def threshold(self) -> float:
+        return float(self.inner.threshold)
 
     def ask(self, question: str, **options: Any) -> Any:
         time.sleep(self.delays.get(question, 0.0))
