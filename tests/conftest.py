@@ -14,8 +14,10 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -318,3 +320,30 @@ def write_speech(root: Path, code: str, session: int, year: int, text: str | byt
     path = folder / f"{code}_{session:02d}_{year}.txt"
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
+
+
+# the chat's assistant, slowed on purpose -----------------------------------------------------
+
+
+class DelayedAssistant:
+    """The real assistant, except that the questions in ``delays`` wait first (to hold them in the chat's queue)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.delays: dict[str, float] = {}
+
+    @property
+    def store(self) -> Any:
+        return self.inner.store
+
+    @property
+    def threshold(self) -> float:
+        return float(self.inner.threshold)
+
+    def ask(self, question: str, **options: Any) -> Any:
+        time.sleep(self.delays.get(question, 0.0))
+        return self.inner.ask(question, **options)
+
+    def stream(self, question: str, **options: Any) -> Any:
+        time.sleep(self.delays.get(question, 0.0))
+        return self.inner.stream(question, **options)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_seed_corpus, settings_for
+from conftest import DelayedAssistant, copy_seed_corpus, settings_for
 
 from assistant.settings import PROJECT_ROOT, Settings
 
@@ -83,30 +83,6 @@ CONTRAST_JS = """
 """
 
 
-class SlowDown:
-    """The real assistant, except that chosen questions wait first (to prove one slow answer blocks no one)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.delays: dict[str, float] = {}
-
-    @property
-    def store(self) -> Any:
-        return self.inner.store
-
-    @property
-    def threshold(self) -> float:
-        return float(self.inner.threshold)
-
-    def ask(self, question: str, **options: Any) -> Any:
-        time.sleep(self.delays.get(question, 0.0))
-        return self.inner.ask(question, **options)
-
-    def stream(self, question: str, **options: Any) -> Any:
-        time.sleep(self.delays.get(question, 0.0))
-        return self.inner.stream(question, **options)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -139,13 +115,13 @@ def planted_settings(seed_settings: Settings, tmp_path_factory: pytest.TempPathF
 
 
 @pytest.fixture(scope="module")
-def server(planted_settings: Settings) -> Iterator[tuple[str, SlowDown, Settings]]:
+def server(planted_settings: Settings) -> Iterator[tuple[str, DelayedAssistant, Settings]]:
     """The chat, served from this process for the module."""
     from assistant.pipeline import shared_assistant
     from assistant.ui.app import ChatUI
     from assistant.ui.feedback import FeedbackStore
 
-    assistant = SlowDown(shared_assistant(planted_settings))
+    assistant = DelayedAssistant(shared_assistant(planted_settings))
     ui = ChatUI(planted_settings, assistant, FeedbackStore.for_settings(planted_settings))
     ui.launch(prevent_thread_lock=True, quiet=True)
     yield f"http://127.0.0.1:{planted_settings.port}/", assistant, planted_settings
@@ -177,7 +153,7 @@ def open_chat(browser: Any, url: str, **context_options: Any) -> Any:
 
 
 @pytest.fixture()
-def page(browser: Any, server: tuple[str, SlowDown, Settings]) -> Iterator[Any]:
+def page(browser: Any, server: tuple[str, DelayedAssistant, Settings]) -> Iterator[Any]:
     page = open_chat(browser, server[0])
     yield page
     page.context.close()
@@ -280,7 +256,7 @@ def test_date_filter_narrows_the_search(page: Any) -> None:
     shot(page, "05-date-filter-abstention.png")
 
 
-def test_feedback_is_stored_in_sqlite(page: Any, server: tuple[str, SlowDown, Settings]) -> None:
+def test_feedback_is_stored_in_sqlite(page: Any, server: tuple[str, DelayedAssistant, Settings]) -> None:
     turn = ask(page, VETO)
     turn.get_by_role("button", name="No", exact=True).click()
     page.get_by_label("Reason (optional)").fill("The answer should name the two countries only.")
@@ -350,7 +326,7 @@ def test_export_downloads_markdown_with_citations(page: Any) -> None:
     assert text.startswith("# Statement Assistant conversation") and "France and Mexico" in text and REFERENCE in text
 
 
-def test_narrow_phone_window(browser: Any, server: tuple[str, SlowDown, Settings]) -> None:
+def test_narrow_phone_window(browser: Any, server: tuple[str, DelayedAssistant, Settings]) -> None:
     page = open_chat(browser, server[0], viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
         turn = ask(page, VETO)
@@ -379,7 +355,7 @@ CONTRAST_SELECTORS = (
 )
 
 
-def test_labels_and_contrast(page: Any, browser: Any, server: tuple[str, SlowDown, Settings]) -> None:
+def test_labels_and_contrast(page: Any, browser: Any, server: tuple[str, DelayedAssistant, Settings]) -> None:
     ask(page, VETO)
     page.get_by_text("Filters and answer options").click()
     for label in ("Your question", "From date", "To date", "Documents", "Passages to retrieve"):
@@ -403,7 +379,9 @@ def test_labels_and_contrast(page: Any, browser: Any, server: tuple[str, SlowDow
         dark.context.close()
 
 
-def test_two_sessions_at_once_and_a_slow_answer_blocks_no_one(browser: Any, server: tuple[str, SlowDown, Settings]) -> None:
+def test_two_sessions_at_once_and_a_slow_answer_blocks_no_one(
+    browser: Any, server: tuple[str, DelayedAssistant, Settings]
+) -> None:
     url, assistant, _ = server
     first, second = open_chat(browser, url), open_chat(browser, url)
     watch = """() => { window.doneAt = null; new MutationObserver(() => {

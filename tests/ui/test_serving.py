@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import DelayedAssistant
 from gradio_client import Client
 from pydantic import SecretStr
 
@@ -36,29 +37,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class Slow:
-    """The real assistant; questions in ``delays`` wait first (to keep them in the queue)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.delays: dict[str, float] = {}
-
-    @property
-    def store(self) -> Any:
-        return self.inner.store
-
-    @property
-    def threshold(self) -> float:
-        return float(self.inner.threshold)
-
-    def ask(self, question: str, **options: Any) -> Any:
-        time.sleep(self.delays.get(question, 0.0))
-        return self.inner.ask(question, **options)
-
-    def stream(self, question: str, **options: Any) -> Any:
-        return self.inner.stream(question, **options)
-
-
 @pytest.fixture()
 def serve(seed_settings: Settings, seed_assistant: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """``serve(**settings) -> (url, ui)``: the chat served for this test, closed after it."""
@@ -67,7 +45,7 @@ def serve(seed_settings: Settings, seed_assistant: Any, tmp_path: Path, monkeypa
 
     def start(**overrides: Any) -> tuple[str, ChatUI]:
         settings = seed_settings.with_overrides(port=free_port(), data_dir=tmp_path / "data", **overrides)
-        ui = ChatUI(settings, Slow(seed_assistant), FeedbackStore.for_settings(settings))
+        ui = ChatUI(settings, DelayedAssistant(seed_assistant), FeedbackStore.for_settings(settings))
         ui.launch(prevent_thread_lock=True, quiet=True)
         started.append(ui)
         return f"http://127.0.0.1:{settings.port}/", ui
