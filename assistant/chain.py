@@ -19,6 +19,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
 from assistant.interpret.question import Interpretation
+from assistant.interpret.timeline import SummaryAsk, TimelineAsk
 from assistant.models import Answer, Filters, Preferences
 from assistant.retrieve.search import Searcher, SearchResult
 
@@ -35,6 +36,7 @@ class AskOptions:
     threshold: float = 0.5
     mode: str = "extractive"
     on_token: Callable[[str], None] | None = None
+    on_exact: Callable[[Answer], None] | None = None  # generative mode: receives the exact-quote answer before generating
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Planned:
     reading: Interpretation
     plan: SearchPlan | None
     interpret_ms: float
+    scope: TimelineAsk | SummaryAsk | None = None  # a question about time or a whole document (else an ordinary one)
 
 
 @dataclass(frozen=True)

@@ -338,7 +338,34 @@ class Signals:
         return [float(getattr(self, n)) for n in names]
 
 
-ANSWER_KINDS = ("answer", "abstention", "chitchat")
+ANSWER_KINDS = ("answer", "abstention", "chitchat", "timeline", "summary", "clarify")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated statement that addresses a timeline question's topic: its best sentence, quoted and cited."""
+
+    year: int
+    date: str | None
+    doc_id: str
+    title: str
+    speaker: str | None
+    citation: int  # the answer's citation number
+    quote: str  # the verbatim sentence
+    confidence: float  # the abstention decision's confidence for this statement (at least the threshold)
+    column: str = ""  # the speaker or country the entry belongs to in a comparison ("" for a single timeline)
+    first: bool = False  # the first mention (of its column)
+    latest: bool = False  # the latest mention (of its column)
+
+
+@dataclass(frozen=True)
+class YearCount:
+    """How many statements of one year address the topic, against how many statements that year has."""
+
+    year: int
+    addressing: int
+    statements: int
+    column: str = ""
 
 
 @dataclass(frozen=True)
@@ -365,3 +392,7 @@ class Answer:
     fallback: str | None = None  # why it fell back
     signals: Signals | None = None  # what the abstention decision read (assistant.answer.abstain)
     withheld: str | None = None  # the answer a refusal held back (its confidence was below the threshold): for evaluation
+    timeline: tuple[TimelineEntry, ...] = ()  # kind "timeline": the dated entries, in date order (by column)
+    counts: tuple[YearCount, ...] = ()  # kind "timeline": statements addressing the topic per year (by column)
+    columns: tuple[str, ...] = ()  # kind "timeline": the speakers compared side by side ("" alone: one timeline)
+    choices: tuple[DocumentMeta, ...] = ()  # kind "clarify": the documents the question could mean

@@ -14,7 +14,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,6 +23,8 @@ import numpy as np
 from assistant.answer.abstain import load_model, signals_for
 from assistant.answer.extractive import NOT_IN_CORPUS, candidate_sentences, compose, for_question, with_neighbours
 from assistant.answer.generative.generators import GeneratorCancelled
+from assistant.answer.summary import documents_meant, summary_answer
+from assistant.answer.timeline import build_timeline, timeline_answer
 from assistant.chain import AskOptions, PassageRetriever, Planned, Request, Retrieved, SearchPlan, build_chain
 from assistant.embed.registry import embedder_for
 from assistant.errors import IndexStaleError, UsageError
@@ -31,11 +33,13 @@ from assistant.index.live import InUse, LiveIndex
 from assistant.index.store import IndexStore
 from assistant.interpret.countries import CountryNames
 from assistant.interpret.question import Interpretation, expand_query, interpret
+from assistant.interpret.timeline import SummaryAsk, TimelineAsk, read_summary, read_timeline
+from assistant.interpret.validation import validate_k, validate_question
 from assistant.models import Answer, Filters, Hit, Preferences, Reading
 from assistant.retrieve.search import Searcher
 from assistant.settings import Settings
 from assistant.shared import shared_instance
-from assistant.text.lexical import key_terms, tokens
+from assistant.text.lexical import key_terms
 
 ANSWER_MODES = ("extractive", "generative")
 CHITCHAT_REPLY = (
@@ -47,7 +51,10 @@ CHITCHAT_REPLY = (
 
 @dataclass(frozen=True)
 class Event:
-    """What `Assistant.stream` yields: text deltas (``kind="token"``), then the checked answer (``kind="answer"``)."""
+    """What `Assistant.stream` yields: text deltas (``kind="token"``), then the checked answer (``kind="answer"``).
+
+    In generative mode the exact-quote answer comes first (``kind="exact"``).
+    """
 
     kind: str
     text: str = ""
@@ -118,6 +125,7 @@ class Assistant:
         abstain_threshold: float | None = None,
         mode: str | None = None,
         on_token: Callable[[str], None] | None = None,
+        on_exact: Callable[[Answer], None] | None = None,
     ) -> AskOptions:
         """The caller's choices with the settings' defaults filled in; `UsageError` for an unknown mode."""
         mode = mode or self.settings.mode
@@ -132,6 +140,7 @@ class Assistant:
             threshold=self.threshold if abstain_threshold is None else abstain_threshold,
             mode=mode,
             on_token=on_token,
+            on_exact=on_exact,
         )
 
     @property
@@ -158,7 +167,8 @@ class Assistant:
     def stream(self, question: str, **options: Any) -> Iterator[Event]:
         """Like `ask`, as events: the generated draft's text deltas, then the checked `Answer`.
 
-        The token deltas are the model's draft, before checking (its ``[n]`` are
+        In generative mode the exact-quote answer comes first (``kind="exact"``, tens of
+        milliseconds), so a reader can show it while the model writes. The token deltas are the model's draft, before checking (its ``[n]`` are
         the passage numbers it was shown); the final answer replaces it. In
         extractive mode, or when the generator falls back, only the answer comes.
         Closing the iterator early stops the generation at its next token.
@@ -171,9 +181,12 @@ class Assistant:
                 raise GeneratorCancelled
             events.put(("token", text))
 
+        def on_exact(answer: Answer) -> None:
+            events.put(("exact", answer))
+
         def run() -> None:
             try:
-                events.put(("answer", self.ask(question, on_token=on_token, **options)))
+                events.put(("answer", self.ask(question, on_token=on_token, on_exact=on_exact, **options)))
             except BaseException as exc:  # handed to the reader, who re-raises it
                 events.put(("error", exc))
 
@@ -184,6 +197,8 @@ class Assistant:
                 kind, value = events.get()
                 if kind == "token":
                     yield Event("token", text=value)
+                elif kind == "exact":
+                    yield Event("exact", answer=value)
                 elif kind == "answer":
                     yield Event("answer", answer=value)
                     return
@@ -224,6 +239,11 @@ class Assistant:
             preferences = preferences_from(relaxed, preferences)
         if reading.latest:
             filters = self._latest_only(filters)
+        scope = (
+            (read_timeline(reading.standalone, self.countries) or read_summary(reading.standalone))
+            if options.infer_filters
+            else None
+        )
         plan = SearchPlan(
             query=expand_query(reading.query),
             filters=filters,
@@ -234,7 +254,7 @@ class Assistant:
             reranker=options.reranker,
             ignore_terms=reading.filter_terms,
         )
-        return Planned(request, question, reading, plan, (time.perf_counter() - t0) * 1000)
+        return Planned(request, question, reading, plan, (time.perf_counter() - t0) * 1000, scope)
 
     def _any_document(self, filters: Filters) -> bool:
         return any(filters.allows(m) for m in self.store.documents)
@@ -254,6 +274,14 @@ class Assistant:
             return Answer(question, CHITCHAT_REPLY, False, (), (), timings, kind="chitchat", reading=_reading(reading, None))
         plan = planned.plan
         said = Answer(question, NOT_IN_CORPUS, True, (), (), timings, mode=options.mode, reading=_reading(reading, plan))
+        if isinstance(planned.scope, TimelineAsk):
+            threshold = options.threshold if self.settings.timeline_threshold is None else self.settings.timeline_threshold
+            found = build_timeline(planned.scope, self.searcher, self.abstention, threshold, self.passages, options.filters)
+            return timeline_answer(said, planned.scope, found)
+        if isinstance(planned.scope, SummaryAsk):
+            # a year or type that matches no document: ask which one, rather than summarise another
+            meant = [] if plan.relaxed else documents_meant(self.store.documents, plan.filters, plan.preferences)
+            return summary_answer(said, planned.scope, self.searcher, meant)
         if not result.hits:
             notice = "No passage matches the filters." if not plan.filters.is_empty() else "No passage matched."
             return replace(said, notices=(notice,), kind="abstention", evidence_score=0.0)
@@ -297,6 +325,8 @@ class Assistant:
         if options.mode == "generative":
             from assistant.answer.generative.answerer import generative_answer
 
+            if options.on_exact is not None:
+                options.on_exact(answer)
             return generative_answer(self.settings, self.embedder, answer, options.on_token)
         return answer
 
@@ -320,68 +350,6 @@ def preferences_from(filters: Filters, preferences: Preferences) -> Preferences:
             years += [str(y) for y in range(first, last + 1)]
     types = list(preferences.doc_types) + list(filters.doc_types)
     return Preferences(tuple(dict.fromkeys(years)), tuple(dict.fromkeys(types)))
-
-
-def validate_question(
-    question: str,
-    max_chars: int,
-    history: Sequence[Mapping[str, Any]] = (),
-    *,
-    max_turns: int | None = None,
-    max_history_chars: int | None = None,
-) -> str:
-    """The question, whitespace collapsed; `UsageError` for one that is empty, over-long, wordless or not UTF-8 text.
-
-    ``history`` is checked too, before anything is searched or stored: each turn a ``{role, content}`` pair of
-    texts, at most ``max_turns`` turns of ``max_history_chars`` characters in all (the settings
-    ``max_history_turns`` and ``max_history_chars``; None: unbounded).
-    """
-    if not isinstance(question, str) or not question.strip():
-        raise UsageError("the question is empty; type a question about the Secretary-General's statements")
-    _require_utf8(question, "the question")
-    question = " ".join(question.split())
-    if len(question) > max_chars:
-        raise UsageError(
-            f"the question is {len(question):,} characters long; the limit is {max_chars:,} (max_question_chars): shorten it"
-        )
-    if not tokens(question):
-        raise UsageError("the question has no words to search for; ask it in words")
-    if max_turns is not None and len(history) > max_turns:
-        raise UsageError(
-            f"the history has {len(history):,} turns; the limit is {max_turns:,} (max_history_turns): "
-            "pass only the latest turns, or start a new conversation"
-        )
-    size = 0
-    for n, turn in enumerate(history, 1):
-        if not isinstance(turn, Mapping) or not all(isinstance(turn.get(key), str) for key in ("role", "content")):
-            raise UsageError(f'turn {n} of the history is not a {{"role": ..., "content": ...}} pair of texts')
-        _require_utf8(turn["content"], f"turn {n} of the history")
-        size += len(turn["content"])
-    if max_history_chars is not None and size > max_history_chars:
-        raise UsageError(
-            f"the history holds {size:,} characters; the limit is {max_history_chars:,} (max_history_chars): "
-            "pass only the latest turns, or start a new conversation"
-        )
-    return question
-
-
-def _require_utf8(text: str, what: str) -> None:
-    """`UsageError` when ``text`` holds lone surrogates: bytes that were not UTF-8 (a shell's argument, a JSON escape)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise UsageError(
-            f"{what} is not UTF-8 text (character {exc.start + 1} stands for an undecodable byte); "
-            "type it again in a UTF-8 terminal (e.g. LANG=C.UTF-8) or re-save it as UTF-8"
-        ) from None
-
-
-def validate_k(k: Any, max_k: int) -> int:
-    """``k`` as the number of passages to retrieve: a whole number from 1 to ``max_k`` (the setting), else `UsageError`."""
-    whole = (isinstance(k, int) and not isinstance(k, bool)) or (isinstance(k, float) and k.is_integer())
-    if not whole or not 1 <= k <= max_k:
-        raise UsageError(f"k must be between 1 and {max_k} (the setting max_k); got {k}")
-    return int(k)
 
 
 def shared_assistant(settings: Settings) -> Assistant:

@@ -78,6 +78,7 @@ class Settings(BaseSettings):
 
     # answering
     max_answer_sentences: int = 3
+    timeline_threshold: float | None = None  # a timeline entry's confidence floor; None: the abstention threshold
     abstain_threshold: float | None = None  # refuse below this confidence; None: the abstention model's, per corpus size
     abstain_model: Path | None = None  # a refitted model (python -m assistant calibrate --out); None: the packaged one
     max_question_chars: int = 2000
@@ -117,6 +118,12 @@ class Settings(BaseSettings):
     llm_unsupported: str = "drop"  # drop | mark: what happens to a sentence its citations do not support
     llm_quote_evidence: bool = True  # quote the extractive answer's sentences that the generated answer leaves out
     llm_refusal_margin: float = 0.0  # a refusal stands only when evidence_score < abstain_threshold + this
+    llm_refusal_retry: bool = True  # a refusal despite strong evidence: ask once more with the best passage only
+    llm_prompt: str = "sentences"  # sentences (the answering sentences and their neighbours) | paragraphs (whole passages)
+    llm_best_sentences: int = 1  # per passage, beside the extractive answer's own sentences
+    llm_neighbours: int = 1  # sentences shown either side of each chosen sentence
+    llm_timeout_s: float = 30.0  # past this, the exact answer stands (with a notice)
+    llm_batch: int = 512  # prompt tokens read per step (llama.cpp n_batch and n_ubatch)
     openai_base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)
     openai_model: str | None = None
     openai_api_key: SecretStr | None = None

@@ -18,6 +18,7 @@ from assistant.models import Citation, Hit, QuotedSentence
 from assistant.retrieve.rerank import SentenceVectors, TermStatistics
 from assistant.text.instructions import overlaps, passage_instructions, planted_payloads, repeats_payload
 from assistant.text.lexical import index_terms
+from assistant.text.patterns import is_masthead
 
 NOT_IN_CORPUS = "The corpus does not address this question."
 WEIGHT_SIMILARITY = 0.6
@@ -97,14 +98,14 @@ TYPE_MISSING_FACTOR = 0.8  # a sentence without the kind of answer asked for (a 
 def for_question(question: str, candidates: list[Candidate], context: list[Hit]) -> list[Candidate]:
     """The candidates fit to quote for ``question``, best first.
 
-    A title block is quoted only when the question asks what a masthead says
+    A title block, or a dateline inside a paragraph, is quoted only when the question asks what a masthead says
     (a date, a place, a title, an author, an occasion); a sentence holding the
     kind of answer asked for (a number, a year) ranks above one that does not.
     """
     from assistant.answer.abstain import answer_type_present
 
     if not METADATA_QUESTION_RE.search(question):
-        content = [c for c in candidates if context[c.hit_index].passage.kind != "title"]
+        content = [c for c in candidates if context[c.hit_index].passage.kind != "title" and not is_masthead(c.text)]
         candidates = content or candidates
     # reordered, scores kept: the abstention decision reads the sentence's own score
     return sorted(candidates, key=lambda c: -c.score * (1.0 if answer_type_present(question, c.text) else TYPE_MISSING_FACTOR))

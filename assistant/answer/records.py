@@ -10,7 +10,18 @@ from dataclasses import asdict
 from typing import Any
 
 from assistant.answer.citations import hit_reference
-from assistant.models import Answer, CheckedSentence, Citation, Generation, Hit, QuotedSentence, Reading
+from assistant.models import (
+    Answer,
+    CheckedSentence,
+    Citation,
+    DocumentMeta,
+    Generation,
+    Hit,
+    QuotedSentence,
+    Reading,
+    TimelineEntry,
+    YearCount,
+)
 
 
 def hit_record(hit: Hit) -> dict[str, Any]:
@@ -99,6 +110,33 @@ def generation_record(generation: Generation) -> dict[str, Any]:
     }
 
 
+def timeline_record(entry: TimelineEntry) -> dict[str, Any]:
+    """One entry of ``timeline``: a dated statement's best sentence and its citation number."""
+    return {
+        "date": entry.date,
+        "year": entry.year,
+        "doc_id": entry.doc_id,
+        "title": entry.title,
+        "speaker": entry.speaker,
+        "column": entry.column,
+        "citation": entry.citation,
+        "quote": entry.quote,
+        "confidence": round(entry.confidence, 4),
+        "first": entry.first,
+        "latest": entry.latest,
+    }
+
+
+def count_record(count: YearCount) -> dict[str, Any]:
+    """One entry of ``counts``: statements addressing the topic in a year, against the year's statements."""
+    return {"year": count.year, "addressing": count.addressing, "statements": count.statements, "column": count.column}
+
+
+def choice_record(meta: DocumentMeta) -> dict[str, Any]:
+    """One entry of ``choices``: a document the question could mean."""
+    return {"doc_id": meta.doc_id, "title": meta.title, "date": meta.date, "doc_type": meta.doc_type, "speaker": meta.speaker}
+
+
 def answer_record(answer: Answer) -> dict[str, Any]:
     """The documented ``ask --json`` object; optional parts appear only when the answer has them."""
     record: dict[str, Any] = {
@@ -133,6 +171,12 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         record["fallback"] = answer.fallback
     if answer.withheld is not None:
         record["withheld_answer"] = answer.withheld
+    if answer.kind == "timeline":
+        record["timeline"] = [timeline_record(e) for e in answer.timeline]
+        record["counts"] = [count_record(c) for c in answer.counts]
+        record["columns"] = list(answer.columns)
+    if answer.choices:
+        record["choices"] = [choice_record(m) for m in answer.choices]
     if answer.signals is not None:
         record["signals"] = {k: round(v, 4) for k, v in asdict(answer.signals).items()}
     return record

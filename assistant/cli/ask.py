@@ -14,7 +14,8 @@ from assistant.errors import UsageError
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question."""
-    from assistant.pipeline import shared_assistant, validate_question
+    from assistant.interpret.validation import validate_question
+    from assistant.pipeline import shared_assistant
 
     settings = settings_from(args)
     history = _read_history(args.history) if args.history else None

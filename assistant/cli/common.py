@@ -26,7 +26,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         mode=getattr(args, "mode", None),
     )
     if getattr(args, "k", None) is not None:
-        from assistant.pipeline import validate_k
+        from assistant.interpret.validation import validate_k
 
         validate_k(args.k, settings.max_k)  # now, not after the index and the model are loaded
     return settings

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from assistant.errors import DatasetError
 from assistant.evaluate.evidence import QuoteLocator
 
 REQUIRED = ("id", "question", "answers", "evidence", "answerable")
-OPTIONAL = ("multi_evidence", "history")
+OPTIONAL = ("multi_evidence", "history", "timeline", "first_year")
 # Written by `python -m assistant feedback export`: the review flag is checked, the evaluator's notes are kept aside.
 FEEDBACK_FIELDS = ("needs_review", "feedback")
 # What a question set's authors record about each question (eval/trust/README.md); kept in the file, not scored here.
@@ -32,13 +33,21 @@ ANNOTATIONS = (
     "unusual",
     "absent",
     "searched_terms",
-    "timeline",
-    "first_year",
     "period",
     "topic",
 )
 ROLES = ("user", "assistant")
 MAX_LISTED = 50  # problems listed in an error message; the rest are counted
+
+
+@dataclass(frozen=True)
+class GoldEntry:
+    """One year of a gold timeline: a verbatim quote of the statement that addresses the topic that year."""
+
+    year: int
+    evidence: str
+    doc: str | None = None  # the document's id, when the set's authors recorded it
+    speaker: str | None = None  # in a comparison: whose timeline it belongs to
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,8 @@ class QAItem:
     multi_evidence: str | None = None  # "all": every evidence quote is needed
     history: tuple[dict[str, str], ...] = ()
     line: int = 0  # where it starts in the file, from 1
+    timeline: tuple[GoldEntry, ...] = ()  # a timeline question's gold entries (docs/evaluation.md, "Timelines")
+    first_year: int | None = None  # the year of the first mention
 
     @property
     def needs_all_evidence(self) -> bool:
@@ -261,6 +272,7 @@ def parse_record(record: dict[str, Any], line: int) -> tuple[QAItem | None, list
     ):
         bad('history must be a list of {"role": "user" | "assistant", "content": "..."} objects')
         history = []
+    timeline, first_year = _gold_timeline(record, bad)
     if problems or item_id is None or not isinstance(question, str) or not isinstance(answerable, bool):
         return None, problems, unknown
     item = QAItem(
@@ -272,15 +284,42 @@ def parse_record(record: dict[str, Any], line: int) -> tuple[QAItem | None, list
         multi_evidence=multi,
         history=tuple({"role": t["role"], "content": t["content"]} for t in history),
         line=line,
+        timeline=timeline,
+        first_year=first_year,
     )
     return item, [], unknown
+
+
+def _gold_timeline(record: dict[str, Any], bad: Callable[[str], None]) -> tuple[tuple[GoldEntry, ...], int | None]:
+    """The optional ``timeline`` (a list of ``{year, evidence[, doc, speaker]}``) and ``first_year`` of a record."""
+    entries: list[GoldEntry] = []
+    raw = record.get("timeline", [])
+    if not isinstance(raw, list):
+        bad('timeline must be a list of {"year": YYYY, "evidence": "..."} objects')
+        raw = []
+    for n, entry in enumerate(raw, 1):
+        year, evidence = (entry.get("year"), entry.get("evidence")) if isinstance(entry, dict) else (None, None)
+        if not isinstance(year, int) or isinstance(year, bool) or not isinstance(evidence, str) or not evidence.strip():
+            bad(f'timeline entry {n} must be {{"year": YYYY, "evidence": "a quote"}} (a whole year and a non-empty quote)')
+            continue
+        doc, speaker = entry.get("doc"), entry.get("speaker")
+        entries.append(
+            GoldEntry(
+                year, evidence.strip(), doc if isinstance(doc, str) else None, speaker if isinstance(speaker, str) else None
+            )
+        )
+    first_year = record.get("first_year")
+    if first_year is not None and (not isinstance(first_year, int) or isinstance(first_year, bool)):
+        bad(f"first_year must be a whole year, not {first_year!r}")
+        first_year = None
+    return tuple(entries), first_year
 
 
 def check_evidence(items: list[QAItem], locator: QuoteLocator) -> list[Problem]:
     """Evidence quotes that occur in no passage of the indexed corpus: a dataset error, not a miss."""
     problems = []
     for item in items:
-        for quote in item.evidence:
+        for quote in (*item.evidence, *(g.evidence for g in item.timeline)):
             if not locator.passages_with(quote):
                 shown = quote if len(quote) <= 120 else quote[:117] + "…"
                 problems.append(

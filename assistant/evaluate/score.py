@@ -8,7 +8,7 @@ from typing import Any
 from assistant.answer.cited import cited_sentences
 from assistant.evaluate import metrics, selective
 from assistant.evaluate.evidence import quotes_in
-from assistant.evaluate.qa_sets import QAItem
+from assistant.evaluate.qa_sets import GoldEntry, QAItem
 
 DEPTH = 10  # ranking depth scored for MRR and nDCG
 CUTOFFS = (1, 3, 5, 10)  # fixed depths of hit@n and recall@n, comparable across configurations
@@ -25,6 +25,10 @@ MEAN_KEYS = (
     "citation_recall",
     "evidence_citation_precision",
     "context_words",
+    "timeline_recall",
+    "timeline_precision",
+    "timeline_evidence_recall",
+    "first_year_correct",
 )
 # Counts summed over the run; None for runs whose answers no model wrote.
 SUM_KEYS = ("outside_citations", "draft_outside_citations")
@@ -58,7 +62,38 @@ def score_question(
     if not abstained:
         scores.update(_citations(item, output, supports))
     scores.update(outside_context(output))
+    if item.timeline:
+        scores.update(timeline_scores(item, output))
     return scores
+
+
+def timeline_scores(item: QAItem, output: dict[str, Any]) -> dict[str, Any]:
+    """Timeline recall and precision, evidence recall and the first-mention year (docs/evaluation.md, "Timelines").
+
+    An entry matches a gold entry of the same year (and document, when the gold names it); recall is the share of
+    gold entries matched, precision the share of entries that match one, evidence recall the share of gold entries
+    matched by an entry whose cited paragraph holds the gold quote.
+    """
+    entries = [e for e in output.get("timeline") or [] if isinstance(e, dict)]
+    texts = {c.get("n"): str(c.get("text") or "") for c in output.get("citations", [])}
+
+    def same(entry: dict[str, Any], gold: GoldEntry) -> bool:
+        return entry.get("year") == gold.year and (gold.doc is None or entry.get("doc_id") == gold.doc)
+
+    matched = [g for g in item.timeline if any(same(e, g) for e in entries)]
+    with_evidence = [
+        g for g in item.timeline if any(same(e, g) and quotes_in(texts.get(e.get("citation"), ""), [g.evidence]) for e in entries)
+    ]
+    out: dict[str, Any] = {
+        "timeline_recall": len(matched) / len(item.timeline),
+        "timeline_precision": (sum(any(same(e, g) for g in item.timeline) for e in entries) / len(entries)) if entries else None,
+        "timeline_evidence_recall": len(with_evidence) / len(item.timeline),
+        "timeline_entries": len(entries),
+    }
+    if item.first_year is not None:
+        years = [int(e["year"]) for e in entries if isinstance(e.get("year"), int)]
+        out["first_year_correct"] = bool(years) and min(years) == item.first_year
+    return out
 
 
 def _retrieval(item: QAItem, output: dict[str, Any], ranking: Sequence[str], n_relevant: int) -> dict[str, Any]:

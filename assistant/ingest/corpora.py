@@ -2,6 +2,8 @@
 
 ``--corpus`` takes a folder, a name, or names joined by commas ("seed,ungdc")
 to build one index over several corpora (the ``corpus`` filter then picks one).
+``ungdc-list:FILE`` is the General Debate speeches that FILE names, one file name
+without ``.txt`` per line (``BRA_60_2005``; ``#`` starts a comment).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from assistant.models import ParsedDocument
 from assistant.settings import Settings
 
 NAMES = ("seed", "ungdc", "ungdc-sample")
+LIST_PREFIX = "ungdc-list:"
 
 
 @dataclass
@@ -29,31 +32,48 @@ class CorpusSource:
 
 def is_named(spec: str) -> bool:
     """Whether ``spec`` names corpora rather than a folder."""
-    return all(part.strip() in NAMES for part in spec.split(","))
+    return all(part.strip() in NAMES or part.strip().startswith(LIST_PREFIX) for part in spec.split(","))
 
 
 def load_corpus(spec: str, settings: Settings, *, limit: int | None = None, sample_seed: int = 0) -> CorpusSource:
     """Parse the corpora named in ``spec`` ("seed", "ungdc", "ungdc-sample", or a comma list)."""
     if not is_named(spec):
-        raise UsageError(f"unknown corpus {spec!r}; give a folder or one of: {', '.join(NAMES)}")
+        raise UsageError(f"unknown corpus {spec!r}; give a folder, {LIST_PREFIX}FILE or one of: {', '.join(NAMES)}")
     source = CorpusSource(name=spec)
     for name in (part.strip() for part in spec.split(",")):
         if name == "seed":
             scan = scan_corpus(settings.corpus_dir, settings.max_file_bytes)
             source.documents += [(d, scan.texts[d.meta.doc_id]) for d in scan.documents]
             source.problems += scan.problems
+        elif name.startswith(LIST_PREFIX):
+            names = speech_names(Path(name[len(LIST_PREFIX) :]))
+            source.documents += list(_ungdc(settings, limit=limit, sample_seed=None, names=names))
         else:
             seed = sample_seed if name == "ungdc-sample" else None
             source.documents += list(_ungdc(settings, limit=limit, sample_seed=seed))
     return source
 
 
-def _ungdc(settings: Settings, *, limit: int | None, sample_seed: int | None) -> Iterator[tuple[ParsedDocument, str]]:
+def speech_names(path: Path) -> frozenset[str]:
+    """The speech file names listed in ``path`` (one per line, ``#`` comments); `UsageError` if unreadable or empty."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read the speech list {path}: {exc}") from None
+    names = frozenset(n for n in (line.split("#", 1)[0].strip().removesuffix(".txt") for line in lines) if n)
+    if not names:
+        raise UsageError(f"the speech list {path} names no speech (one file name per line, e.g. BRA_60_2005)")
+    return names
+
+
+def _ungdc(
+    settings: Settings, *, limit: int | None, sample_seed: int | None, names: frozenset[str] | None = None
+) -> Iterator[tuple[ParsedDocument, str]]:
     from assistant.ingest.ungdc.archive import extract_ungdc
     from assistant.ingest.ungdc.speeches import iter_ungdc
 
     root = extract_ungdc(settings.ungdc_archive, settings.data_dir / "ungdc")
-    return iter_ungdc(root, limit=limit, sample_seed=sample_seed)
+    return iter_ungdc(root, limit=limit, sample_seed=sample_seed, names=names)
 
 
 def document_from_file(path: Path, settings: Settings) -> tuple[ParsedDocument, str]:

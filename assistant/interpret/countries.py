@@ -103,6 +103,15 @@ class CountryNames:
                 names.setdefault(short, code)
         return cls(names)
 
+    def named(self, question: str) -> list[Mention]:
+        """Every country ``question`` names, speaking or not, in order (one mention per country)."""
+        if self._name_re is None:
+            return []
+        out: dict[str, Mention] = {}
+        for m in self._name_re.finditer(question):
+            out.setdefault(self.names[m.group(1)], Mention(self.names[m.group(1)], m.group(1)))
+        return list(out.values())
+
     def speakers(self, question: str) -> list[Mention]:
         """The countries ``question`` presents as speaking (usually none or one)."""
         if self._name_re is None or SECRETARY_GENERAL_RE.search(question):

@@ -14,3 +14,25 @@ SENTENCE_END_RE = re.compile(r"[.!?:;…][\"”’'»)\]*]*$")
 BYLINE_AT_WORD_END_RE = re.compile(r"^By [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\b")
 # BYLINE_NAME_RE: the name in group 1, trailing punctuation included ("By A." gives "A.") (metadata.py: who wrote it).
 BYLINE_NAME_RE = re.compile(r"^By ([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})")
+
+# A dateline or masthead line inside a paragraph ("Joint Statement: … – 23 September 2011",
+# "New York — 27 September 2013 — Secretary-General's message to …"), quoted only when a question asks
+# for a date, place or occasion.
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+FULL_DATE_RE = re.compile(rf"\b(?:\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})\b")
+DASHED_DATE_RE = re.compile(rf"[—–-]\s*(?:\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})\s*(?:[—–-]|$)")
+
+
+HEADING_MAX_WORDS = 25
+
+
+def is_masthead(sentence: str) -> bool:
+    """Whether ``sentence`` is a dateline, masthead, heading or reference line rather than a statement.
+
+    That is: a full date set between dashes, or a short line (at most ``HEADING_MAX_WORDS`` words) that
+    does not end as a sentence does ("Ministerial Roundtable Discussion on …", "Author: …").
+    """
+    text = sentence.strip()
+    if FULL_DATE_RE.search(text) and DASHED_DATE_RE.search(text):
+        return True
+    return not SENTENCE_END_RE.search(text) and len(text.split()) <= HEADING_MAX_WORDS

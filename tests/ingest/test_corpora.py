@@ -22,3 +22,22 @@ def test_seed_and_ungdc_together(tmp_path, ungdc_archive) -> None:  # type: igno
     assert corpora.count("seed") == 5 and corpora.count("ungdc") == 2
     speech = next(d for d, _ in source.documents if d.meta.corpus == "ungdc")
     assert speech.meta.doc_type == "General Debate statement" and speech.meta.extra["country_code"]
+
+
+def test_a_list_of_speeches(tmp_path, ungdc_archive) -> None:  # type: ignore[no-untyped-def]
+    settings = settings_for(tmp_path / "index", ungdc_archive=ungdc_archive)
+    listed = tmp_path / "speeches.txt"
+    listed.write_text("# two speeches\nBRA_60_2005\nMLT_22_1967.txt  # the sea-bed\n\n", encoding="utf-8")
+    source = load_corpus(f"seed,ungdc-list:{listed}", settings)
+    ids = sorted(d.meta.doc_id for d, _ in source.documents if d.meta.corpus == "ungdc")
+    assert ids == ["ungdc/BRA_60_2005", "ungdc/MLT_22_1967"]
+    assert is_named(f"ungdc-list:{listed}")
+
+
+@pytest.mark.parametrize("content", [None, "# nothing listed\n\n"])
+def test_an_unusable_speech_list_is_a_usage_error(tmp_path, content) -> None:  # type: ignore[no-untyped-def]
+    listed = tmp_path / "speeches.txt"
+    if content is not None:
+        listed.write_text(content, encoding="utf-8")
+    with pytest.raises(UsageError, match="speech list"):
+        load_corpus(f"ungdc-list:{listed}", settings_for(tmp_path / "index"))

@@ -79,10 +79,18 @@ def parse_speech(speech: Speech, text: str, meta: DocumentMeta) -> ParsedDocumen
 
 
 def select_speeches(
-    speeches: list[Speech], *, limit: int | None = None, sample_seed: int | None = None, years: range | None = None
+    speeches: list[Speech],
+    *,
+    limit: int | None = None,
+    sample_seed: int | None = None,
+    years: range | None = None,
+    names: frozenset[str] | None = None,
 ) -> list[Speech]:
-    """Filter by year, then take the first ``limit`` speeches or, with a seed, a reproducible random sample."""
-    chosen = [s for s in speeches if years is None or s.year in years]
+    """Filter by year and file name, then take the first ``limit`` speeches or, with a seed, a random sample.
+
+    ``names`` are file names without ``.txt`` (``BRA_60_2005``); the sample is reproducible for a seed.
+    """
+    chosen = [s for s in speeches if (years is None or s.year in years) and (names is None or s.path.stem in names)]
     if sample_seed is not None:
         k = min(BENCH_SAMPLE_SPEECHES if limit is None else limit, len(chosen))
         picked = set(random.Random(sample_seed).sample(range(len(chosen)), k))
@@ -91,20 +99,26 @@ def select_speeches(
 
 
 def iter_ungdc(
-    root: Path, *, limit: int | None = None, sample_seed: int | None = None, years: range | None = None
+    root: Path,
+    *,
+    limit: int | None = None,
+    sample_seed: int | None = None,
+    years: range | None = None,
+    names: frozenset[str] | None = None,
 ) -> Iterator[tuple[ParsedDocument, str]]:
     """Yield ``(parsed speech, decoded text)`` for the speeches under ``root``, in year then country order.
 
     ``root`` is the extracted folder (or a folder holding ``ungdc/``). ``years`` keeps the
     speeches of those years; ``limit`` takes the first N; ``sample_seed`` takes instead a
     reproducible random sample of ``limit`` speeches (default ``BENCH_SAMPLE_SPEECHES``,
-    about 50,000 paragraphs). Speeches with no text are skipped.
+    about 50,000 paragraphs). ``names`` keeps the speeches of those file names (``BRA_60_2005``).
+    Speeches with no text are skipped.
     """
     root = corpus_root(root)
     xlsx = root / SPEAKERS_FILE
     speakers = load_speakers(xlsx) if xlsx.is_file() else {}
     countries = load_countries()
-    for speech in select_speeches(speech_files(root), limit=limit, sample_seed=sample_seed, years=years):
+    for speech in select_speeches(speech_files(root), limit=limit, sample_seed=sample_seed, years=years, names=names):
         text = read_speech(speech.path)
         doc = parse_speech(speech, text, speech_meta(speech, speakers, countries))
         if doc.passages:

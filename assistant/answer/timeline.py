@@ -1,0 +1,295 @@
+"""Timeline answers: for each statement that addresses a topic, in date order, its best verbatim sentence.
+
+Every statement in the question's scope (its speakers, its period) is searched on its own: its passages
+are ranked by the dense and the lexical retrievers, the best few scored sentence by sentence, and the
+abstention decision (`assistant.answer.abstain`) is applied to the statement as to an answer. A statement
+is an entry only when that decision says it addresses the topic; a year without one is left out, never
+padded. The counts say how many statements of each year address the topic, against the year's statements.
+
+A scope of at most ``EXHAUSTIVE_ROWS`` passages (a country's statements over decades, the Secretary-General's
+over years) is searched passage by passage; a larger one (every country over the whole General Debate) is
+searched through the first stage's best ``WIDE_CANDIDATES`` passages, so a statement none of whose passages
+is among them counts as silent.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from assistant.answer.abstain import AbstentionModel, signals_for
+from assistant.answer.extractive import Candidate, candidate_sentences, for_question
+from assistant.index.store import IndexStore
+from assistant.interpret.timeline import Column, TimelineAsk
+from assistant.models import Answer, Citation, DocumentMeta, Filters, Hit, TimelineEntry, YearCount
+from assistant.retrieve.filtering import allowed_rows
+from assistant.retrieve.first_stage import bm25_ranking, dense_ranking, reciprocal_rank_fusion
+from assistant.retrieve.search import Searcher, SearchResult
+from assistant.text.lexical import key_terms
+
+EXHAUSTIVE_ROWS = 20_000  # a scope of at most this many passages is searched passage by passage
+WIDE_CANDIDATES = 4_000  # else: the first stage's best passages, grouped by statement
+ROWS_PER_STATEMENT = 4  # each retriever's best passages of a statement that are scored sentence by sentence
+MAX_STATEMENTS = 400  # statements scored at most (the best by their first-stage rank)
+MAX_ENTRIES = 40  # entries per column; beyond, the best statement of each year
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One statement's best evidence for the topic and the abstention decision's confidence in it."""
+
+    meta: DocumentMeta
+    hit: Hit
+    quote: Candidate
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ColumnTimeline:
+    """One column's entries (best first by date) and its per-year counts."""
+
+    column: Column
+    scored: list[Scored]
+    counts: list[YearCount]
+    statements: int  # statements in scope
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What a timeline answer rests on: the entries, numbered as citations, and the counts."""
+
+    entries: tuple[TimelineEntry, ...]
+    citations: tuple[Citation, ...]
+    counts: tuple[YearCount, ...]
+    columns: tuple[str, ...]
+    in_scope: int  # statements searched
+    timings_ms: dict[str, float]
+
+
+def year_of(meta: DocumentMeta) -> int | None:
+    """The year of a dated document."""
+    return int(meta.date[:4]) if meta.date and meta.date[:4].isdigit() else None
+
+
+def build_timeline(
+    ask: TimelineAsk,
+    searcher: Searcher,
+    model: AbstentionModel,
+    threshold: float,
+    passages: int,
+    base: Filters,
+) -> Timeline:
+    """The timeline ``ask`` asks for over ``searcher``'s index, entries kept when ``model`` >= ``threshold``."""
+    t0 = time.perf_counter()
+    query_vec = searcher.embed_query(ask.topic)
+    wanted = key_terms(ask.topic)
+    columns = [
+        _column(
+            searcher, col, base.merged(col.filters).merged(ask.period), ask.topic, query_vec, wanted, model, threshold, passages
+        )
+        for col in ask.columns
+    ]
+    entries: list[TimelineEntry] = []
+    citations: list[Citation] = []
+    for col in columns:
+        chosen = _thin(col.scored)
+        for i, s in enumerate(chosen):
+            n = len(citations) + 1
+            citations.append(Citation(n, s.hit, s.quote.text))
+            entries.append(
+                TimelineEntry(
+                    year=year_of(s.meta) or 0,
+                    date=s.meta.date,
+                    doc_id=s.meta.doc_id,
+                    title=s.meta.title,
+                    speaker=s.meta.speaker or (str(s.meta.extra.get("country", "")) or None),
+                    citation=n,
+                    quote=s.quote.text,
+                    confidence=round(s.confidence, 4),
+                    column=col.column.label,
+                    first=i == 0,
+                    latest=i == len(chosen) - 1,
+                )
+            )
+    counts = tuple(c for col in columns for c in col.counts)
+    timings = {"timeline": (time.perf_counter() - t0) * 1000}
+    return Timeline(
+        tuple(entries),
+        tuple(citations),
+        counts,
+        tuple(c.label for c in ask.columns),
+        sum(c.statements for c in columns),
+        timings,
+    )
+
+
+def _thin(scored: list[Scored]) -> list[Scored]:
+    """The entries in date order; beyond ``MAX_ENTRIES``, the most confident statement of each year."""
+    ordered = sorted(scored, key=lambda s: (s.meta.date or "", s.meta.doc_id))
+    if len(ordered) <= MAX_ENTRIES:
+        return ordered
+    best: dict[int, Scored] = {}
+    for s in ordered:
+        y = year_of(s.meta) or 0
+        if y not in best or s.confidence > best[y].confidence:
+            best[y] = s
+    return sorted(best.values(), key=lambda s: (s.meta.date or "", s.meta.doc_id))
+
+
+def _column(
+    searcher: Searcher,
+    column: Column,
+    filters: Filters,
+    topic: str,
+    query_vec: np.ndarray,
+    wanted: list[str],
+    model: AbstentionModel,
+    threshold: float,
+    passages: int,
+) -> ColumnTimeline:
+    store = searcher.store
+    in_scope = [m for m in store.documents if filters.allows(m) and year_of(m) is not None]
+    allowed = allowed_rows(store, filters)
+    scope_rows = int(store.live.sum()) if allowed is None else len(allowed)
+    by_doc = _statement_rankings(store, topic, query_vec, allowed, scope_rows)
+    scored: list[Scored] = []
+    for dense, bm25 in by_doc.values():
+        result = _statement_search(searcher, topic, query_vec, dense, bm25)
+        if result is None:
+            continue
+        candidates = candidate_sentences(searcher.sentences, searcher.terms, wanted, query_vec, result.hits, result.rows)
+        candidates = for_question(topic, candidates, result.hits)
+        if not candidates:
+            continue
+        best = candidates[0]
+        signals = signals_for(topic, result, (best.text, best.score), passages, terms=searcher.terms, wanted=wanted)
+        confidence = model.confidence(signals)
+        if confidence >= threshold:
+            hit = result.hits[best.hit_index]
+            scored.append(Scored(hit.meta, hit, best, confidence))
+    return ColumnTimeline(column, scored, _counts(in_scope, scored, column.label), len(in_scope))
+
+
+def _statement_rankings(
+    store: IndexStore, topic: str, query_vec: np.ndarray, allowed: np.ndarray | None, scope_rows: int
+) -> dict[str, tuple[list[int], list[int]]]:
+    """Per statement in scope: its passages as the dense and the lexical retriever rank them (best few of each)."""
+    n = scope_rows if scope_rows <= EXHAUSTIVE_ROWS else WIDE_CANDIDATES
+    dense = dense_ranking(store, query_vec, n, allowed)
+    bm25 = bm25_ranking(store, topic, n, allowed)
+    order = list(reciprocal_rank_fusion([dense, bm25]))
+    by_doc: dict[str, tuple[list[int], list[int]]] = {}
+    for ranking, slot in ((dense, 0), (bm25, 1)):
+        for row in ranking:
+            lists = by_doc.setdefault(store.meta(row).doc_id, ([], []))
+            if len(lists[slot]) < ROWS_PER_STATEMENT:
+                lists[slot].append(row)
+    if len(by_doc) > MAX_STATEMENTS:
+        first_rank: dict[str, int] = {}
+        for rank, row in enumerate(order):
+            first_rank.setdefault(store.meta(row).doc_id, rank)
+        keep = sorted(by_doc, key=lambda d: first_rank.get(d, math.inf))[:MAX_STATEMENTS]
+        by_doc = {d: by_doc[d] for d in keep}
+    return by_doc
+
+
+def _statement_search(
+    searcher: Searcher, topic: str, query_vec: np.ndarray, dense: Sequence[int], bm25: Sequence[int]
+) -> SearchResult | None:
+    """A search restricted to one statement, as `Searcher.search` would return it: its best passages by evidence."""
+    rows = list(dict.fromkeys([*dense, *bm25]))
+    if not rows:
+        return None
+    evidence = searcher.evidence_scorer.evidence(topic, query_vec, rows, ())
+    ranked = sorted(rows, key=lambda r: (-evidence[r].score, r))
+    store = searcher.store
+    hits = [Hit(store.passage(r), store.meta(r), float(evidence[r].score), {}) for r in ranked]
+    ranks = {"dense": {r: i for i, r in enumerate(dense, 1)}, "bm25": {r: i for i, r in enumerate(bm25, 1)}}
+    searched = store.passage_counts().get(hits[0].meta.doc_id, len(rows))
+    return SearchResult(hits, query_vec, evidence, ranked, {}, ranks, searched)
+
+
+def _counts(in_scope: list[DocumentMeta], scored: list[Scored], label: str) -> list[YearCount]:
+    """Per year with statements in scope: how many address the topic, against how many there are."""
+    total: dict[int, int] = defaultdict(int)
+    addressing: dict[int, int] = defaultdict(int)
+    for m in in_scope:
+        total[year_of(m) or 0] += 1
+    for s in scored:
+        addressing[year_of(s.meta) or 0] += 1
+    return [YearCount(y, addressing[y], total[y], label) for y in sorted(total)]
+
+
+KIND_LABELS = {
+    "timeline": "Timeline",
+    "first_mention": "First mention",
+    "latest_mention": "Latest mention",
+    "compare": "Comparison",
+}
+
+
+def describe_ask(ask: TimelineAsk) -> str:
+    """How the question was read, for the answer's notes."""
+    who = " and ".join(c.label for c in ask.columns if c.label) or "every speaker"
+    period = ask.period_text or "every year indexed"
+    return f"Read as a {KIND_LABELS[ask.kind].lower()} question: topic “{ask.topic}”; {who}; {period}."
+
+
+def timeline_text(ask: TimelineAsk, timeline: Timeline) -> str:
+    """The timeline as plain text: a summary line per column, then one dated line per entry."""
+    lines: list[str] = []
+    for label in timeline.columns:
+        entries = [e for e in timeline.entries if e.column == label]
+        counts = [c for c in timeline.counts if c.column == label]
+        statements = sum(c.statements for c in counts)
+        who = f"{label}: " if label else ""
+        if not entries:
+            lines.append(f"{who}none of the {statements} statements in scope addresses this.")
+            continue
+        first, last = entries[0], entries[-1]
+        head = f"{who}{len(entries)} of {statements} statements address this"
+        if ask.kind == "first_mention":
+            head += f"; first in {first.year} ({first.title})"
+        elif ask.kind == "latest_mention":
+            head += f"; latest in {last.year} ({last.title})"
+        else:
+            head += f", first in {first.year}, latest in {last.year}"
+        lines.append(head + ".")
+        for e in entries:
+            marks = [m for m, on in (("first mention", e.first), ("latest", e.latest)) if on]
+            mark = f" ({', '.join(marks)})" if marks else ""
+            speaker = f"{e.speaker}, " if e.speaker and not label else ""
+            lines.append(f"{e.date or e.year} — {speaker}{e.title}{mark}: {e.quote} [{e.citation}]")
+    return "\n".join(lines)
+
+
+def timeline_answer(said: Answer, ask: TimelineAsk, found: Timeline) -> Answer:
+    """``said`` (the refusal the pipeline starts from) made into the timeline answer, or a stated refusal if empty."""
+    reading = said.reading
+    if reading is not None:
+        reading = replace(reading, notes=(*reading.notes, describe_ask(ask)))
+    timings = {**said.timings_ms, **found.timings_ms}
+    common: dict[str, Any] = {"counts": found.counts, "columns": found.columns, "reading": reading, "timings_ms": timings}
+    if said.mode == "generative":
+        common.update(requested_mode="generative", fallback="timeline answers are exact quotes", mode="extractive")
+    if not found.entries:
+        scope = "in the period" if ask.period_text else "indexed"
+        notice = f"No statement {scope} addresses “{ask.topic}” clearly enough to quote ({found.in_scope} searched)."
+        return replace(said, notices=(notice,), kind="abstention", evidence_score=0.0, **common)
+    return replace(
+        said,
+        text=timeline_text(ask, found),
+        abstained=False,
+        citations=found.citations,
+        hits=tuple(c.hit for c in found.citations),
+        kind="timeline",
+        timeline=found.entries,
+        evidence_score=max(e.confidence for e in found.entries),
+        **common,
+    )

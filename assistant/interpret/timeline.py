@@ -1,0 +1,218 @@
+"""Read questions about time and whole documents: timelines, first mentions, comparisons, summaries.
+
+"How has the Secretary-General's position on the veto evolved since 2013?", "When did Malta first raise
+the sea-bed?", "Compare what France and Mexico said about the veto" become a `TimelineAsk` (the kind, the
+period, the speakers side by side and the topic to search); "Summarize the 2016 report's recommendations"
+becomes a `SummaryAsk`. Anything else is an ordinary question (None).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames
+from assistant.interpret.question import PEOPLE, YEAR
+from assistant.models import Filters
+
+FIRST_YEAR, LAST_YEAR = 1945, 2100
+
+COMPARE_RE = re.compile(
+    r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:say|said|tell|told|present|presented|address|addressed|describe|described)\b|"
+    r"\b(?:differ|differed|difference|differences)\b",
+    re.I,
+)
+FIRST_RE = re.compile(
+    r"\bfirst\s+(?:time|mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
+    r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
+    r"use|used|propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began)\b|"
+    r"\bwhen\s+(?:did|do|does|is|was|were|has|had)\b.*\bfirst\b|\bfor\s+the\s+first\s+time\b|\bfirst\s+(?:appear|show)s?\b|"
+    r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer)",
+    re.I,
+)
+LATEST_MENTION_RE = re.compile(
+    r"\b(?:last|latest|most\s+recent(?:ly)?)\s+(?:time|mention|mentioned|raised|spoke|talked|addressed|referred)\b", re.I
+)
+CHANGE_RE = re.compile(
+    r"\b(?:chang(?:e|ed|es|ing)|evolv(?:e|ed|es|ing)|evolution|develop(?:ed|s|ing|ment)?|shift(?:ed|s)?|progress(?:ed)?|"
+    r"over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|across\s+(?:the\s+)?(?:years|decades)|"
+    r"trace|track|year\s+by\s+year|each\s+year|every\s+year|in\s+which\s+(?:later\s+)?years|which\s+years|"
+    r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of|since\s+" + YEAR + r")\b",
+    re.I,
+)
+# "What has Haiti said about X at the UN over the years": a speaker and said/talked with a period or plural statements
+STATEMENTS_RE = re.compile(
+    r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken)\b",
+    re.I,
+)
+SUMMARY_RE = re.compile(
+    r"\b(?:summari[sz]e|summary|sum\s+up|overview|gist|outline)\b|"
+    r"\b(?:main|key|central|principal|major)\s+(?:points?|messages?|recommendations?|arguments?|themes?|ideas?|proposals?|takeaways?|findings?)\b|"
+    r"\bwhat\s+(?:are|were)\s+(?:the\s+)?(?:[\w-]+(?:'s|’s)?\s+){0,4}(?:recommendations|proposals)\b|"
+    r"\bwhat\s+(?:does|did)\s+(?:the\s+|his\s+|her\s+|this\s+|that\s+)?[\w\s-]{0,30}(?:say|argue|propose|recommend)\s+(?:overall|in\s+(?:sum|short|brief))\b",
+    re.I,
+)
+RECOMMENDATIONS_RE = re.compile(
+    r"\b(?:recommendations?|recommend\w*|proposals?|propose[sd]?|calls?\s+to\s+action|what\s+should)\b", re.I
+)
+
+DECADE_RE = re.compile(r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(19[4-9]0|20[0-2]0)'?s\b", re.I)
+RANGE_RE = re.compile(
+    rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
+    rf"\b({YEAR})\s*[-–]\s*({YEAR})\b",
+    re.I,
+)
+SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?({YEAR})\b", re.I)
+UNTIL_RE = re.compile(rf"\b(?:until|till|through|up\s+to|up\s+until|to|before|by)\s+({YEAR})\b", re.I)
+# words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
+GENERIC_WORDS = re.compile(
+    r"\b(?:un\s+chief|general\s+debate|general\s+assembly|united\s+nations|secretary-general|secretary\s+general|bring\s+up|"
+    r"each\s+one|did\s+later\s+ones|how|has|have|had|did|does|do|what|when|which|who|where|why|is|was|were|the|a|an|of|in|on|at|to|for|and|or|if|so|"
+    r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
+    r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|bring\s+up|up|mention(?:ed|s)?|"
+    r"report(?:ed|s)?|tell|told|each|both|compare[ds]?|comparison|vs|versus|change[ds]?|changing|evolv(?:e|ed|es)|evolution|"
+    r"develop(?:ed|ment)?|shift(?:ed)?|over|years?|decades?|time|times|first|later|latest|last|again|afterwards|ever|"
+    r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|pursue[ds]?|kept|keep|continued|"
+    r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|general\s+assembly|united\s+nations|"
+    r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
+    r"early|mid|late|start(?:ed)?|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
+    r"actually|else|one|own|before|following|then|there|been|be|if|whether|where|ever)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One speaker of a timeline: its label and the filter that selects its statements."""
+
+    label: str  # "" for a single timeline over every speaker
+    filters: Filters = field(default_factory=Filters)
+
+
+@dataclass(frozen=True)
+class TimelineAsk:
+    """A question about how something was said over time."""
+
+    kind: str  # "timeline", "first_mention", "latest_mention" or "compare"
+    topic: str  # what to search each statement for
+    first_year: int | None = None  # the period asked about (None: open)
+    last_year: int | None = None
+    columns: tuple[Column, ...] = (Column(""),)
+    period_text: str = ""  # the period as read, for the notes ("2011-2017", "since 2013")
+
+    @property
+    def period(self) -> Filters:
+        """The period as a date filter."""
+        return Filters(
+            date_from=str(self.first_year) if self.first_year else None,
+            date_to=str(self.last_year) if self.last_year else None,
+        )
+
+
+@dataclass(frozen=True)
+class SummaryAsk:
+    """A request to summarise one document (the question's filters identify it)."""
+
+    focus: str  # "recommendations" or "" (the main points)
+    topic: str  # content words beyond the document's identification, if any
+
+
+def read_period(question: str) -> tuple[int | None, int | None, str]:
+    """The first and last year a question asks about, and how it was said ("" when it names none)."""
+    m = RANGE_RE.search(question)
+    if m:
+        a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        first, last = sorted((int(a), int(b)))
+        return first, last, f"{first}–{last}"
+    decades = list(DECADE_RE.finditer(question))
+    lo: int | None = None
+    hi: int | None = None
+    if decades:
+        spans = [_decade(d.group(1), int(d.group(2))) for d in decades]
+        lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
+        if len(decades) == 1 and re.search(r"\b(?:since|from|after)\s+(?:the\s+)?$", question[: decades[0].start()], re.I):
+            hi = None  # "from the mid-1980s": an open end, unless a later year closes it
+    since = SINCE_RE.search(question)
+    if since and (lo is None or not decades):
+        lo = int(since.group(1)) + (1 if since.group(0).lower().startswith("after") else 0)
+    until = [u for u in UNTIL_RE.finditer(question) if not since or u.start() > since.start() or u.group(1) != since.group(1)]
+    if until:
+        u = until[-1]
+        hi = int(u.group(1)) - (1 if u.group(0).lower().startswith("before") else 0)
+        if lo is not None and hi < lo:
+            lo, hi = hi, lo
+    if lo is None and hi is None:
+        return None, None, ""
+    text = f"{lo or ''}–{hi or ''}" if lo and hi else (f"since {lo}" if lo else f"up to {hi}")
+    return lo, hi, text
+
+
+def _decade(part: str | None, start: int) -> tuple[int, int]:
+    if not part:
+        return start, start + 9
+    return {"early": (start, start + 3), "mid": (start + 4, start + 6), "late": (start + 7, start + 9)}[part.lower()]
+
+
+def read_timeline(question: str, countries: CountryNames | None = None) -> TimelineAsk | None:
+    """The timeline ``question`` asks for, or None for an ordinary question."""
+    compare = bool(COMPARE_RE.search(question))
+    first = bool(FIRST_RE.search(question))
+    latest = bool(LATEST_MENTION_RE.search(question))
+    lo, hi, period_text = read_period(question)
+    changing = bool(CHANGE_RE.search(question))
+    columns = _columns(question, countries, compare)
+    if compare and len(columns) >= 2:
+        kind = "compare"
+    elif first:
+        kind = "first_mention"
+    elif latest:
+        kind = "latest_mention"
+    elif changing or compare or (lo is not None and (hi is None or hi > lo) and STATEMENTS_RE.search(question)):
+        kind = "timeline"
+    else:
+        return None
+    if kind == "first_mention" and lo is not None and not (RANGE_RE.search(question) or SINCE_RE.search(question)):
+        lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
+        period_text = f"up to {hi}" if hi else ""
+    return TimelineAsk(kind, topic_of(question, columns), lo, hi, tuple(columns) or (Column(""),), period_text)
+
+
+def _columns(question: str, countries: CountryNames | None, compare: bool) -> list[Column]:
+    """The speakers named: Secretaries-General by name, else countries (all named ones when comparing)."""
+    people = [name for name, pattern in PEOPLE.items() if pattern.search(question)]
+    if people:
+        return [Column(name, Filters(secretaries_general=(name,))) for name in people]
+    if countries is None or SECRETARY_GENERAL_RE.search(question):
+        return []
+    speaking = countries.speakers(question)
+    named = countries.named(question)
+    if (compare and len(speaking) < 2) or (not speaking and len(named) == 1):
+        speaking = named
+    return [Column(m.name, Filters(countries=(m.code,))) for m in speaking]
+
+
+def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
+    """The question's topic words: without the speakers, the period and the words that only say "over time"."""
+    text = question
+    for column in columns:
+        if column.label:
+            text = re.sub(rf"(?<![\w-]){re.escape(column.label)}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
+    for name in PEOPLE:
+        text = PEOPLE[name].sub(" ", text)
+    text = RANGE_RE.sub(" ", text)
+    text = DECADE_RE.sub(" ", text)
+    text = re.sub(rf"\b{YEAR}\b", " ", text)
+    text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
+    text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
+    words = GENERIC_WORDS.sub(" ", text)
+    words = re.sub(r"[^\w'’/-]+", " ", words)
+    topic = re.sub(r"\s{2,}", " ", words).strip()
+    return topic or question
+
+
+def read_summary(question: str) -> SummaryAsk | None:
+    """The summary ``question`` asks for, or None."""
+    if not SUMMARY_RE.search(question):
+        return None
+    focus = "recommendations" if RECOMMENDATIONS_RE.search(question) else ""
+    return SummaryAsk(focus, "")

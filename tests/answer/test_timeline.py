@@ -1,0 +1,90 @@
+"""Timeline and summary answers over the real seed index: dated, cited, verbatim, in order."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.records import answer_record
+from assistant.answer.verify import match_key
+from assistant.text.patterns import is_masthead
+
+R2P_CHANGE = "How has the Secretary-General's position on the responsibility to protect changed between 2011 and 2017?"
+
+
+def _verbatim(answer) -> None:  # type: ignore[no-untyped-def]
+    """Every entry quotes its cited paragraph word for word, and no entry is a masthead line."""
+    cited = {c.n: c for c in answer.citations}
+    for entry in answer.timeline:
+        citation = cited[entry.citation]
+        assert citation.hit.meta.doc_id == entry.doc_id
+        assert match_key(entry.quote) in match_key(citation.hit.passage.text)
+        assert not is_masthead(entry.quote)
+
+
+def test_the_r2p_timeline_has_one_dated_entry_per_statement(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask(R2P_CHANGE)
+    assert answer.kind == "timeline" and not answer.abstained
+    assert [e.year for e in answer.timeline] == [2011, 2013, 2015, 2016, 2017]
+    assert [e.date for e in answer.timeline] == sorted(e.date for e in answer.timeline)
+    assert [(e.first, e.latest) for e in answer.timeline] == [(True, False), (False, False), (False, False), (False, False), (False, True)]
+    _verbatim(answer)
+    assert [(c.year, c.addressing, c.statements) for c in answer.counts] == [(y, 1, 1) for y in (2011, 2013, 2015, 2016, 2017)]
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("5 of 5 statements address this, first in 2011, latest in 2017")
+    assert [line[:4] for line in lines[1:]] == ["2011", "2013", "2015", "2016", "2017"]  # dated lines, in order
+    record = answer_record(answer)
+    assert record["kind"] == "timeline" and len(record["timeline"]) == 5
+    assert set(record["timeline"][0]) >= {"date", "doc_id", "title", "speaker", "citation", "quote"}
+    assert record["counts"][0] == {"year": 2011, "addressing": 1, "statements": 1, "column": ""}
+    assert [c["n"] for c in record["citations"]] == [e["citation"] for e in record["timeline"]]
+
+
+def test_a_first_mention_starts_at_the_first_statement_that_addresses_the_topic(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("In which year does the Human Rights Up Front initiative first come up, and is it mentioned again later?")
+    assert answer.kind == "timeline"
+    assert answer.timeline[0].year == 2015 and answer.timeline[0].first
+    assert all(e.year >= 2015 for e in answer.timeline)
+    assert any("Human Rights Up Front" in e.quote for e in answer.timeline)
+    _verbatim(answer)
+
+
+def test_the_period_bounds_the_timeline(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("How did the Secretary-General's view of the responsibility to protect change between 2015 and 2016?")
+    assert [e.year for e in answer.timeline] == [2015, 2016]
+    assert [c.year for c in answer.counts] == [2015, 2016]
+
+
+def test_a_topic_no_statement_addresses_is_refused_with_the_count_searched(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("How has the Secretary-General's position on cryptocurrency mining evolved since 2011?")
+    assert answer.abstained and answer.kind == "abstention" and not answer.timeline
+    assert any("5 searched" in n for n in answer.notices)
+
+
+def test_the_2016_reports_recommendations_come_from_its_sections_three_to_five(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("Summarize the 2016 report's recommendations")
+    assert answer.kind == "summary" and not answer.abstained
+    assert len(answer.citations) >= 3
+    for citation in answer.citations:
+        assert citation.hit.meta.doc_id == "004_44fea8a60e0f5565"  # none from another document
+        assert (citation.hit.passage.section or "").split(".")[0] in {"III", "IV", "V"}
+    orders = [c.hit.passage.order for c in answer.citations]
+    assert orders == sorted(orders)  # in document order
+    for sentence in answer.sentences or ():
+        assert match_key(sentence.text) in match_key(answer.citations[sentence.citations[0] - 1].hit.passage.text)
+
+
+def test_the_main_points_of_one_message(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("What are the main points of the 2015 message?")
+    assert answer.kind == "summary"
+    assert {c.hit.meta.doc_id for c in answer.citations} == {"000_2da93208c23d15a9"}
+    assert len(answer.citations) >= 2
+
+
+@pytest.mark.parametrize("question", ["Summarize the message", "Give me a summary of the 2019 report"])
+def test_a_summary_of_no_single_document_asks_which(seed_assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask(question)
+    assert answer.kind == "clarify" and not answer.citations
+    assert answer.choices and all(m.title in answer.text for m in answer.choices)
+    if "message" in question and "2019" not in question:
+        assert sorted(m.date or "" for m in answer.choices) == ["2013-09-27", "2015-09-30"]
+    assert answer_record(answer)["choices"][0]["doc_id"] == answer.choices[0].doc_id

@@ -1,0 +1,78 @@
+"""Reading questions about time and whole documents: kinds, periods, speakers side by side, topics."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.interpret.countries import CountryNames
+from assistant.interpret.timeline import read_period, read_summary, read_timeline
+
+COUNTRIES = CountryNames(
+    {"France": "FRA", "Mexico": "MEX", "Brazil": "BRA", "Japan": "JPN", "North Korea": "PRK", "United Kingdom": "GBR"}
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "period"),
+    [
+        ("How has it changed between 1990 and 2010?", (1990, 2010, "1990–2010")),
+        ("What did they say from 2015 to 2020?", (2015, 2020, "2015–2020")),
+        ("in its first ten years at the UN (1992-2001)", (1992, 2001, "1992–2001")),
+        ("How has the position on the veto evolved since 2013?", (2013, None, "since 2013")),
+        ("What did it say in the 1970s?", (1970, 1979, "1970–1979")),
+        ("in the early 1980s", (1980, 1983, "1980–1983")),
+        ("from the mid-1980s up to 2013", (1984, 2013, "1984–2013")),
+        ("and how did it pursue the claim up to 1993?", (None, 1993, "up to 1993")),
+        ("over the years", (None, None, "")),
+    ],
+)
+def test_the_period_is_read_from_the_question(question: str, period: tuple[int | None, int | None, str]) -> None:
+    assert read_period(question) == period
+
+
+def test_a_change_question_is_a_timeline_with_its_period_and_topic() -> None:
+    ask = read_timeline("How has the Secretary-General's position on the veto evolved since 2013?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline"
+    assert (ask.first_year, ask.last_year) == (2013, None)
+    assert ask.topic == "veto"  # neither the speaker nor the words that only say "over time"
+    assert [c.label for c in ask.columns] == [""]  # the Secretary-General: no country column
+
+
+def test_first_mention_and_its_open_start() -> None:
+    ask = read_timeline("When did Japan first bring up North Korea's abductions, and how did it talk about them up to 2012?", COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention"
+    assert (ask.first_year, ask.last_year) == (None, 2012)
+    assert [c.filters.countries for c in ask.columns] == [("JPN",)]  # North Korea is the topic, not a speaker
+    assert "abductions" in ask.topic and "Japan" not in ask.topic
+    decade = read_timeline("When did Brazil first warn about the Amazon, and how did it keep raising it through the 1990s?", COUNTRIES)
+    assert decade is not None and (decade.first_year, decade.last_year) == (None, 1999)  # the first mention may be earlier
+
+
+def test_a_comparison_has_one_column_per_speaker() -> None:
+    ask = read_timeline("Compare what France and Mexico said about the veto.", COUNTRIES)
+    assert ask is not None and ask.kind == "compare"
+    assert [(c.label, c.filters.countries) for c in ask.columns] == [("France", ("FRA",)), ("Mexico", ("MEX",))]
+    assert ask.topic == "veto"
+    people = read_timeline("Compare how Ban Ki-moon and António Guterres described the Security Council's role.", COUNTRIES)
+    assert people is not None and [c.filters.secretaries_general for c in people.columns] == [("Ban Ki-moon",), ("António Guterres",)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Brazil say about the Amazon in 2005?",
+        "Which two countries led a joint initiative on restraint in the use of the veto?",
+        "What is the responsibility to protect?",
+        "Summarize the 2016 report",
+    ],
+)
+def test_an_ordinary_question_is_not_a_timeline(question: str) -> None:
+    assert read_timeline(question, COUNTRIES) is None
+
+
+def test_summary_questions_and_their_focus() -> None:
+    recommendations = read_summary("Summarize the 2016 report's recommendations")
+    assert recommendations is not None and recommendations.focus == "recommendations"
+    main = read_summary("What are the main points of the 2015 message?")
+    assert main is not None and main.focus == ""
+    assert read_summary("Which country raised the veto?") is None
