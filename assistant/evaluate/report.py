@@ -151,6 +151,7 @@ def markdown(run: EvalRun, data: dict[str, Any], plots: list[str]) -> str:
         ),
         "",
         *selective_markdown(first.config.name, first.metrics),
+        *timeline_markdown(first),
         f"## Per question ({first.config.name})",
         "",
         per_question_table(first),
@@ -159,6 +160,29 @@ def markdown(run: EvalRun, data: dict[str, Any], plots: list[str]) -> str:
     if plots:
         parts += ["## Plots", ""] + [f"![{name[:-4]}]({name})" for name in plots] + [""]
     return "\n".join(parts)
+
+
+def timeline_markdown(run: ConfigRun) -> list[str]:
+    """The timeline section, for a set with gold timelines: the means, then one row per timeline question."""
+    rows = [q for q in run.results if q.item.timeline]
+    if not rows:
+        return []
+    m = run.metrics
+    keys = ("timeline_recall", "timeline_precision", "timeline_evidence_recall", "first_year_correct")
+    return [
+        f"## Timelines ({run.config.name})",
+        "",
+        "An entry matches a gold entry of the same year and document; evidence recall also needs the gold quote in the "
+        'entry\'s cited paragraph (docs/evaluation.md, "Timelines").',
+        "",
+        table(["recall", "precision", "evidence recall", "first-mention year right"], [[m.get(k) for k in keys]]),
+        "",
+        table(
+            ["id", "gold entries", "entries", "recall", "precision", "evidence recall", "first year right"],
+            [[q.item.id, len(q.item.timeline), q.scores.get("timeline_entries"), *(q.scores.get(k) for k in keys)] for q in rows],
+        ),
+        "",
+    ]
 
 
 def per_question_table(run: ConfigRun) -> str:

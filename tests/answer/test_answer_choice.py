@@ -9,6 +9,7 @@ import pytest
 from assistant.answer.extractive import METADATA_QUESTION_RE, Candidate, for_question
 from assistant.models import DocumentMeta, Hit, Passage, Span
 from assistant.settings import PROJECT_ROOT
+from assistant.text.patterns import is_masthead
 
 
 def hit(kind: str, text: str) -> Hit:
@@ -29,6 +30,14 @@ def test_a_masthead_is_not_quoted_for_a_content_question() -> None:
     cands, context = candidates()
     chosen = for_question("Who bears the primary responsibility to protect populations?", cands, context)
     assert [c.text for c in chosen] == [CONTENT]
+
+
+def test_a_dateline_inside_a_paragraph_is_not_quoted_for_a_content_question() -> None:
+    dateline = "Global Centre for the Responsibility to Protect – Joint Statement – 23 September 2011"
+    context = [hit("paragraph", dateline), hit("paragraph", CONTENT)]
+    cands = [Candidate(0, 0, len(dateline), dateline, 0.9), Candidate(1, 0, len(CONTENT), CONTENT, 0.6)]
+    assert [c.text for c in for_question("Who bears the responsibility to protect?", cands, context)] == [CONTENT]
+    assert for_question("When was the joint statement issued?", cands, context)[0].text == dateline
 
 
 @pytest.mark.parametrize(
@@ -64,3 +73,4 @@ def test_no_content_answer_over_the_seed_index_quotes_a_title_block(seed_assista
     for item in content:
         answer = seed_assistant.ask(item["question"], abstain_threshold=-1.0)
         assert all(c.hit.passage.kind != "title" for c in answer.citations), item["id"]
+        assert not any(is_masthead(s.text) for s in answer.sentences or ()), item["id"]
