@@ -78,7 +78,9 @@ class Settings(BaseSettings):
 
     # answering
     max_answer_sentences: int = 3
-    timeline_threshold: float | None = None  # a timeline entry's confidence floor; None: the abstention threshold
+    # a timeline entry's confidence floor (None: the abstention threshold); 0.45: the most recall with precision >= 0.95
+    # on the timeline training parts (docs/timeline.md)
+    timeline_threshold: float | None = 0.45
     abstain_threshold: float | None = None  # refuse below this confidence; None: the abstention model's, per corpus size
     abstain_model: Path | None = None  # a refitted model (python -m assistant calibrate --out); None: the packaged one
     max_question_chars: int = 2000

@@ -30,12 +30,17 @@ from assistant.interpret.timeline import Column, TimelineAsk
 from assistant.models import Answer, Citation, DocumentMeta, Filters, Hit, TimelineEntry, YearCount
 from assistant.retrieve.filtering import allowed_rows
 from assistant.retrieve.first_stage import bm25_ranking, dense_ranking, reciprocal_rank_fusion
+from assistant.retrieve.rerank import EvidenceReranker
 from assistant.retrieve.search import Searcher, SearchResult
 from assistant.text.lexical import key_terms
 
 EXHAUSTIVE_ROWS = 20_000  # a scope of at most this many passages is searched passage by passage
 WIDE_CANDIDATES = 4_000  # else: the first stage's best passages, grouped by statement
-ROWS_PER_STATEMENT = 4  # each retriever's best passages of a statement that are scored sentence by sentence
+ROWS_PER_STATEMENT = 4  # each retriever's best passages of a statement that the evidence reranker scores
+SENTENCE_ROWS = 2  # of those, the best by passage-level evidence are scored (and quotable) sentence by sentence
+# A statement whose best passage-level evidence (window cosine plus key-term coverage, halved) is below this is
+# silent on the topic without scoring its sentences: fitted on the timeline training part (docs/timeline.md).
+SCREEN_FLOOR = 0.35  # the lowest kept on training was 0.40
 MAX_STATEMENTS = 400  # statements scored at most (the best by their first-stage rank)
 MAX_ENTRIES = 40  # entries per column; beyond, the best statement of each year
 
@@ -48,6 +53,7 @@ class Scored:
     hit: Hit
     quote: Candidate
     confidence: float
+    provisional: float  # the passage-level evidence the screen read
 
 
 @dataclass(frozen=True)
@@ -84,14 +90,27 @@ def build_timeline(
     threshold: float,
     passages: int,
     base: Filters,
+    screen: float | None = SCREEN_FLOOR,
 ) -> Timeline:
-    """The timeline ``ask`` asks for over ``searcher``'s index, entries kept when ``model`` >= ``threshold``."""
+    """The timeline ``ask`` asks for over ``searcher``'s index, entries kept when ``model`` >= ``threshold``.
+
+    ``screen``: statements whose passage-level evidence is below it are not scored (None: every statement is).
+    """
     t0 = time.perf_counter()
     query_vec = searcher.embed_query(ask.topic)
     wanted = key_terms(ask.topic)
     columns = [
         _column(
-            searcher, col, base.merged(col.filters).merged(ask.period), ask.topic, query_vec, wanted, model, threshold, passages
+            searcher,
+            col,
+            base.merged(col.filters).merged(ask.period),
+            ask.topic,
+            query_vec,
+            wanted,
+            model,
+            threshold,
+            passages,
+            screen,
         )
         for col in ask.columns
     ]
@@ -152,27 +171,46 @@ def _column(
     model: AbstentionModel,
     threshold: float,
     passages: int,
+    screen: float | None,
 ) -> ColumnTimeline:
     store = searcher.store
     in_scope = [m for m in store.documents if filters.allows(m) and year_of(m) is not None]
     allowed = allowed_rows(store, filters)
     scope_rows = int(store.live.sum()) if allowed is None else len(allowed)
     by_doc = _statement_rankings(store, topic, query_vec, allowed, scope_rows)
-    scored: list[Scored] = []
+    rows = list(dict.fromkeys(r for dense, bm25 in by_doc.values() for r in (*dense, *bm25)))
+    # the passage-level evidence, without sentences: a statement far below the floor is not scored further
+    cheap = dict(
+        zip(
+            rows,
+            (store.passage_vectors_score(rows, query_vec) + searcher.terms.coverage_of_rows(wanted, rows)).tolist(),
+            strict=True,
+        )
+    )
+    statements = []
     for dense, bm25 in by_doc.values():
-        result = _statement_search(searcher, topic, query_vec, dense, bm25)
-        if result is None:
-            continue
-        candidates = candidate_sentences(searcher.sentences, searcher.terms, wanted, query_vec, result.hits, result.rows)
-        candidates = for_question(topic, candidates, result.hits)
+        mine = sorted(dict.fromkeys([*dense, *bm25]), key=lambda r: (-cheap[r], r))
+        if mine and (screen is None or cheap[mine[0]] / 2 >= screen):
+            statements.append((cheap[mine[0]] / 2, mine, dense, bm25))
+    # one embedding batch for the sentences of every statement's best passages (nothing when stored at ingest)
+    searcher.sentences.of([r for _, mine, _, _ in statements for r in mine[:SENTENCE_ROWS]])
+    scorer = EvidenceReranker(store, searcher.sentences, searcher.terms, sentence_depth=SENTENCE_ROWS, sentence_words=1)
+    scored: list[Scored] = []
+    for provisional, _, dense, bm25 in statements:
+        result = _statement_search(searcher, scorer, topic, query_vec, dense, bm25)
+        # the sentences of the passages the evidence scored sentence by sentence: nothing more to embed
+        quoted = [i for i, r in enumerate(result.rows) if not result.evidence[r].partial][:SENTENCE_ROWS]
+        hits, quoted_rows = [result.hits[i] for i in quoted], [result.rows[i] for i in quoted]
+        candidates = candidate_sentences(searcher.sentences, searcher.terms, wanted, query_vec, hits, quoted_rows)
+        candidates = for_question(topic, candidates, hits)
         if not candidates:
             continue
         best = candidates[0]
         signals = signals_for(topic, result, (best.text, best.score), passages, terms=searcher.terms, wanted=wanted)
         confidence = model.confidence(signals)
         if confidence >= threshold:
-            hit = result.hits[best.hit_index]
-            scored.append(Scored(hit.meta, hit, best, confidence))
+            hit = hits[best.hit_index]
+            scored.append(Scored(hit.meta, hit, best, confidence, provisional))
     return ColumnTimeline(column, scored, _counts(in_scope, scored, column.label), len(in_scope))
 
 
@@ -200,13 +238,11 @@ def _statement_rankings(
 
 
 def _statement_search(
-    searcher: Searcher, topic: str, query_vec: np.ndarray, dense: Sequence[int], bm25: Sequence[int]
-) -> SearchResult | None:
+    searcher: Searcher, scorer: EvidenceReranker, topic: str, query_vec: np.ndarray, dense: Sequence[int], bm25: Sequence[int]
+) -> SearchResult:
     """A search restricted to one statement, as `Searcher.search` would return it: its best passages by evidence."""
     rows = list(dict.fromkeys([*dense, *bm25]))
-    if not rows:
-        return None
-    evidence = searcher.evidence_scorer.evidence(topic, query_vec, rows, ())
+    evidence = scorer.evidence(topic, query_vec, rows, ())
     ranked = sorted(rows, key=lambda r: (-evidence[r].score, r))
     store = searcher.store
     hits = [Hit(store.passage(r), store.meta(r), float(evidence[r].score), {}) for r in ranked]
@@ -273,7 +309,9 @@ def timeline_answer(said: Answer, ask: TimelineAsk, found: Timeline) -> Answer:
     """``said`` (the refusal the pipeline starts from) made into the timeline answer, or a stated refusal if empty."""
     reading = said.reading
     if reading is not None:
-        reading = replace(reading, notes=(*reading.notes, describe_ask(ask)))
+        # the scope is the timeline's own (its speakers and period): the ordinary search's ranking notes do not apply
+        kept = [n for n in reading.notes if not n.startswith(("Ranking ", "Filter from the question"))]
+        reading = replace(reading, notes=(*kept, describe_ask(ask)))
     timings = {**said.timings_ms, **found.timings_ms}
     common: dict[str, Any] = {"counts": found.counts, "columns": found.columns, "reading": reading, "timings_ms": timings}
     if said.mode == "generative":

@@ -449,3 +449,25 @@ def wait_done(page: Any) -> float:
 def reset(page: Any) -> None:
     page.get_by_role("button", name="New conversation").click()
     page.locator(".sa-empty").wait_for()
+
+
+def test_a_real_timeline_question_shows_its_entries_and_chart(page: Any) -> None:
+    """Through the real pipeline: the R2P question over the seed index, one entry per statement, a bar per year."""
+    turn = ask(page, "How has the Secretary-General's position on the responsibility to protect changed between 2011 and 2017?")
+    entries = turn.locator(".sa-tl-entry")
+    assert entries.count() == 5
+    years = [entries.nth(i).locator("time").inner_text()[-4:] for i in range(5)]
+    assert years == ["2011", "2013", "2015", "2016", "2017"]
+    assert "first mention" in entries.first.inner_text() and "latest" in entries.last.inner_text()
+    assert turn.locator(".sa-chart .sa-chart-bar").count() == 5
+    entries.nth(3).get_by_role("button", name="Source 4").click()
+    page.locator("#sa-viewer .sa-target").first.wait_for()
+    assert "Mobilizing collective action" in page.locator("#sa-viewer").inner_text()
+
+
+def test_a_real_summary_quotes_the_reports_recommendations(page: Any) -> None:
+    turn = ask(page, "Summarize the 2016 report's recommendations")
+    cards = turn.locator(".sa-card")
+    assert cards.count() >= 3
+    for i in range(cards.count()):
+        assert "A/70/999" in cards.nth(i).locator("cite").inner_text()
