@@ -5,6 +5,9 @@
   `FakeEmbedder` (``embedder="fake"``) and `Scripted` (``generator="scripted"``).
 - No developer ``ASSISTANT_*`` variable reaches a test (`_no_assistant_environment`).
 - `require_shared`: a test that needs the team's shared folder skips on a developer machine and fails under CI.
+- The chat's doubles: `DelayedAssistant` (slowed questions), `CannedAssistant` (prepared answers), `SlowScripted`
+  (a scripted model that writes slowly or fails), and answers of the newer kinds built by hand (`timeline_answer`,
+  `clarify_answer`, `hit_for`).
 """
 
 from __future__ import annotations
@@ -347,3 +350,110 @@ class DelayedAssistant:
     def stream(self, question: str, **options: Any) -> Any:
         time.sleep(self.delays.get(question, 0.0))
         return self.inner.stream(question, **options)
+
+
+class CannedAssistant(DelayedAssistant):
+    """`DelayedAssistant` that gives the prepared `Answer` in ``canned`` to its question (hand-built timelines and
+    clarifications, say), in both ``ask`` and ``stream``; other questions reach the real assistant."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.canned: dict[str, Any] = {}
+
+    def ask(self, question: str, **options: Any) -> Any:
+        if question not in self.canned:
+            return super().ask(question, **options)
+        time.sleep(self.delays.get(question, 0.0))
+        return self.canned[question]
+
+    def stream(self, question: str, **options: Any) -> Any:
+        if question not in self.canned:
+            return super().stream(question, **options)
+        from assistant.pipeline import Event
+
+        return iter([Event("answer", answer=self.ask(question, **options))])
+
+
+class SlowScripted(Scripted):
+    """`Scripted`, writing each word ``delay_s`` after the last; with ``fail_after`` set, a reply (not the judge's)
+    raises `RuntimeError` after that many words, as a model that crashes mid-answer."""
+
+    def __init__(self, replies: Sequence[str] = (), *, delay_s: float = 0.0, fail_after: int | None = None) -> None:
+        super().__init__(replies)
+        self.delay_s = delay_s
+        self.fail_after = fail_after
+
+    def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[str]:
+        for i, word in enumerate(super().stream(messages, options)):
+            if self.fail_after is not None and i >= self.fail_after and options.max_tokens > 4:
+                raise RuntimeError("the scripted model stopped mid-answer")
+            time.sleep(self.delay_s)
+            yield word
+
+
+# answers of the newer kinds, built by hand -----------------------------------------------------
+
+
+def hit_for(
+    doc_id: str,
+    date: str | None,
+    text: str,
+    *,
+    speaker: str | None = None,
+    title: str = "",
+    label: str = "1",
+    doc_type: str = "statement",
+) -> Any:
+    """A `Hit` on paragraph ``label`` of a made-up document (no index needed)."""
+    from assistant.models import DocumentMeta, Hit, Passage, Span
+
+    meta = DocumentMeta(
+        doc_id, f"{doc_id}.txt", title=title or f"Statement {doc_id}", date=date, doc_type=doc_type, speaker=speaker
+    )
+    passage = Passage(
+        f"{doc_id}#p{label}", doc_id, int(label) if label.isdigit() else 0, label, "paragraph", text, None, (Span(0, len(text)),)
+    )
+    return Hit(passage, meta, 1.0)
+
+
+def first_sentence(text: str) -> str:
+    """The passage's first sentence, as a timeline entry quotes it."""
+    match = re.match(r".+?[.!?](?=\s|$)", text.strip(), re.S)
+    return match.group(0) if match else text.strip()
+
+
+def timeline_answer(
+    question: str, cited: Sequence[tuple[str, Any]], counts: Sequence[Any] = (), *, mode: str = "extractive"
+) -> Any:
+    """A timeline answer as the timeline answerer gives it: an entry per ``(column, hit)`` quoting the hit's first
+    sentence and citing it, in date order per column, the first and latest of each column marked; ``columns`` in
+    order of appearance (``("",)`` for one timeline)."""
+    from assistant.models import Answer, Citation, TimelineEntry
+
+    columns = tuple(dict.fromkeys(column for column, _ in cited)) or ("",)
+    ordered = sorted(cited, key=lambda ch: (columns.index(ch[0]), ch[1].meta.date or ""))
+    entries, citations, lines = [], [], []
+    for n, (column, hit) in enumerate(ordered, 1):
+        same = [h for c, h in ordered if c == column]
+        quote = first_sentence(hit.passage.text)
+        date = hit.meta.date
+        entries.append(
+            TimelineEntry(
+                int((date or "0")[:4]), date, hit.meta.doc_id, hit.meta.title, hit.meta.speaker, n, quote, 0.9,
+                column, first=hit is same[0], latest=hit is same[-1],
+            )
+        )  # fmt: skip
+        citations.append(Citation(n, hit, quote))
+        lines.append(f"{date} — {column + ': ' if column else ''}{quote} [{n}]")
+    return Answer(
+        question, "\n".join(lines), False, tuple(citations), tuple(h for _, h in ordered), kind="timeline", mode=mode,
+        timeline=tuple(entries), counts=tuple(counts), columns=columns,
+    )  # fmt: skip
+
+
+def clarify_answer(question: str, choices: Sequence[Any]) -> Any:
+    """A clarify answer asking which of ``choices`` (`DocumentMeta`) the question means."""
+    from assistant.models import Answer
+
+    text = "Several documents match; which one do you mean?"
+    return Answer(question, text, False, (), (), kind="clarify", mode="extractive", choices=tuple(choices))

@@ -19,8 +19,6 @@ slows repeated failed logins.
 from __future__ import annotations
 
 import logging
-import math
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,7 +35,7 @@ from assistant.pipeline import Assistant, shared_assistant
 from assistant.settings import Settings
 from assistant.ui import render
 from assistant.ui.access import LoginThrottle, RequestGuard
-from assistant.ui.conversation import Turn, answer_segments, find_turn, history_for, word_count
+from assistant.ui.conversation import Turn, find_turn, history_for
 from assistant.ui.export import ExportFiles
 from assistant.ui.feedback import Feedback, FeedbackStore
 from assistant.ui.layout import MAX_PASSAGES, build_blocks, static_text
@@ -50,12 +48,10 @@ from assistant.ui.limits import (
     shortened,
 )
 from assistant.ui.status import generation_status
+from assistant.ui.streaming import GenerationFollower, StopSignals, reveal
 
 log = logging.getLogger(__name__)
 
-STREAM_STEPS = 8  # an extractive answer is revealed in this many steps…
-STREAM_DELAY_S = 0.04  # …this far apart: visible progress, a third of a second at most
-DRAFT_REFRESH_S = 0.25  # a generated draft is re-sent at most this often while the model writes
 MAX_DATE_CHARS = 10  # YYYY-MM-DD
 MAX_SEARCH_CHARS = 200  # the corpus tab's search box
 
@@ -78,6 +74,7 @@ class ChatUI:
         self.generation_ok, self.generation_note = generation_status(settings)
         self.exports = ExportFiles(Path(get_upload_folder()), max_turns=settings.max_export_turns)
         self.sessions = SessionQueue(settings.ui_session_queue)
+        self.stops = StopSignals()  # *Stop generating* requests, by turn
         self._listed: tuple[str, dict[str, int], dict[str, Any]] | None = None  # per build: counts and documents
         self.components: dict[str, Any] = {}  # filled by `build`; handlers name their outputs through it
         self.demo: gr.Blocks | None = None  # the last app built
@@ -156,15 +153,15 @@ class ChatUI:
         request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Answer ``question`` as a stream of conversation renderings (and give back the session's queue slot)."""
+        session = getattr(request, "session_hash", None) or ""
         try:
-            yield from self._answer(question, turns, (date_from, date_to, types, sgs, docs), mode, k)
+            yield from self._answer(question, turns, (date_from, date_to, types, sgs, docs), mode, k, session)
         finally:
-            session = getattr(request, "session_hash", None)
             if session:
                 self.sessions.release(session)
 
     def _answer(
-        self, question: str, turns: list[Turn], filter_inputs: tuple[Any, ...], mode: str, k: float
+        self, question: str, turns: list[Turn], filter_inputs: tuple[Any, ...], mode: str, k: float, session: str
     ) -> Iterator[tuple[Any, ...]]:
         question = " ".join((question or "").split())
         if not question:
@@ -206,16 +203,13 @@ class ChatUI:
         yield self._chat_outputs(turns, "")
         record: dict[str, Any] = {}
         try:
-            if mode == "generative":
-                last = 0.0
-                for event in self.assistant.stream(turn.question, history=turn.history, filters=filters, k=passages, mode=mode):
-                    if event.kind == "token":
-                        turn.draft += event.text
-                        if time.monotonic() - last >= DRAFT_REFRESH_S:
-                            last = time.monotonic()
-                            yield self._chat_outputs(turns, "")
-                    elif event.kind == "answer" and event.answer is not None:
-                        record = answer_record(event.answer)
+            if mode == "generative":  # the exact quotes at once, the draft beside them, then the checked answer
+                with self.stops.watch(turn.turn_id, session) as stop:
+                    follower = GenerationFollower(turn, stop)
+                    events = self.assistant.stream(turn.question, history=turn.history, filters=filters, k=passages, mode=mode)
+                    for _ in follower.follow(events):
+                        yield self._chat_outputs(turns, "")
+                record = follower.record
             else:
                 record = self._call(turn, filters, passages, mode)
         except AssistantError as exc:
@@ -227,14 +221,9 @@ class ChatUI:
             yield self._chat_outputs(turns, "")
             return
         turn.record = record
-        if not record.get("abstained") and record.get("kind") != "chitchat":
-            total = word_count(answer_segments(record))
-            step = max(1, math.ceil(total / STREAM_STEPS))
-            for shown in range(step, total, step):
-                turn.shown_words = shown
+        if mode != "generative":  # a generated answer replaces exact quotes already shown: no word-by-word reveal
+            for _ in reveal(turn):
                 yield self._chat_outputs(turns, "")
-                time.sleep(STREAM_DELAY_S)
-        turn.shown_words = None
         yield self._chat_outputs(turns, "", export=True)
 
     def _chat_outputs(self, turns: list[Turn], question: str, *, export: bool = False, notice: str = "") -> tuple[Any, ...]:
@@ -268,9 +257,12 @@ class ChatUI:
                 c["viewer"]: self.open_document(str(data.get("doc", "")), data.get("passage"), spans),
                 c["tabs"]: gr.Tabs(selected="chat"),
             }
+        if action == "stop":  # the answer's own handler shows the exact quotes with a note
+            self.stops.stop(str(data.get("turn", "")), getattr(request, "session_hash", None) or "")
+            return gr.skip()
         turn = find_turn(turns, str(data.get("turn", "")))
         if turn is None or turn.record is None:
-            return {}
+            return gr.skip()
         if action == "rate":
             value = data.get("value")
             turn.rating = None if turn.rating == value else value if value in {"up", "down"} else None
@@ -279,13 +271,13 @@ class ChatUI:
         elif action == "flag":
             numbers = {str(c["n"]): int(c["n"]) for c in turn.record.get("citations", [])}
             if str(data.get("n")) not in numbers:  # only the answer's own citations can be flagged
-                return {}
+                return gr.skip()
             n = numbers[str(data.get("n"))]
             turn.wrong.symmetric_difference_update({n})
             flagged = n in turn.wrong
             prompt = f"Citation [{n}] {'flagged as wrong' if flagged else 'no longer flagged'}. Say what is wrong (optional), then Save reason."
         else:
-            return {}
+            return gr.skip()
         self._save_feedback(turn, request)
         index = turns.index(turn) + 1
         label = render.render_notice(f"Question {index}: {turn.question}. {prompt}")

@@ -24,17 +24,19 @@ class Turn:
     error: str | None = None
     shown_words: int | None = None  # while streaming: how many words of the answer are shown
     draft: str = ""  # generated mode: the model's text as it writes, before it is checked
+    exact: dict[str, Any] | None = None  # generated mode: the exact-quote answer shown while the model writes
+    note: str = ""  # why the answer shown is not the one asked for (generation stopped, failed or timed out)
     rating: str | None = None  # "up" | "down"
     reason: str = ""
     wrong: set[int] = field(default_factory=set)  # citation numbers flagged as wrong
 
     @property
     def state(self) -> str:
-        """``pending`` (searching), ``streaming``, ``done`` or ``error``."""
+        """``pending`` (searching), ``generating`` (exact quotes shown, the model writing), ``streaming``, ``done`` or ``error``."""
         if self.error is not None:
             return "error"
         if self.record is None:
-            return "pending"
+            return "generating" if self.exact is not None else "pending"
         return "streaming" if self.shown_words is not None else "done"
 
     @property

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.answer.citations import long_date
-from assistant.ui.conversation import Turn, answer_segments
+from assistant.ui.conversation import MARKER_RE, Turn, answer_segments
 from assistant.ui.render import MODE_LABELS, paragraph_name
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&])")
@@ -27,6 +27,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&])")
 def md(text: object) -> str:
     """Text with Markdown and HTML syntax escaped, so it reads the same rendered or raw."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
+def _cited_line(line: str) -> str:
+    """A line of text with its ``[n]`` markers kept as markers, the rest escaped."""
+    numbers = [n for group in MARKER_RE.findall(line) for n in re.findall(r"\d+", group)]
+    return md(MARKER_RE.sub("", line)) + "".join(f" [{n}]" for n in numbers)
 
 
 def conversation_markdown(
@@ -70,9 +76,17 @@ def conversation_markdown(
                     lines.append(f"- {md(p.get('reference'))}: {md(p.get('text'))}")
                 lines.append("")
             continue
-        segments = answer_segments(record)
-        answer = " ".join(md(s.text) + "".join(f" [{n}]" for n in s.citations) for s in segments)
-        lines += [answer or md(record.get("answer")), ""]
+        if record.get("kind") == "timeline":  # dated lines, one a line
+            lines += [f"- {_cited_line(line)}" for line in str(record.get("answer", "")).splitlines() if line.strip()] + [""]
+        elif record.get("kind") == "clarify":  # the question back, and the documents it could mean
+            choices = record.get("choices") or []
+            lines += [md(record.get("answer")), ""]
+            lines += [f"- {md(c.get('title'))} ({md(long_date(c.get('date')))}, {md(c.get('doc_type'))})" for c in choices]
+            lines.append("")
+        else:
+            segments = answer_segments(record)
+            answer = " ".join(md(s.text) + "".join(f" [{n}]" for n in s.citations) for s in segments)
+            lines += [answer or md(record.get("answer")), ""]
         citations = record.get("citations") or []
         if citations:
             lines += ["**Sources**", ""]

@@ -6,8 +6,9 @@ document, a question or an answer is escaped by the template engine, so the
 browser receives it as text, never as markup; nothing here relies on Markdown
 rendering. The only markup built in Python is `highlight` (``<mark>`` around
 escaped text, as `markupsafe.Markup`). This module turns turns, records and
-documents into plain views (dicts) for the templates. Interactive elements carry
-``data-action`` attributes that ``static/actions.js`` turns into events.
+documents into plain views (dicts) for the templates (`assistant.ui.timeline` those of
+timeline answers). Interactive elements carry ``data-action`` attributes that
+``static/actions.js`` turns into events.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from assistant.errors import AssistantError
 from assistant.models import DocumentMeta, Filters, Passage
 from assistant.text.instructions import passage_instructions
 from assistant.ui.conversation import Segment, Turn, answer_segments, truncate
+from assistant.ui.timeline import timeline_view
 
 MODE_LABELS = {"extractive": "Exact quotes", "generative": "Generated"}
+PROVISIONAL = "Exact quotes — a generated answer is being written…"
+REVEALED_KINDS = frozenset({"answer", "summary"})  # answers shown word by word as they stream in (not lists)
 
 
 def _blank_none(value: object) -> object:
@@ -104,36 +108,58 @@ def paragraph_name(item: dict[str, Any] | Passage) -> str:
 def render_conversation(turns: Sequence[Turn]) -> str:
     """The whole conversation (or the empty-chat help)."""
     views = [{"index": i, "turn": t, "answer": _answer_view(t, i)} for i, t in enumerate(turns, 1)]
-    busy = bool(turns) and turns[-1].state in {"pending", "streaming"}
+    busy = bool(turns) and turns[-1].state in {"pending", "generating", "streaming"}
     return _CONVERSATION.render(turns=views, busy=busy)
 
 
 def _answer_view(turn: Turn, index: int) -> dict[str, Any] | None:
-    """What the template shows of a turn's answer; None while there is no record (or on an error)."""
-    if turn.record is None or turn.state == "error":
+    """What the template shows of a turn's answer; None while there is no record (or on an error).
+
+    While a generated answer is written, the exact-quote answer (``turn.exact``) is shown, marked as such, with
+    the model's draft beside it.
+    """
+    record = turn.record if turn.record is not None else turn.exact
+    if record is None or turn.state == "error":
         return None
-    record = turn.record
+    generating = turn.state == "generating"
+    reading = _reading(turn, record) | ({"mode": MODE_LABELS["extractive"]} if generating else {})
     view: dict[str, Any] = {
-        "reading": _reading(turn, record),
+        "reading": reading,
         "text": record.get("answer"),
         "feedback": turn.state == "done",
+        "note": turn.note,
+        "generating": {"status": PROVISIONAL, "draft": turn.draft} if generating else None,
     }
     if record.get("kind") == "chitchat":
         return view | {"kind": "chitchat", "feedback": False}
     if record.get("abstained"):
         nearest = [_nearest_card(p, index, k) for k, p in enumerate(record.get("passages", []), 1)]
         return view | {"kind": "abstention", "notices": record.get("notices", []), "nearest": nearest}
+    cards = [_citation_card(c, record, index, turn.turn_id, int(c["n"]) in turn.wrong) for c in record.get("citations", [])]
+    if record.get("kind") == "timeline":
+        return view | {"kind": "timeline", "timeline": timeline_view(record, index, turn.turn_id), "cards": cards}
+    if record.get("kind") == "clarify":
+        return view | {"kind": "clarify", "choices": [_choice(c) for c in record.get("choices") or []], "feedback": False}
     segments = answer_segments(record)
     streaming = turn.shown_words is not None
     shown = truncate(segments, turn.shown_words or 0) if streaming else segments
-    citations = [] if streaming else record.get("citations", [])  # cards appear once the whole answer shows
-    cards = [_citation_card(c, record, index, turn.turn_id, int(c["n"]) in turn.wrong) for c in citations]
     return view | {
         "kind": "answer",
         "mode": record.get("mode", ""),
         "sentences": _sentences(shown, record, index),
         "streaming": streaming,
-        "cards": cards,
+        "cards": [] if streaming else cards,  # cards appear once the whole answer shows
+    }
+
+
+def _choice(meta: dict[str, Any]) -> dict[str, Any]:
+    """One document a clarify answer offers: its title (opening it in the viewer), date and type."""
+    return {
+        "doc_id": meta.get("doc_id"),
+        "title": meta.get("title") or meta.get("doc_id"),
+        "when": long_date(meta.get("date")) if meta.get("date") else "undated",
+        "doc_type": meta.get("doc_type"),
+        "speaker": meta.get("speaker"),
     }
 
 
