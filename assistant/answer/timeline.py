@@ -40,6 +40,7 @@ ROWS_PER_STATEMENT = 4  # each retriever's best passages of a statement that the
 SENTENCE_ROWS = 2  # of those, the best by passage-level evidence are scored (and quotable) sentence by sentence
 # A statement whose best passage-level evidence (window cosine plus key-term coverage, halved) is below this is
 # silent on the topic without scoring its sentences: fitted on the timeline training part (docs/timeline.md).
+ANCHOR_COVERAGE = 0.5  # a first (latest) mention's passage holds at least this IDF-weighted share of the topic's terms
 SCREEN_FLOOR = 0.35  # the lowest kept on training was 0.40
 MAX_STATEMENTS = 400  # statements scored at most (the best by their first-stage rank)
 MAX_ENTRIES = 40  # entries per column; beyond, the best statement of each year
@@ -54,6 +55,7 @@ class Scored:
     quote: Candidate
     confidence: float
     provisional: float  # the passage-level evidence the screen read
+    anchored: bool = True  # its best passage holds most of the topic's key terms (ANCHOR_COVERAGE)
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def build_timeline(
     entries: list[TimelineEntry] = []
     citations: list[Citation] = []
     for col in columns:
-        chosen = _thin(col.scored)
+        chosen = _anchor(_thin(col.scored), ask.kind)
         for i, s in enumerate(chosen):
             n = len(citations) + 1
             citations.append(Citation(n, s.hit, s.quote.text))
@@ -146,6 +148,20 @@ def build_timeline(
         sum(c.statements for c in columns),
         timings,
     )
+
+
+def _anchor(ordered: list[Scored], kind: str) -> list[Scored]:
+    """For a first (latest) mention: the entries from the first (up to the latest) whose passage holds the topic's terms.
+
+    One entry that only resembles the topic would otherwise decide the answer to "when did X first ...".
+    """
+    if kind not in ("first_mention", "latest_mention") or not any(s.anchored for s in ordered):
+        return ordered
+    if kind == "first_mention":
+        start = next(i for i, s in enumerate(ordered) if s.anchored)
+        return ordered[start:]
+    end = max(i for i, s in enumerate(ordered) if s.anchored)
+    return ordered[: end + 1]
 
 
 def _thin(scored: list[Scored]) -> list[Scored]:
@@ -210,7 +226,7 @@ def _column(
         confidence = model.confidence(signals)
         if confidence >= threshold:
             hit = hits[best.hit_index]
-            scored.append(Scored(hit.meta, hit, best, confidence, provisional))
+            scored.append(Scored(hit.meta, hit, best, confidence, provisional, signals.coverage >= ANCHOR_COVERAGE))
     return ColumnTimeline(column, scored, _counts(in_scope, scored, column.label), len(in_scope))
 
 

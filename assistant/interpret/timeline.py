@@ -66,13 +66,13 @@ SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}
 UNTIL_RE = re.compile(rf"\b(?:until|till|through|up\s+to|up\s+until|to|before|by)\s+({YEAR})\b", re.I)
 # words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
 GENERIC_WORDS = re.compile(
-    r"\b(?:un\s+chief|general\s+debate|general\s+assembly|united\s+nations|secretary-general|secretary\s+general|bring\s+up|"
+    r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debate|general\s+assembly|united\s+nations|secretary-general|secretary\s+general|bring\s+up|"
     r"each\s+one|did\s+later\s+ones|how|has|have|had|did|does|do|what|when|which|who|where|why|is|was|were|the|a|an|of|in|on|at|to|for|and|or|if|so|"
     r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
-    r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|bring\s+up|up|mention(?:ed|s)?|"
+    r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|come\s+up|came\s+up|mention(?:ed|s)?|"
     r"report(?:ed|s)?|tell|told|each|both|compare[ds]?|comparison|vs|versus|change[ds]?|changing|evolv(?:e|ed|es)|evolution|"
     r"develop(?:ed|ment)?|shift(?:ed)?|over|years?|decades?|time|times|first|later|latest|last|again|afterwards|ever|"
-    r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|pursue[ds]?|kept|keep|continued|"
+    r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|return(?:ed|s)?|come\s+back|came\s+back|pursue[ds]?|kept|keep|continued|"
     r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|general\s+assembly|united\s+nations|"
     r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
     r"early|mid|late|start(?:ed)?|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
