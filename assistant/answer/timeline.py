@@ -33,6 +33,7 @@ from assistant.retrieve.first_stage import bm25_ranking, dense_ranking, reciproc
 from assistant.retrieve.rerank import EvidenceReranker
 from assistant.retrieve.search import Searcher, SearchResult
 from assistant.text.lexical import key_terms
+from assistant.text.patterns import is_masthead
 
 EXHAUSTIVE_ROWS = 20_000  # a scope of at most this many passages is searched passage by passage
 WIDE_CANDIDATES = 4_000  # else: the first stage's best passages, grouped by statement
@@ -204,7 +205,9 @@ def _column(
         )
     )
     statements = []
-    for dense, bm25 in by_doc.values():
+    for all_dense, all_bm25 in by_doc.values():
+        # a title block or a passage of datelines and headings only is never an entry's quote
+        dense, bm25 = [r for r in all_dense if _quotable(store, r)], [r for r in all_bm25 if _quotable(store, r)]
         mine = sorted(dict.fromkeys([*dense, *bm25]), key=lambda r: (-cheap[r], r))
         if mine and (screen is None or cheap[mine[0]] / 2 >= screen):
             statements.append((cheap[mine[0]] / 2, mine, dense, bm25))
@@ -218,7 +221,7 @@ def _column(
         quoted = [i for i, r in enumerate(result.rows) if not result.evidence[r].partial][:SENTENCE_ROWS]
         hits, quoted_rows = [result.hits[i] for i in quoted], [result.rows[i] for i in quoted]
         candidates = candidate_sentences(searcher.sentences, searcher.terms, wanted, query_vec, hits, quoted_rows)
-        candidates = for_question(topic, candidates, hits)
+        candidates = [c for c in for_question(topic, candidates, hits) if not is_masthead(c.text)]
         if not candidates:
             continue
         best = candidates[0]
@@ -228,6 +231,14 @@ def _column(
             hit = hits[best.hit_index]
             scored.append(Scored(hit.meta, hit, best, confidence, provisional, signals.coverage >= ANCHOR_COVERAGE))
     return ColumnTimeline(column, scored, _counts(in_scope, scored, column.label), len(in_scope))
+
+
+def _quotable(store: IndexStore, row: int) -> bool:
+    """Whether a passage has a sentence a timeline may quote: not a title block, not only datelines and headings."""
+    passage = store.passage(row)
+    if passage.kind == "title":
+        return False
+    return any(not is_masthead(passage.text[s:e]) for s, e in store.sentence_spans_of(row))
 
 
 def _statement_rankings(
