@@ -23,10 +23,10 @@ COMPARE_RE = re.compile(
     re.I,
 )
 FIRST_RE = re.compile(
-    r"\bfirst\s+(?:time|mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
+    r"\bfirst\s+(?:mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
     r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
-    r"use|used|propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began)\b|"
-    r"\bwhen\s+(?:did|do|does|is|was|were|has|had)\b.*\bfirst\b|\bfor\s+the\s+first\s+time\b|\bfirst\s+(?:appear|show)s?\b|"
+    r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began)\b|"
+    r"\bfirst\s+(?:appear|show)s?\b|"
     r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer)",
     re.I,
 )
@@ -34,15 +34,16 @@ LATEST_MENTION_RE = re.compile(
     r"\b(?:last|latest|most\s+recent(?:ly)?)\s+(?:time|mention|mentioned|raised|spoke|talked|addressed|referred)\b", re.I
 )
 CHANGE_RE = re.compile(
-    r"\b(?:chang(?:e|ed|es|ing)|evolv(?:e|ed|es|ing)|evolution|develop(?:ed|s|ing|ment)?|shift(?:ed|s)?|progress(?:ed)?|"
-    r"over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|across\s+(?:the\s+)?(?:years|decades)|"
-    r"trace|track|year\s+by\s+year|each\s+year|every\s+year|in\s+which\s+(?:later\s+)?years|which\s+years|"
-    r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of|since\s+" + YEAR + r")\b",
+    r"\bhow\b[^?]*?(?<!climate\s)(?<!regime\s)\b(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
+    r"\b(?:evolution\s+of|over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|"
+    r"across\s+(?:the\s+)?(?:years|decades)|year\s+by\s+year|each\s+year|every\s+year|trace|"
+    r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of)\b",
     re.I,
 )
 # "What has Haiti said about X at the UN over the years": a speaker and said/talked with a period or plural statements
 STATEMENTS_RE = re.compile(
-    r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken)\b",
+    r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|"
+    r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken)\b",
     re.I,
 )
 SUMMARY_RE = re.compile(
@@ -153,8 +154,13 @@ def _decade(part: str | None, start: int) -> tuple[int, int]:
     return {"early": (start, start + 3), "mid": (start + 4, start + 6), "late": (start + 7, start + 9)}[part.lower()]
 
 
+QUANTITY_RE = re.compile(r"^\W*(?:how\s+(?:many|much|often|long)|what\s+(?:number|share|percentage|proportion))\b", re.I)
+
+
 def read_timeline(question: str, countries: CountryNames | None = None) -> TimelineAsk | None:
-    """The timeline ``question`` asks for, or None for an ordinary question."""
+    """The timeline ``question`` asks for, or None for an ordinary question (a quantity asked "since 2005" is one)."""
+    if QUANTITY_RE.match(question):
+        return None
     compare = bool(COMPARE_RE.search(question))
     first = bool(FIRST_RE.search(question))
     latest = bool(LATEST_MENTION_RE.search(question))
@@ -167,7 +173,7 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         kind = "first_mention"
     elif latest:
         kind = "latest_mention"
-    elif changing or compare or (lo is not None and (hi is None or hi > lo) and STATEMENTS_RE.search(question)):
+    elif changing or (lo is not None and (hi is None or hi > lo) and STATEMENTS_RE.search(question)):
         kind = "timeline"
     else:
         return None

@@ -39,12 +39,16 @@ def test_a_change_question_is_a_timeline_with_its_period_and_topic() -> None:
 
 
 def test_first_mention_and_its_open_start() -> None:
-    ask = read_timeline("When did Japan first bring up North Korea's abductions, and how did it talk about them up to 2012?", COUNTRIES)
+    ask = read_timeline(
+        "When did Japan first bring up North Korea's abductions, and how did it talk about them up to 2012?", COUNTRIES
+    )
     assert ask is not None and ask.kind == "first_mention"
     assert (ask.first_year, ask.last_year) == (None, 2012)
     assert [c.filters.countries for c in ask.columns] == [("JPN",)]  # North Korea is the topic, not a speaker
     assert "abductions" in ask.topic and "Japan" not in ask.topic
-    decade = read_timeline("When did Brazil first warn about the Amazon, and how did it keep raising it through the 1990s?", COUNTRIES)
+    decade = read_timeline(
+        "When did Brazil first warn about the Amazon, and how did it keep raising it through the 1990s?", COUNTRIES
+    )
     assert decade is not None and (decade.first_year, decade.last_year) == (None, 1999)  # the first mention may be earlier
 
 
@@ -54,7 +58,10 @@ def test_a_comparison_has_one_column_per_speaker() -> None:
     assert [(c.label, c.filters.countries) for c in ask.columns] == [("France", ("FRA",)), ("Mexico", ("MEX",))]
     assert ask.topic == "veto"
     people = read_timeline("Compare how Ban Ki-moon and António Guterres described the Security Council's role.", COUNTRIES)
-    assert people is not None and [c.filters.secretaries_general for c in people.columns] == [("Ban Ki-moon",), ("António Guterres",)]
+    assert people is not None and [c.filters.secretaries_general for c in people.columns] == [
+        ("Ban Ki-moon",),
+        ("António Guterres",),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -76,3 +83,20 @@ def test_summary_questions_and_their_focus() -> None:
     main = read_summary("What are the main points of the 2015 message?")
     assert main is not None and main.focus == ""
     assert read_summary("Which country raised the veto?") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many Security Council resolutions has the protection of populations from atrocity crimes informed since 2005?",
+        "What has happened to the Special Adviser's office since 2013?",
+    ],
+)
+def test_a_fact_since_a_year_is_not_a_timeline(question: str) -> None:
+    assert read_timeline(question, COUNTRIES) is None
+
+
+def test_what_a_country_has_said_since_a_year_is_a_timeline() -> None:
+    ask = read_timeline("What has Brazil said about the Amazon in the General Debate since 1990?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (1990, None)
+    assert [c.filters.countries for c in ask.columns] == [("BRA",)] and ask.topic == "Amazon"
