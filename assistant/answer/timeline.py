@@ -213,10 +213,11 @@ def _column(
             statements.append((cheap[mine[0]] / 2, mine, dense, bm25))
     # one embedding batch for the sentences of every statement's best passages (nothing when stored at ingest)
     searcher.sentences.of([r for _, mine, _, _ in statements for r in mine[:SENTENCE_ROWS]])
+    sizes = store.passage_counts()  # once per column: what each statement's own search would have searched
     scorer = EvidenceReranker(store, searcher.sentences, searcher.terms, sentence_depth=SENTENCE_ROWS, sentence_words=1)
     scored: list[Scored] = []
     for provisional, _, dense, bm25 in statements:
-        result = _statement_search(searcher, scorer, topic, query_vec, dense, bm25)
+        result = _statement_search(searcher, scorer, topic, query_vec, dense, bm25, sizes)
         # the sentences of the passages the evidence scored sentence by sentence: nothing more to embed
         quoted = [i for i, r in enumerate(result.rows) if not result.evidence[r].partial][:SENTENCE_ROWS]
         hits, quoted_rows = [result.hits[i] for i in quoted], [result.rows[i] for i in quoted]
@@ -265,7 +266,13 @@ def _statement_rankings(
 
 
 def _statement_search(
-    searcher: Searcher, scorer: EvidenceReranker, topic: str, query_vec: np.ndarray, dense: Sequence[int], bm25: Sequence[int]
+    searcher: Searcher,
+    scorer: EvidenceReranker,
+    topic: str,
+    query_vec: np.ndarray,
+    dense: Sequence[int],
+    bm25: Sequence[int],
+    sizes: dict[str, int],
 ) -> SearchResult:
     """A search restricted to one statement, as `Searcher.search` would return it: its best passages by evidence."""
     rows = list(dict.fromkeys([*dense, *bm25]))
@@ -274,7 +281,7 @@ def _statement_search(
     store = searcher.store
     hits = [Hit(store.passage(r), store.meta(r), float(evidence[r].score), {}) for r in ranked]
     ranks = {"dense": {r: i for i, r in enumerate(dense, 1)}, "bm25": {r: i for i, r in enumerate(bm25, 1)}}
-    searched = store.passage_counts().get(hits[0].meta.doc_id, len(rows))
+    searched = sizes.get(hits[0].meta.doc_id, len(rows))
     return SearchResult(hits, query_vec, evidence, ranked, {}, ranks, searched)
 
 
