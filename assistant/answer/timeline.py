@@ -38,7 +38,7 @@ from assistant.text.patterns import is_masthead
 EXHAUSTIVE_ROWS = 20_000  # a scope of at most this many passages is searched passage by passage
 WIDE_CANDIDATES = 4_000  # else: the first stage's best passages, grouped by statement
 ROWS_PER_STATEMENT = 4  # each retriever's best passages of a statement that the evidence reranker scores
-SENTENCE_ROWS = 2  # of those, the best by passage-level evidence are scored (and quotable) sentence by sentence
+SENTENCE_ROWS = 1  # of those, the best by passage-level evidence are scored (and quotable) sentence by sentence
 # A statement whose best passage-level evidence (window cosine plus key-term coverage, halved) is below this is
 # silent on the topic without scoring its sentences: fitted on the timeline training part (docs/timeline.md).
 ANCHOR_COVERAGE = 0.5  # a first (latest) mention's passage holds at least this IDF-weighted share of the topic's terms
