@@ -76,7 +76,7 @@ class Planned:
 
 @dataclass(frozen=True)
 class Retrieved:
-    """The plan and what the search found (None when there was nothing to search)."""
+    """The plan and what the search found (None for chit-chat, a timeline or a summary)."""
 
     planned: Planned
     result: SearchResult | None
@@ -135,6 +135,8 @@ def build_chain(
     """`Request` -> reading the question -> retrieval -> `Answer`, as one LCEL chain."""
 
     def retrieve(planned: Planned) -> Retrieved:
-        return Retrieved(planned, None if planned.plan is None else retriever.search(planned.plan))
+        # chit-chat needs no search; a timeline or a summary searches statement by statement itself
+        ordinary = planned.plan is not None and planned.scope is None
+        return Retrieved(planned, retriever.search(planned.plan) if ordinary and planned.plan else None)
 
     return RunnableLambda(plan) | RunnableLambda(retrieve) | RunnableLambda(answer)

@@ -270,7 +270,7 @@ class Assistant:
         planned, result = retrieved.planned, retrieved.result
         reading, question, options = planned.reading, planned.question, planned.request.options
         timings = {"interpret": planned.interpret_ms}
-        if planned.plan is None or result is None:
+        if planned.plan is None:
             return Answer(question, CHITCHAT_REPLY, False, (), (), timings, kind="chitchat", reading=_reading(reading, None))
         plan = planned.plan
         said = Answer(question, NOT_IN_CORPUS, True, (), (), timings, mode=options.mode, reading=_reading(reading, plan))
@@ -282,6 +282,7 @@ class Assistant:
             # a year or type that matches no document: ask which one, rather than summarise another
             meant = [] if plan.relaxed else documents_meant(self.store.documents, plan.filters, plan.preferences)
             return summary_answer(said, planned.scope, self.searcher, meant)
+        assert result is not None  # the chain searched: an ordinary question
         if not result.hits:
             notice = "No passage matches the filters." if not plan.filters.is_empty() else "No passage matched."
             return replace(said, notices=(notice,), kind="abstention", evidence_score=0.0)
