@@ -51,11 +51,38 @@ SPEAKING_NOUNS = (
     r"statement|speech|address|delegation|representative|delegate|leader|president|prime minister|minister|"
     r"foreign minister|chancellor|king|queen|government|head of state|head of government|account|remarks"
 )
+# "the Maltese representative", "the Japanese delegation": a country named by its people's adjective, as the speaker
+DEMONYMS = {
+    "Afghan": "Afghanistan", "Albanian": "Albania", "Algerian": "Algeria", "Argentine": "Argentina",
+    "Argentinian": "Argentina", "Australian": "Australia", "Austrian": "Austria", "Bangladeshi": "Bangladesh",
+    "Belarusian": "Belarus", "Belgian": "Belgium", "Belizean": "Belize", "Bolivian": "Bolivia", "Brazilian": "Brazil",
+    "British": "United Kingdom", "Bulgarian": "Bulgaria", "Burmese": "Myanmar", "Cambodian": "Cambodia",
+    "Cameroonian": "Cameroon", "Canadian": "Canada", "Chilean": "Chile", "Chinese": "China", "Colombian": "Colombia",
+    "Cuban": "Cuba", "Cypriot": "Cyprus", "Czech": "Czechia", "Danish": "Denmark", "Dutch": "Netherlands",
+    "Ecuadorian": "Ecuador", "Egyptian": "Egypt", "Ethiopian": "Ethiopia", "Fijian": "Fiji", "Filipino": "Philippines",
+    "Finnish": "Finland", "French": "France", "German": "Germany", "Ghanaian": "Ghana", "Greek": "Greece",
+    "Guatemalan": "Guatemala", "Guyanese": "Guyana", "Haitian": "Haiti", "Hungarian": "Hungary", "Icelandic": "Iceland",
+    "Indian": "India", "Indonesian": "Indonesia", "Iranian": "Iran", "Iraqi": "Iraq", "Irish": "Ireland",
+    "Israeli": "Israel", "Italian": "Italy", "Jamaican": "Jamaica", "Japanese": "Japan", "Jordanian": "Jordan",
+    "Kazakh": "Kazakhstan", "Kazakhstani": "Kazakhstan", "Kenyan": "Kenya", "Lebanese": "Lebanon", "Libyan": "Libya",
+    "Maldivian": "Maldives", "Maltese": "Malta", "Marshallese": "Marshall Islands", "Mauritian": "Mauritius",
+    "Mexican": "Mexico", "Mongolian": "Mongolia", "Moroccan": "Morocco", "Nepalese": "Nepal", "Nepali": "Nepal",
+    "Nicaraguan": "Nicaragua", "Nigerian": "Nigeria", "Norwegian": "Norway", "Pakistani": "Pakistan",
+    "Palestinian": "Palestine", "Panamanian": "Panama", "Paraguayan": "Paraguay", "Peruvian": "Peru",
+    "Philippine": "Philippines", "Polish": "Poland", "Portuguese": "Portugal", "Romanian": "Romania",
+    "Russian": "Russia", "Rwandan": "Rwanda", "Saudi": "Saudi Arabia", "Senegalese": "Senegal", "Serbian": "Serbia",
+    "Singaporean": "Singapore", "Somali": "Somalia", "Soviet": "Soviet Union", "Spanish": "Spain",
+    "Sri Lankan": "Sri Lanka", "Sudanese": "Sudan", "Swedish": "Sweden", "Swiss": "Switzerland", "Syrian": "Syria",
+    "Thai": "Thailand", "Tunisian": "Tunisia", "Turkish": "Turkey", "Tuvaluan": "Tuvalu", "Ugandan": "Uganda",
+    "Ukrainian": "Ukraine", "Uruguayan": "Uruguay", "Venezuelan": "Venezuela", "Vietnamese": "Viet Nam",
+    "Yemeni": "Yemen", "Zambian": "Zambia", "Zimbabwean": "Zimbabwe",
+}  # fmt: skip
 SPEAKING_VERBS = (
     r"say|says|said|tell|tells|told|state|states|stated|argue|argues|argued|declare|declares|declared|call|calls|called|"
     r"urge|urges|urged|propose|proposes|proposed|promise|promises|promised|pledge|pledges|pledged|warn|warns|warned|"
     r"describe|describes|described"
 )
+DEMONYM_SPEAKER_RE = re.compile(rf"\b({'|'.join(sorted(DEMONYMS, key=len, reverse=True))})\s+(?:{SPEAKING_NOUNS})\b")
 # After "did/has <country>", words that make the country a topic, not a speaker ("Did Iraq have ...", "did US forces")
 NOT_SPEAKING_AFTER = (
     r"have|has|had|be|been|being|exist|own|possess|host|hosts|get|become|face|suffer|lose|need|"
@@ -103,6 +130,15 @@ class CountryNames:
                 names.setdefault(short, code)
         return cls(names)
 
+    def by_demonym(self, question: str) -> list[Mention]:
+        """Countries named by their people's adjective as the speaker ("the Maltese representative said")."""
+        out: dict[str, Mention] = {}
+        for m in DEMONYM_SPEAKER_RE.finditer(question):
+            code = self.names.get(DEMONYMS[m.group(1)])
+            if code:
+                out.setdefault(code, Mention(code, m.group(1)))
+        return list(out.values())
+
     def named(self, question: str) -> list[Mention]:
         """Every country ``question`` names, speaking or not, in order (one mention per country)."""
         if self._name_re is None:
@@ -118,6 +154,10 @@ class CountryNames:
             return []
         named = [(m.start(1), m.end(1), Mention(self.names[m.group(1)], m.group(1))) for m in self._name_re.finditer(question)]
         speaking = {i for i, (start, _, mention) in enumerate(named) if _speaks(question, mention.name, start)}
+        if not named or not any(i in speaking for i in range(len(named))):
+            demonyms = self.by_demonym(question)
+            if demonyms:
+                return demonyms
         if not speaking and len({m.code for _, _, m in named}) == 1 and ITS_STATEMENT_RE.search(question):
             speaking = {0}  # "What fraction of Pakistan ..., according to its address?"
         # "France, Germany and Italy say": mentions joined only by commas and "and" speak together
@@ -143,6 +183,7 @@ def _speaks(question: str, name: str, start: int) -> bool:
         rf"\b(?:did|does|do|has|had|have|would|will|could)\s+{n}(?!'s|’s)(?=\s+(?!(?:{NOT_SPEAKING_AFTER})\b)[a-z])",
         rf"(?<![\w-]){re.escape(name)}(?:'s|’s)\s+(?:[\w-]+\s+){{0,4}}?(?:{SPEAKING_NOUNS})\b",  # "Ghana's leader"
         rf"\baccording\s+to\s+{n}",  # "According to Malta in 1967"
+        rf"\b(?:{SPEAKING_NOUNS})\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",  # "the 1975 speech by Mauritius"
         rf"(?<![\w-]){re.escape(name)}\s+(?:{SPEAKING_VERBS})\b",  # "Brazil said"
     )
     flags = re.I if len(name) > 3 else 0

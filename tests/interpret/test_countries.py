@@ -112,3 +112,19 @@ def test_a_question_about_a_countrys_statement_is_answered_from_that_statement(t
     history = [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
     again = assistant.ask("And in 2009?", history=history, abstain_threshold=0.0)
     assert {c.hit.meta.doc_id for c in again.citations} == {"ungdc/BRA_64_2009"}
+
+
+@pytest.mark.parametrize(
+    ("question", "codes"),
+    [
+        ("In 1972, what did the Ghanaian representative say about the sea-bed?", ["GHA"]),
+        ("What did the Brazilian delegation tell the Assembly about the Amazon?", ["BRA"]),
+        ("According to the 1975 speech by Pakistan, what was said about Kashmir?", ["PAK"]),
+        ("What did the Soviet delegate say about disarmament in 1961?", ["RUS"]),
+        ("What did Brazil say about Ghanaian cocoa exports?", ["BRA"]),  # the adjective is the topic here
+        ("What did the Secretary-General say about the Brazilian delegation?", []),
+        ("What did the Mexican representative say?", []),  # no Mexican statement indexed
+    ],
+)
+def test_a_country_named_by_its_people_as_the_speaker(question: str, codes: list[str]) -> None:
+    assert [m.code for m in NAMES.speakers(question)] == codes
