@@ -43,7 +43,8 @@ SENTENCE_ROWS = 1  # of those, the best by passage-level evidence are scored (an
 # silent on the topic without scoring its sentences: fitted on the timeline training part (docs/timeline.md).
 ANCHOR_COVERAGE = 0.5  # a first (latest) mention's passage holds at least this IDF-weighted share of the topic's terms
 SCREEN_FLOOR = 0.35  # the lowest kept on training was 0.40
-MAX_STATEMENTS = 400  # statements scored at most (the best by their first-stage rank)
+MAX_STATEMENTS = 400  # statements ranked at most (the best by their first-stage rank)
+MAX_SCORED = 120  # of those, scored sentence by sentence at most (the best by passage-level evidence)
 MAX_ENTRIES = 40  # entries per column; beyond, the best statement of each year
 
 
@@ -211,6 +212,8 @@ def _column(
         mine = sorted(dict.fromkeys([*dense, *bm25]), key=lambda r: (-cheap[r], r))
         if mine and (screen is None or cheap[mine[0]] / 2 >= screen):
             statements.append((cheap[mine[0]] / 2, mine, dense, bm25))
+    # the most promising statements only: a wide scope (every country) stays interactive, its counts a lower bound
+    statements = sorted(statements, key=lambda st: -st[0])[:MAX_SCORED]
     # one embedding batch for the sentences of every statement's best passages (nothing when stored at ingest)
     searcher.sentences.of([r for _, mine, _, _ in statements for r in mine[:SENTENCE_ROWS]])
     sizes = store.passage_counts()  # once per column: what each statement's own search would have searched
