@@ -308,6 +308,8 @@ class Generation:
     refusal: bool
     judge_calls: int = 0
     judge_ms: float = 0.0
+    fallback: str = ""  # why the exact answer stands in: "timeout", "error", "refusal", "unsupported"; "" when it does not
+    retried: bool = False  # the model declined despite strong evidence and was asked again with the best passage only
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,8 @@ def generation_record(generation: Generation) -> dict[str, Any]:
         "refusal": g.refusal,
         "judge_calls": g.judge_calls,
         "judge_ms": g.judge_ms,
+        "fallback": g.fallback or None,
+        "retried": g.retried,
     }
 
 

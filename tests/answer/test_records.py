@@ -216,6 +216,8 @@ def test_a_generative_answer_that_fell_back_says_how_and_why() -> None:
         "refusal": False,
         "judge_calls": 1,
         "judge_ms": 80.0,
+        "fallback": None,
+        "retried": False,
     }
     assert record["dropped_sentences"][0]["text"] == "It was led by Brazil." and record["requested_mode"] == "generative"
 

@@ -26,7 +26,13 @@ def test_the_r2p_timeline_has_one_dated_entry_per_statement(seed_assistant) -> N
     assert answer.kind == "timeline" and not answer.abstained
     assert [e.year for e in answer.timeline] == [2011, 2013, 2015, 2016, 2017]
     assert [e.date for e in answer.timeline] == sorted(e.date for e in answer.timeline)
-    assert [(e.first, e.latest) for e in answer.timeline] == [(True, False), (False, False), (False, False), (False, False), (False, True)]
+    assert [(e.first, e.latest) for e in answer.timeline] == [
+        (True, False),
+        (False, False),
+        (False, False),
+        (False, False),
+        (False, True),
+    ]
     _verbatim(answer)
     assert [(c.year, c.addressing, c.statements) for c in answer.counts] == [(y, 1, 1) for y in (2011, 2013, 2015, 2016, 2017)]
     lines = answer.text.splitlines()
@@ -40,7 +46,9 @@ def test_the_r2p_timeline_has_one_dated_entry_per_statement(seed_assistant) -> N
 
 
 def test_a_first_mention_starts_at_the_first_statement_that_addresses_the_topic(seed_assistant) -> None:  # type: ignore[no-untyped-def]
-    answer = seed_assistant.ask("In which year does the Human Rights Up Front initiative first come up, and is it mentioned again later?")
+    answer = seed_assistant.ask(
+        "In which year does the Human Rights Up Front initiative first come up, and is it mentioned again later?"
+    )
     assert answer.kind == "timeline"
     assert answer.timeline[0].year == 2015 and answer.timeline[0].first
     assert all(e.year >= 2015 for e in answer.timeline)
@@ -49,7 +57,9 @@ def test_a_first_mention_starts_at_the_first_statement_that_addresses_the_topic(
 
 
 def test_the_period_bounds_the_timeline(seed_assistant) -> None:  # type: ignore[no-untyped-def]
-    answer = seed_assistant.ask("How did the Secretary-General's view of the responsibility to protect change between 2015 and 2016?")
+    answer = seed_assistant.ask(
+        "How did the Secretary-General's view of the responsibility to protect change between 2015 and 2016?"
+    )
     assert [e.year for e in answer.timeline] == [2015, 2016]
     assert [c.year for c in answer.counts] == [2015, 2016]
 

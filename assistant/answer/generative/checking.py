@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.cited import cited_sentences
-from assistant.answer.generative.drafts import Draft, is_refusal, without_attribution
+from assistant.answer.generative.drafts import Draft, GenerationTimeout, is_refusal, past, without_attribution
 from assistant.answer.generative.generators import GenerationOptions, Generator, complete
 from assistant.answer.generative.prompting import judge_messages
 from assistant.answer.verify import SupportVerifier, Verdict, answer_verifier, strip_markers
@@ -19,6 +19,7 @@ from assistant.text.instructions import planted_payloads, repeats_payload, withh
 from assistant.text.sentences import split_sentences
 
 PLANTED = "repeats what an instruction-like sentence of a passage asks to be answered"
+MISCITED = "copied verbatim from another passage than the one it cites:"
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,12 @@ class LLMJudge:
         self.max_sentences = max_sentences  # the passage sentences closest to the claim: a short prompt reads faster
         self.calls = 0
         self.seconds = 0.0
+        self.deadline: float | None = None  # a `time.perf_counter` value: past it, `GenerationTimeout`
 
     def __call__(self, sentence: str, passages: Sequence[str]) -> bool | None:
         """False when the model answers UNSUPPORTED, None otherwise."""
+        if past(self.deadline):
+            raise GenerationTimeout("no time left to check the answer")
         v = self.verifier
         if v is not None:
             joined = "\n".join(passages)
@@ -142,6 +146,13 @@ def check_draft(draft: Draft, passages: Sequence[Hit], verifier: SupportVerifier
             claims.append(_claim(claim, _needed(claim, valid, texts, verifier), verdict, "model", invalid))
             continue
         repaired = _repair(claim, texts, verifier, exclude=valid)
+        if repaired is not None and valid and repaired[1].reason == "verbatim":
+            # Words copied from one passage and credited to another: the model took a fragment (often a list)
+            # that answers something else. Re-citing it would publish a wrong answer as supported (dev d04).
+            claims.append(
+                Claim(claim, valid, False, f"{MISCITED} [{repaired[0]}]", "model", invalid, verdict.overlap if verdict else 0.0)
+            )
+            continue
         if repaired is not None:
             n, v = repaired
             claims.append(_claim(claim, (n,), v, "corrected" if valid else "added", invalid))

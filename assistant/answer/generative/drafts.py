@@ -87,8 +87,32 @@ def is_refusal(sentence: str) -> bool:
     return bool(REFUSAL_RE.search(sentence))
 
 
-def draft(generator: Generator, messages: list[tuple[str, str]], options: GenerationOptions, on_token: OnToken | None) -> Draft:
-    """Generate one answer, streaming its tokens to ``on_token`` and timing them."""
+class GenerationTimeout(Exception):
+    """The answer was not written (and checked) within ``llm_timeout_s``."""
+
+    def __init__(self, message: str, ttft_s: float | None = None, tokens: int = 0) -> None:
+        super().__init__(message)
+        self.ttft_s = ttft_s  # when the draft was cut: its time to the first token, and the tokens written
+        self.tokens = tokens
+
+
+def past(deadline: float | None) -> bool:
+    """Whether ``deadline`` (a `time.perf_counter` value; None: no deadline) has passed."""
+    return deadline is not None and time.perf_counter() > deadline
+
+
+def draft(
+    generator: Generator,
+    messages: list[tuple[str, str]],
+    options: GenerationOptions,
+    on_token: OnToken | None,
+    deadline: float | None = None,
+) -> Draft:
+    """Generate one answer, streaming its tokens to ``on_token`` and timing them.
+
+    `GenerationTimeout` once ``deadline`` has passed (checked at each token: reading
+    the prompt is not interrupted, and the generation stops at the next token).
+    """
     t0 = time.perf_counter()
     first: float | None = None
     parts: list[str] = []
@@ -98,4 +122,6 @@ def draft(generator: Generator, messages: list[tuple[str, str]], options: Genera
         parts.append(delta)
         if on_token is not None:
             on_token(delta)
+        if past(deadline):
+            raise GenerationTimeout(f"no answer after {time.perf_counter() - t0:.1f} s", first, len(parts))
     return Draft("".join(parts).strip(), time.perf_counter() - t0, first, len(parts), options.seed)

@@ -66,7 +66,7 @@ class ChatGenerator:
         self.model = model
         self.chat = chat
         self._seed_param = seed_param
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[str]:
         """Yield text deltas of the reply."""
@@ -82,6 +82,129 @@ class ChatGenerator:
                 text = chunk.content if isinstance(chunk.content, str) else "".join(str(c) for c in chunk.content)
                 if text:
                     yield text
+
+
+class PromptPrefixes:
+    """The model's state after each fixed prompt prefix, read once per process and restored when a prompt starts with it.
+
+    The fixed prefix of a prompt is everything before its last message's text: the
+    system prompt and the chat template's markers (tokens rendered with the GGUF
+    file's own chat template, as llama-cpp-python renders them). The answer prompt
+    and the judge prompt take turns in one llama.cpp context, so each would evict
+    the other's prefix; a saved state brings it back in milliseconds instead of
+    reading hundreds of tokens again. Only the KV cache and token ids are kept (the
+    logits are recomputed from the next token), a few MB per prefix.
+    """
+
+    def __init__(self, llama: Any, limit: int = 8) -> None:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        self.llama = llama
+        self.limit = limit
+        self.states: dict[tuple[int, ...], bytes] = {}
+        self.restored = 0  # prompts whose prefix was brought back from a saved state
+        self.kept = 0  # prompts whose prefix was still in the context
+        self.read = 0  # prefixes read (and saved) for the first time
+        template = llama.metadata.get("tokenizer.chat_template")
+        eos = llama.token_eos()
+        self._format = (
+            Jinja2ChatFormatter(
+                template=template,
+                eos_token=llama._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=llama._model.token_get_text(llama.token_bos()) if llama.token_bos() != -1 else "",
+                stop_token_ids=[eos],
+            )
+            if template
+            else None
+        )
+
+    def tokens(self, messages: Sequence[Message]) -> list[int]:
+        """The prompt's tokens, as the chat completion will read them."""
+        if self._format is None:
+            return []
+        chat: list[Any] = [{"role": role, "content": text} for role, text in messages]
+        result = self._format(messages=chat)
+        return list(self.llama.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True))
+
+    def prepare(self, messages: Sequence[Message]) -> None:
+        """Leave the context holding the prompt's fixed prefix: kept, restored from its saved state, or read and saved."""
+        if not messages or self._format is None:
+            return
+        full = self.tokens(messages)
+        role = messages[-1][0]
+        base = self.tokens([*messages[:-1], (role, "")])
+        n = 0
+        for a, b in zip(full, base, strict=False):
+            if a != b:
+                break
+            n += 1
+        if n < 8:
+            return
+        prefix = tuple(full[:n])
+        llama = self.llama
+        if llama.n_tokens >= n and tuple(llama.input_ids[:n].tolist()) == prefix:
+            self.kept += 1
+            return
+        state = self.states.get(prefix)
+        if state is None:
+            llama.reset()
+            llama.eval(list(prefix))
+            self._save(prefix)
+            self.read += 1
+            return
+        self._load(prefix, state)
+        self.restored += 1
+
+    def forget(self) -> None:
+        """Drop every saved prefix and clear the context: the next prompt is read from its first token (cold)."""
+        self.states.clear()
+        self.llama.reset()
+
+    def _save(self, prefix: tuple[int, ...]) -> None:
+        import ctypes
+
+        from llama_cpp import llama_cpp as lib
+
+        ctx = self.llama._ctx.ctx
+        size = lib.llama_state_get_size(ctx)
+        buffer = (ctypes.c_uint8 * int(size))()
+        written = lib.llama_state_get_data(ctx, buffer, size)
+        if len(self.states) >= self.limit:
+            self.states.pop(next(iter(self.states)))
+        self.states[prefix] = bytes(buffer)[: int(written)]
+
+    def _load(self, prefix: tuple[int, ...], state: bytes) -> None:
+        import ctypes
+
+        from llama_cpp import llama_cpp as lib
+
+        llama = self.llama
+        data = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+        if lib.llama_state_set_data(llama._ctx.ctx, data, len(state)) != len(state):
+            llama.reset()  # the prompt is then read whole: slower, never wrong
+            return
+        llama.input_ids[: len(prefix)] = prefix
+        llama.n_tokens = len(prefix)
+        llama._requires_eval = True  # the logits are not restored: the next token read recomputes them
+
+
+class LlamaCppGenerator(ChatGenerator):
+    """`ChatLlamaCpp` with its fixed prompt prefixes read once per process (`PromptPrefixes`)."""
+
+    def __init__(self, name: str, model: str, chat: Any) -> None:
+        super().__init__(name, model, chat)
+        self.prefixes = PromptPrefixes(chat.client)
+
+    def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[str]:
+        """Yield text deltas of the reply, reading only what follows the fixed prefix."""
+        with self._lock:  # re-entered by ChatGenerator.stream: the prefix stays in place until the reply is read
+            self.prefixes.prepare(messages)
+            yield from super().stream(messages, options)
+
+    def forget_prompts(self) -> None:
+        """Forget every prompt read so far (for cold measurements)."""
+        with self._lock:
+            self.prefixes.forget()
 
 
 def complete(generator: Generator, messages: Sequence[Message], options: GenerationOptions) -> str:
@@ -114,7 +237,8 @@ def llama_cpp_generator(settings: Settings) -> Generator:
         model_path=str(path),
         n_ctx=settings.llm_context,
         n_threads=settings.llm_threads,
-        n_batch=512,  # ChatLlamaCpp's default of 8 makes reading the prompt several times slower
+        n_batch=settings.llm_batch,  # ChatLlamaCpp's default of 8 makes reading the prompt several times slower
+        model_kwargs={"n_ubatch": settings.llm_batch, "n_threads_batch": settings.llm_threads},
         # 0 means "as the GGUF file says"; ChatLlamaCpp's defaults (10,000 and 1.0) would
         # override Qwen2.5's rope base of 1,000,000 and garble long prompts.
         rope_freq_base=0.0,
@@ -127,7 +251,7 @@ def llama_cpp_generator(settings: Settings) -> Generator:
         verbose=False,
     )
     name = MODEL_NAME if settings.llm_path is None else path.name
-    return ChatGenerator("llama-cpp", name, chat)
+    return LlamaCppGenerator("llama-cpp", name, chat)
 
 
 def openai_generator(settings: Settings) -> Generator:
@@ -176,7 +300,16 @@ def make_generator(settings: Settings) -> Generator:
     return factory(settings)
 
 
-GENERATOR_KEYS = ("generator", "llm_path", "llm_cache_dir", "llm_threads", "llm_context", "openai_base_url", "openai_model")
+GENERATOR_KEYS = (
+    "generator",
+    "llm_path",
+    "llm_cache_dir",
+    "llm_threads",
+    "llm_context",
+    "llm_batch",
+    "openai_base_url",
+    "openai_model",
+)
 
 
 def shared_generator(settings: Settings) -> Generator:

@@ -416,7 +416,8 @@ def test_assistant_stream_yields_tokens_then_the_verified_answer(seed_settings, 
     events = list(
         assistant.stream("Which two countries led a joint initiative on restraint in the use of the veto?", mode="generative")
     )
-    assert [e.kind for e in events[:-1]] == ["token"] * (len(events) - 1) and events[-1].kind == "answer"
+    kinds = [e.kind for e in events if e.kind != "exact"]  # the exact-quote answer may come first
+    assert kinds[:-1] == ["token"] * (len(kinds) - 1) and kinds[-1] == "answer" and len(kinds) > 1
     answer = events[-1].answer
     assert "France and Mexico" in answer.text and answer_record(answer)["mode"] == "generative"
     assert all(s["supported"] for s in answer_record(answer)["sentences"])

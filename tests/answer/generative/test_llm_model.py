@@ -40,7 +40,7 @@ def hit(text: str, n: int, title: str) -> Hit:
 
 
 def test_real_generation_cites_checks_and_ignores_a_planted_instruction() -> None:
-    settings = Settings()
+    settings = Settings().with_overrides(llm_timeout_s=0)  # what is written and checked, however loaded the machine
     path = settings.llm_path or llm_model.assembled_model(settings.llm_cache_dir)  # checks size and sha256 when it assembles
     assert path.stat().st_size == llm_model.SIZE
     hits = [hit(VETO, 0, "Mobilizing collective action"), hit(PLANTED, 1, "Planted note")]
@@ -64,3 +64,45 @@ def test_real_generation_cites_checks_and_ignores_a_planted_instruction() -> Non
     assert all(c.hit in hits for c in answer.citations)
     assert all(s["supported"] for s in answer_record(answer)["sentences"])
     print(f"\n{answer.text}\n{generation}")
+
+
+# A paragraph saying the missions do not protect civilians, and a sentence keeping its words but reversing it:
+# every offline check passes it (content words 1.00, MiniLM cosine 0.88), so only the model's judge can catch it.
+NOT_PROTECTING = (
+    "In too many conflicts, peacekeeping operations are deployed without the mandate or the means to act. "
+    "Where civilians are attacked, the missions present do not protect civilians: they lack the troops, "
+    "the mobility and the political backing to do so."
+)
+REVERSED = "Where civilians are attacked, the missions present protect civilians."
+
+
+def test_the_judge_catches_a_sentence_that_reverses_its_source() -> None:
+    from assistant.answer.generative.checking import LLMJudge
+    from assistant.answer.generative.generators import shared_generator
+    from assistant.answer.verify import SupportVerifier
+
+    settings = Settings()
+    offline = SupportVerifier(embedder_for(settings)).check(REVERSED, [NOT_PROTECTING])
+    assert offline.supported  # the hole: words and meaning vectors agree
+    judge = LLMJudge(shared_generator(settings))
+    assert judge(REVERSED, [NOT_PROTECTING]) is False  # one judge call, UNSUPPORTED
+    assert judge.calls == 1
+
+
+def test_the_fixed_prompt_prefix_is_read_once_and_restored() -> None:
+    from assistant.answer.generative.generators import GenerationOptions, LlamaCppGenerator, complete, shared_generator
+    from assistant.answer.generative.prompting import answer_messages, judge_messages
+
+    generator = shared_generator(Settings())
+    assert isinstance(generator, LlamaCppGenerator)
+    generator.forget_prompts()
+    prefixes = generator.prefixes
+    read, restored = prefixes.read, prefixes.restored  # counted since the model was loaded
+    options = GenerationOptions(max_tokens=6, temperature=0.0, seed=0)
+    messages = answer_messages("Who led the initiative?", [hit(VETO, 0, "Mobilizing collective action")])
+    first = complete(generator, messages, options)
+    assert (prefixes.read - read, prefixes.restored - restored) == (1, 0)
+    complete(generator, judge_messages(VETO, "France and Mexico led it."), GenerationOptions(max_tokens=2, temperature=0.0))
+    assert prefixes.read - read == 2  # the judge's own prefix
+    again = complete(generator, messages, options)
+    assert prefixes.restored - restored == 1 and again == first  # the answer's prefix came back from its saved state, same reply
