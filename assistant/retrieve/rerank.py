@@ -94,6 +94,11 @@ class SentenceVectors:
         self._cache: dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
 
+    def forget(self) -> None:
+        """Forget the sentence vectors embedded so far (a benchmark's cold run)."""
+        with self._lock:
+            self._cache.clear()
+
     def known(self, row: int) -> bool:
         """Whether the sentence vectors of ``row`` are at hand (stored, or embedded for an earlier question)."""
         return self.store.has_sentence_vectors or row in self._cache
