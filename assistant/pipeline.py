@@ -27,7 +27,7 @@ from assistant.answer.summary import documents_meant, summary_answer
 from assistant.answer.timeline import build_timeline, timeline_answer
 from assistant.chain import AskOptions, PassageRetriever, Planned, Request, Retrieved, SearchPlan, build_chain
 from assistant.embed.registry import embedder_for
-from assistant.errors import IndexStaleError, UsageError
+from assistant.errors import AssistantError, IndexStaleError, UsageError
 from assistant.index.lifecycle import FIX_HINT
 from assistant.index.live import InUse, LiveIndex
 from assistant.index.store import IndexStore
@@ -282,7 +282,8 @@ class Assistant:
             # a year or type that matches no document: ask which one, rather than summarise another
             meant = [] if plan.relaxed else documents_meant(self.store.documents, plan.filters, plan.preferences)
             return summary_answer(said, planned.scope, self.searcher, meant)
-        assert result is not None  # the chain searched: an ordinary question
+        if result is None:  # the chain searches every ordinary question
+            raise AssistantError(f"no search was run for the ordinary question {question!r}")
         if not result.hits:
             notice = "No passage matches the filters." if not plan.filters.is_empty() else "No passage matched."
             return replace(said, notices=(notice,), kind="abstention", evidence_score=0.0)

@@ -206,7 +206,10 @@ def _column(
         )
     )
     statements = []
-    for all_dense, all_bm25 in by_doc.values():
+    dated = {m.doc_id for m in in_scope}  # an undated statement has no place on a timeline
+    for doc_id, (all_dense, all_bm25) in by_doc.items():
+        if doc_id not in dated:
+            continue
         # a title block or a passage of datelines and headings only is never an entry's quote
         dense, bm25 = [r for r in all_dense if _quotable(store, r)], [r for r in all_bm25 if _quotable(store, r)]
         mine = sorted(dict.fromkeys([*dense, *bm25]), key=lambda r: (-cheap[r], r))
@@ -322,6 +325,9 @@ def timeline_text(ask: TimelineAsk, timeline: Timeline) -> str:
         counts = [c for c in timeline.counts if c.column == label]
         statements = sum(c.statements for c in counts)
         who = f"{label}: " if label else ""
+        if not statements:
+            lines.append(f"{who}no statement in scope is indexed.")
+            continue
         if not entries:
             lines.append(f"{who}none of the {statements} statements in scope addresses this.")
             continue
@@ -355,7 +361,12 @@ def timeline_answer(said: Answer, ask: TimelineAsk, found: Timeline) -> Answer:
         common.update(requested_mode="generative", fallback="timeline answers are exact quotes", mode="extractive")
     if not found.entries:
         scope = "in the period" if ask.period_text else "indexed"
-        notice = f"No statement {scope} addresses “{ask.topic}” clearly enough to quote ({found.in_scope} searched)."
+        speakers = " or ".join(c for c in found.columns if c)
+        if not found.in_scope:
+            when = f" from {ask.period_text}" if ask.period_text else ""
+            notice = f"No statement{' by ' + speakers if speakers else ''}{when} is indexed."
+        else:
+            notice = f"No statement {scope} addresses “{ask.topic}” clearly enough to quote ({found.in_scope} searched)."
         return replace(said, notices=(notice,), kind="abstention", evidence_score=0.0, **common)
     return replace(
         said,

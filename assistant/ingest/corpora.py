@@ -47,7 +47,10 @@ def load_corpus(spec: str, settings: Settings, *, limit: int | None = None, samp
             source.problems += scan.problems
         elif name.startswith(LIST_PREFIX):
             names = speech_names(Path(name[len(LIST_PREFIX) :]))
-            source.documents += list(_ungdc(settings, limit=limit, sample_seed=None, names=names))
+            listed = list(_ungdc(settings, limit=limit, sample_seed=None, names=names))
+            found = {d.meta.doc_id.rsplit("/", 1)[-1] for d, _ in listed}
+            source.documents += listed
+            source.problems += [f"{n}: listed in {name[len(LIST_PREFIX) :]}, not in the archive" for n in sorted(names - found)]
         else:
             seed = sample_seed if name == "ungdc-sample" else None
             source.documents += list(_ungdc(settings, limit=limit, sample_seed=seed))

@@ -82,7 +82,13 @@ SPEAKING_VERBS = (
     r"urge|urges|urged|propose|proposes|proposed|promise|promises|promised|pledge|pledges|pledged|warn|warns|warned|"
     r"describe|describes|described"
 )
-DEMONYM_SPEAKER_RE = re.compile(rf"\b({'|'.join(sorted(DEMONYMS, key=len, reverse=True))})\s+(?:{SPEAKING_NOUNS})\b")
+_DEMONYM = "|".join(sorted(DEMONYMS, key=len, reverse=True))
+# only as the subject: "did the Maltese representative ...", "according to the ...", "the ... delegate said"
+DEMONYM_SPEAKER_RE = re.compile(
+    rf"(?:\b(?:did|does|do|has|have|had|would|will)\s+the\s+|\baccording\s+to\s+the\s+|\bby\s+the\s+)({_DEMONYM})\s+"
+    rf"(?:{SPEAKING_NOUNS})\b|\bthe\s+({_DEMONYM})\s+(?:{SPEAKING_NOUNS})\s+(?:{SPEAKING_VERBS})\b",
+    re.I,
+)
 # After "did/has <country>", words that make the country a topic, not a speaker ("Did Iraq have ...", "did US forces")
 NOT_SPEAKING_AFTER = (
     r"have|has|had|be|been|being|exist|own|possess|host|hosts|get|become|face|suffer|lose|need|"
@@ -133,10 +139,12 @@ class CountryNames:
     def by_demonym(self, question: str) -> list[Mention]:
         """Countries named by their people's adjective as the speaker ("the Maltese representative said")."""
         out: dict[str, Mention] = {}
+        canonical = {d.casefold(): d for d in DEMONYMS}
         for m in DEMONYM_SPEAKER_RE.finditer(question):
-            code = self.names.get(DEMONYMS[m.group(1)])
+            said = m.group(1) or m.group(2)
+            code = self.names.get(DEMONYMS[canonical[said.casefold()]])
             if code:
-                out.setdefault(code, Mention(code, m.group(1)))
+                out.setdefault(code, Mention(code, said))
         return list(out.values())
 
     def named(self, question: str) -> list[Mention]:

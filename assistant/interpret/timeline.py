@@ -15,8 +15,6 @@ from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.models import Filters
 
-FIRST_YEAR, LAST_YEAR = 1945, 2100
-
 COMPARE_RE = re.compile(
     r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:say|said|tell|told|present|presented|address|addressed|describe|described)\b|"
     r"\b(?:differ|differed|difference|differences)\b",
@@ -33,8 +31,13 @@ FIRST_RE = re.compile(
 LATEST_MENTION_RE = re.compile(
     r"\b(?:last|latest|most\s+recent(?:ly)?)\s+(?:time|mention|mentioned|raised|spoke|talked|addressed|referred)\b", re.I
 )
+# "How has X's position on Y changed": a change in what is said (a position, a view, the way it is talked about),
+# not "How did the pandemic change the world?"
+STANCE = r"(?:position|positions|view|views|stance|line|emphasis|approach|tone|language|rhetoric|attitude|thinking|policy|framing|talk\w*|spoke|speak\w*|sa(?:y|id)|describ\w*|refer\w*|rais\w*|mention\w*)"
 CHANGE_RE = re.compile(
-    r"\bhow\b[^?]*?(?<!climate\s)(?<!regime\s)\b(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
+    r"\bhow\b[^?]*?\b"
+    + STANCE
+    + r"\b[^?]*?(?<!climate\s)(?<!regime\s)\b(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
     r"\b(?:evolution\s+of|over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|"
     r"across\s+(?:the\s+)?(?:years|decades)|year\s+by\s+year|each\s+year|every\s+year|trace|"
     r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of)\b",
@@ -46,11 +49,16 @@ STATEMENTS_RE = re.compile(
     r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken)\b",
     re.I,
 )
+DOCUMENT_WORDS = r"(?:report|message|statement|speech|remarks|address|article|document|text|letter)"
+# "Summarize …", "the main points of the 2015 message", "the 2016 report's recommendations": a summary of one
+# document. "Outline", "overview" or "the proposals for …" alone ask about content, not for a summary.
 SUMMARY_RE = re.compile(
-    r"\b(?:summari[sz]e|summary|sum\s+up|overview|gist|outline)\b|"
-    r"\b(?:main|key|central|principal|major)\s+(?:points?|messages?|recommendations?|arguments?|themes?|ideas?|proposals?|takeaways?|findings?)\b|"
-    r"\bwhat\s+(?:are|were)\s+(?:the\s+)?(?:[\w-]+(?:'s|’s)?\s+){0,4}(?:recommendations|proposals)\b|"
-    r"\bwhat\s+(?:does|did)\s+(?:the\s+|his\s+|her\s+|this\s+|that\s+)?[\w\s-]{0,30}(?:say|argue|propose|recommend)\s+(?:overall|in\s+(?:sum|short|brief))\b",
+    r"\b(?:summari[sz]e|summari[sz]ing|summary\s+of|sum\s+up|give\s+(?:me\s+)?the\s+gist)\b|"
+    r"\b(?:main|key|central|principal|major)\s+(?:points?|messages?|recommendations?|takeaways?|themes?|ideas?)\s+"
+    r"(?:of|in|from)\b[^?]*\b" + DOCUMENT_WORDS + r"\b|"
+    r"\bwhat\s+(?:are|were)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}" + DOCUMENT_WORDS + r"(?:'s|’s)\s+(?:main\s+|key\s+)?"
+    r"(?:recommendations|proposals|points)\b|"
+    r"\bwhat\s+(?:are|were)\s+the\s+(?:main\s+|key\s+)?recommendations\s+(?:of|in)\s+[^?]*\b" + DOCUMENT_WORDS + r"\b",
     re.I,
 )
 RECOMMENDATIONS_RE = re.compile(
@@ -77,7 +85,7 @@ GENERIC_WORDS = re.compile(
     r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|general\s+assembly|united\s+nations|"
     r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
     r"early|mid|late|start(?:ed)?|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
-    r"actually|else|one|own|before|following|then|there|been|be|if|whether|where|ever)\b",
+    r"actually|else|one|own|before|after|following|then|there|been|be|if|whether|where|ever|most\s+recently|recently)\b",
     re.I,
 )
 
@@ -115,7 +123,6 @@ class SummaryAsk:
     """A request to summarise one document (the question's filters identify it)."""
 
     focus: str  # "recommendations" or "" (the main points)
-    topic: str  # content words beyond the document's identification, if any
 
 
 def read_period(question: str) -> tuple[int | None, int | None, str]:
@@ -221,4 +228,4 @@ def read_summary(question: str) -> SummaryAsk | None:
     if not SUMMARY_RE.search(question):
         return None
     focus = "recommendations" if RECOMMENDATIONS_RE.search(question) else ""
-    return SummaryAsk(focus, "")
+    return SummaryAsk(focus)

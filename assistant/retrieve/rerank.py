@@ -117,9 +117,10 @@ class SentenceVectors:
                 n = len(spans[r])
                 self._cache[r] = vecs[i : i + n]
                 i += n
+            out = {r: (spans[r], self._cache[r]) for r in rows}  # before evicting: a requested row may be the oldest
             while len(self._cache) > self.cache_size:
                 self._cache.pop(next(iter(self._cache)))
-            return {r: (spans[r], self._cache[r]) for r in rows}
+            return out
 
 
 class EvidenceReranker:

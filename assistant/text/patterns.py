@@ -24,15 +24,24 @@ DASHED_DATE_RE = re.compile(rf"[—–-]\s*(?:\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|{_M
 
 
 HEADING_MAX_WORDS = 25
+FOOTNOTE_MARK_RE = re.compile(r"(?<=\S)[\d⁰¹²³⁴⁵⁶⁷⁸⁹*†]+$")
+LABEL_LINE_RE = re.compile(r"^[A-Z][\w-]*(?:\s[\w-]+)?:\s")
 
 
 def is_masthead(sentence: str) -> bool:
     """Whether ``sentence`` is a dateline, masthead, heading or reference line rather than a statement.
 
-    That is: a full date set between dashes, or a short line (at most ``HEADING_MAX_WORDS`` words) that
-    does not end as a sentence does ("Ministerial Roundtable Discussion on …", "Author: …").
+    That is: a full date set between dashes, or a short line (at most ``HEADING_MAX_WORDS`` words) that does
+    not end as a sentence does (a footnote mark aside) and has a heading's shape: most words capitalised
+    ("Ministerial Roundtable Discussion on …") or a label ("Author: …").
     """
     text = sentence.strip()
     if FULL_DATE_RE.search(text) and DASHED_DATE_RE.search(text):
         return True
-    return not SENTENCE_END_RE.search(text) and len(text.split()) <= HEADING_MAX_WORDS
+    text = FOOTNOTE_MARK_RE.sub("", text)  # "… prevalent.⁵": a statement with its footnote mark
+    words = text.split()
+    if SENTENCE_END_RE.search(text) or not words or len(words) > HEADING_MAX_WORDS:
+        return False
+    # a heading's shape: most words capitalised ("Ministerial Roundtable Discussion on …"), or a "Label: value" line
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised * 2 >= len(words) or bool(LABEL_LINE_RE.match(text))

@@ -98,3 +98,31 @@ def test_a_summary_of_no_single_document_asks_which(seed_assistant, question: st
     if "message" in question and "2019" not in question:
         assert sorted(m.date or "" for m in answer.choices) == ["2013-09-27", "2015-09-30"]
     assert answer_record(answer)["choices"][0]["doc_id"] == answer.choices[0].doc_id
+
+
+def test_an_undated_statement_is_never_an_entry(fake_settings) -> None:  # type: ignore[no-untyped-def]
+    """Every statement is let through (threshold -1): the undated one still has no place on the timeline."""
+    from conftest import write_small_corpus
+
+    from assistant.index.builder import ingest
+    from assistant.pipeline import Assistant
+
+    settings = fake_settings.with_overrides(timeline_threshold=-1.0)
+    write_small_corpus(settings.corpus_dir)
+    (settings.corpus_dir / "undated.txt").write_text(
+        "Clean water is a human right, and water for every person on the planet needs cooperation.\n", encoding="utf-8"
+    )
+    ingest(settings, progress=False)
+    assistant = Assistant(settings)
+    assert any(m.date is None for m in assistant.store.documents)
+    answer = assistant.ask("How has the position on clean water for every person changed over the years?")
+    assert answer.kind == "timeline" and answer.timeline
+    assert all(e.date and e.year > 1900 for e in answer.timeline)
+    assert "undated" not in {e.doc_id for e in answer.timeline}
+    assert sum(c.addressing for c in answer.counts) == len(answer.timeline)
+
+
+def test_a_speaker_the_index_does_not_have_is_named_in_the_refusal(seed_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_assistant.ask("How did Kofi Annan's position on the responsibility to protect change over the years?")
+    assert answer.abstained and not answer.timeline
+    assert answer.notices == ("No statement by Kofi Annan is indexed.",)

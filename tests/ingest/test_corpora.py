@@ -27,10 +27,11 @@ def test_seed_and_ungdc_together(tmp_path, ungdc_archive) -> None:  # type: igno
 def test_a_list_of_speeches(tmp_path, ungdc_archive) -> None:  # type: ignore[no-untyped-def]
     settings = settings_for(tmp_path / "index", ungdc_archive=ungdc_archive)
     listed = tmp_path / "speeches.txt"
-    listed.write_text("# two speeches\nBRA_60_2005\nMLT_22_1967.txt  # the sea-bed\n\n", encoding="utf-8")
+    listed.write_text("# two speeches\nBRA_60_2005\nMLT_22_1967.txt  # the sea-bed\nXYZ_99_2099\n\n", encoding="utf-8")
     source = load_corpus(f"seed,ungdc-list:{listed}", settings)
     ids = sorted(d.meta.doc_id for d, _ in source.documents if d.meta.corpus == "ungdc")
     assert ids == ["ungdc/BRA_60_2005", "ungdc/MLT_22_1967"]
+    assert [p for p in source.problems if "XYZ" in p] == [f"XYZ_99_2099: listed in {listed}, not in the archive"]
     assert is_named(f"ungdc-list:{listed}")
 
 

@@ -128,3 +128,20 @@ def test_a_question_about_a_countrys_statement_is_answered_from_that_statement(t
 )
 def test_a_country_named_by_its_people_as_the_speaker(question: str, codes: list[str]) -> None:
     assert [m.code for m in NAMES.speakers(question)] == codes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did countries say about the Pakistani government?",
+        "Which countries condemned the Ghanaian government?",
+        "How did the General Assembly react to the Brazilian president's visit?",
+    ],
+)
+def test_a_people_adjective_that_is_the_topic_is_no_speaker(question: str) -> None:
+    assert NAMES.speakers(question) == []
+
+
+def test_a_people_adjective_as_the_speaker_in_any_case() -> None:
+    assert [m.code for m in NAMES.speakers("what did the ghanaian representative say in 1972?")] == ["GHA"]
+    assert [m.code for m in NAMES.speakers("The Pakistani delegate said what about Kashmir?")] == ["PAK"]

@@ -161,3 +161,24 @@ def test_sources_from_different_years_are_shown_newest_first() -> None:
     text, citations, _ = compose(candidates, context, 3)
     assert text == "Prevention starts everywhere. [1] Prevention starts at home. [2]"
     assert [(c.n, c.hit.meta.date) for c in citations] == [(1, "2017-09-06"), (2, "2013-09-27")]
+
+
+def test_sentence_vectors_return_a_row_that_the_cache_evicts() -> None:
+    """A requested row that is the oldest in a full cache is still returned (evicted after, not before)."""
+    import numpy as np
+
+    from assistant.retrieve.rerank import SentenceVectors
+
+    class Store:
+        has_sentence_vectors = False
+
+        def sentence_spans_of(self, row: int) -> list[tuple[int, int]]:
+            return [(0, 4)]
+
+        def passage(self, row: int):  # type: ignore[no-untyped-def]
+            return type("P", (), {"text": f"row{row}"})()
+
+    vectors = SentenceVectors(Store(), lambda texts: np.ones((len(texts), 2), dtype=np.float32), cache_size=3)  # type: ignore[arg-type]
+    vectors.of([1, 2, 3])
+    out = vectors.of([1, 4])
+    assert set(out) == {1, 4} and len(vectors._cache) == 3

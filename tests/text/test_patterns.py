@@ -33,3 +33,16 @@ def test_datelines_and_headings_are_mastheads(line: str) -> None:
 )
 def test_statements_are_not(sentence: str) -> None:
     assert not is_masthead(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sexual and gender-based violence, including in conflict, also continues to be prevalent.⁵",
+        "resolution 2165 (2014)",
+        "Yes, we can",
+        "the international community must act together",
+    ],
+)
+def test_unpunctuated_statements_and_footnote_marks_are_not_mastheads(sentence: str) -> None:
+    assert not is_masthead(sentence)
