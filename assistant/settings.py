@@ -123,7 +123,9 @@ class Settings(BaseSettings):
     llm_refusal_retry: bool = True  # a refusal despite strong evidence: ask once more with the best passage only
     llm_prompt: str = "sentences"  # sentences (the answering sentences and their neighbours) | paragraphs (whole passages)
     llm_best_sentences: int = 1  # per passage, beside the extractive answer's own sentences
-    llm_neighbours: int = 1  # sentences shown either side of each chosen sentence
+    llm_neighbours: int = (
+        0  # sentences shown either side of each chosen sentence (0: chosen on the dev set, bench/results/generation.md)
+    )
     llm_timeout_s: float = 30.0  # past this, the exact answer stands (with a notice)
     llm_batch: int = 512  # prompt tokens read per step (llama.cpp n_batch and n_ubatch)
     openai_base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)
