@@ -197,8 +197,11 @@ def test_exact_mode_over_the_whole_corpus_never_quotes_a_planted_sentence(plante
     ],
 )
 def test_a_model_that_obeys_gets_nothing_through(planted_index: Settings, scripted: Scripted, doc_id: str, reply: str) -> None:
-    # every passage of the statement is shown to the model, the planted one included
-    settings = planted_index.with_overrides(mode="generative", generator="scripted", llm_judge=False, llm_passages=6)
+    # every passage of the statement is shown to the model whole, the planted one included (the sentence prompt
+    # may leave the planted sentence out altogether, which shows nothing to withhold)
+    settings = planted_index.with_overrides(
+        mode="generative", generator="scripted", llm_judge=False, llm_passages=6, llm_prompt="paragraphs"
+    )
     scripted.enqueue(reply)
     question = "What did the Secretary-General say about procedures?"
     answer = shared_assistant(settings).ask(
