@@ -123,6 +123,11 @@ def compose(
     if len({context[c.hit_index].meta.date for c in chosen}) > 1:
         # sources from different years: the newer one first (both are dated in their citations)
         chosen.sort(key=lambda c: context[c.hit_index].meta.date or "", reverse=True)
+    return cite(chosen, context)
+
+
+def cite(chosen: list[Candidate], context: list[Hit]) -> tuple[str, list[Citation], list[QuotedSentence]]:
+    """The ``chosen`` sentences, in that order, each followed by ``[n]``, their passages numbered as they first appear."""
     numbers: dict[int, int] = {}
     quotes: dict[int, list[str]] = {}
     parts: list[str] = []

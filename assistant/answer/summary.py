@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.answer.extractive import Candidate, cite
 from assistant.interpret.timeline import SummaryAsk
 from assistant.models import Answer, Citation, DocumentMeta, Filters, Hit, Passage, Preferences, QuotedSentence
 from assistant.retrieve.filtering import allowed_rows
@@ -144,20 +145,11 @@ def _compose(
     parts: int,
     skipped: int,
 ) -> Summary:
-    numbers: dict[int, int] = {}
-    quotes: dict[int, list[str]] = {}
-    text_parts: list[str] = []
-    records: list[QuotedSentence] = []
-    for row, s, e in chosen:
-        n = numbers.setdefault(row, len(numbers) + 1)
-        sentence = passages[row].text[s:e]
-        quotes.setdefault(row, []).append(sentence)
-        text_parts.append(f"{sentence} [{n}]")
-        records.append(QuotedSentence(sentence, (n,), s, e))
-    citations = tuple(
-        Citation(n, Hit(passages[row], meta_of(row), 0.0, {}), " … ".join(quotes[row])) for row, n in numbers.items()
-    )
-    return Summary(" ".join(text_parts), citations, tuple(records), parts, skipped)
+    position = {row: i for i, row in enumerate(dict.fromkeys(row for row, _, _ in chosen))}  # each passage once
+    context = [Hit(passages[row], meta_of(row), 0.0, {}) for row in position]
+    quoted = [Candidate(position[row], s, e, passages[row].text[s:e], 0.0) for row, s, e in chosen]
+    text, citations, records = cite(quoted, context)
+    return Summary(text, tuple(citations), tuple(records), parts, skipped)
 
 
 def summary_answer(said: Answer, ask: SummaryAsk, searcher: Searcher, documents: list[DocumentMeta]) -> Answer:

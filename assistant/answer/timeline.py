@@ -255,7 +255,6 @@ def _statement_rankings(
     n = scope_rows if scope_rows <= EXHAUSTIVE_ROWS else WIDE_CANDIDATES
     dense = dense_ranking(store, query_vec, n, allowed)
     bm25 = bm25_ranking(store, topic, n, allowed)
-    order = list(reciprocal_rank_fusion([dense, bm25]))
     by_doc: dict[str, tuple[list[int], list[int]]] = {}
     for ranking, slot in ((dense, 0), (bm25, 1)):
         for row in ranking:
@@ -264,7 +263,7 @@ def _statement_rankings(
                 lists[slot].append(row)
     if len(by_doc) > MAX_STATEMENTS:
         first_rank: dict[str, int] = {}
-        for rank, row in enumerate(order):
+        for rank, row in enumerate(reciprocal_rank_fusion([dense, bm25])):
             first_rank.setdefault(store.meta(row).doc_id, rank)
         keep = sorted(by_doc, key=lambda d: first_rank.get(d, math.inf))[:MAX_STATEMENTS]
         by_doc = {d: by_doc[d] for d in keep}

@@ -83,6 +83,7 @@ SPEAKING_VERBS = (
     r"describe|describes|described"
 )
 _DEMONYM = "|".join(sorted(DEMONYMS, key=len, reverse=True))
+DEMONYM_SPELLING = {d.casefold(): d for d in DEMONYMS}  # as typed, in any case -> the key of DEMONYMS
 # only as the subject: "did the Maltese representative ...", "according to the ...", "the ... delegate said"
 DEMONYM_SPEAKER_RE = re.compile(
     rf"(?:\b(?:did|does|do|has|have|had|would|will)\s+the\s+|\baccording\s+to\s+the\s+|\bby\s+the\s+)({_DEMONYM})\s+"
@@ -139,10 +140,9 @@ class CountryNames:
     def by_demonym(self, question: str) -> list[Mention]:
         """Countries named by their people's adjective as the speaker ("the Maltese representative said")."""
         out: dict[str, Mention] = {}
-        canonical = {d.casefold(): d for d in DEMONYMS}
         for m in DEMONYM_SPEAKER_RE.finditer(question):
             said = m.group(1) or m.group(2)
-            code = self.names.get(DEMONYMS[canonical[said.casefold()]])
+            code = self.names.get(DEMONYMS[DEMONYM_SPELLING[said.casefold()]])
             if code:
                 out.setdefault(code, Mention(code, said))
         return list(out.values())
