@@ -204,12 +204,17 @@ def _columns(question: str, countries: CountryNames | None, compare: bool) -> li
     return [Column(m.name, Filters(countries=(m.code,))) for m in speaking]
 
 
+# Words that make a country's name part of another place's: Northern Ireland, South Sudan, Papua New Guinea.
+PLACE_PREFIX = "".join(rf"(?<!\b{w} )" for w in ("Northern", "Southern", "North", "South", "East", "West", "New"))
+
+
 def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     """The question's topic words: without the speakers, the period and the words that only say "over time"."""
     text = question
     for column in columns:
         if column.label:
-            text = re.sub(rf"(?<![\w-]){re.escape(column.label)}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
+            # not inside a longer place name: "Ireland" leaves "the Northern Ireland peace process" whole
+            text = re.sub(rf"{PLACE_PREFIX}(?<![\w-]){re.escape(column.label)}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
     for name in PEOPLE:
         text = PEOPLE[name].sub(" ", text)
     text = RANGE_RE.sub(" ", text)

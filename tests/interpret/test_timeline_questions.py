@@ -8,7 +8,15 @@ from assistant.interpret.countries import CountryNames
 from assistant.interpret.timeline import read_period, read_summary, read_timeline
 
 COUNTRIES = CountryNames(
-    {"France": "FRA", "Mexico": "MEX", "Brazil": "BRA", "Japan": "JPN", "North Korea": "PRK", "United Kingdom": "GBR"}
+    {
+        "France": "FRA",
+        "Mexico": "MEX",
+        "Brazil": "BRA",
+        "Japan": "JPN",
+        "North Korea": "PRK",
+        "United Kingdom": "GBR",
+        "Ireland": "IRL",
+    }
 )
 
 
@@ -50,6 +58,12 @@ def test_first_mention_and_its_open_start() -> None:
         "When did Brazil first warn about the Amazon, and how did it keep raising it through the 1990s?", COUNTRIES
     )
     assert decade is not None and (decade.first_year, decade.last_year) == (None, 1999)  # the first mention may be earlier
+
+
+def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
+    ask = read_timeline("Trace how Ireland reported on the Northern Ireland peace process since 1998.", COUNTRIES)
+    assert ask is not None and [c.filters.countries for c in ask.columns] == [("IRL",)]
+    assert ask.topic == "Northern Ireland peace process"
 
 
 def test_a_comparison_has_one_column_per_speaker() -> None:
