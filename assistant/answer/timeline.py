@@ -47,6 +47,10 @@ ANCHOR_COVERAGE = 0.4
 SCREEN_FLOOR = 0.35  # the lowest kept on training was 0.40
 MAX_STATEMENTS = 400  # statements ranked at most (the best by their first-stage rank)
 MAX_SCORED = 120  # of those, scored sentence by sentence at most (the best by passage-level evidence)
+# ... and where sentences are embedded per question (no stored sentence vectors: the General Debate), only while
+# the words still to embed fit this budget: embedding is nearly all of a wide timeline's time (about 5,000 words a
+# second on this machine's two cores, busy), and a country's timeline embeds far less than this
+SENTENCE_WORDS = 6_000
 MAX_ENTRIES = 40  # entries per column; beyond, the best statement of each year
 
 
@@ -218,7 +222,7 @@ def _column(
         if mine and (screen is None or cheap[mine[0]] / 2 >= screen):
             statements.append((cheap[mine[0]] / 2, mine, dense, bm25))
     # the most promising statements only: a wide scope (every country) stays interactive, its counts a lower bound
-    statements = sorted(statements, key=lambda st: -st[0])[:MAX_SCORED]
+    statements = _within_budget(searcher, sorted(statements, key=lambda st: -st[0])[:MAX_SCORED])
     # one embedding batch for the sentences of every statement's best passages (nothing when stored at ingest)
     searcher.sentences.of([r for _, mine, _, _ in statements for r in mine[:SENTENCE_ROWS]])
     sizes = store.passage_counts()  # once per column: what each statement's own search would have searched
@@ -240,6 +244,19 @@ def _column(
             hit = hits[best.hit_index]
             scored.append(Scored(hit.meta, hit, best, confidence, provisional, signals.coverage >= ANCHOR_COVERAGE))
     return ColumnTimeline(column, scored, _counts(in_scope, scored, column.label), len(in_scope))
+
+
+def _within_budget(searcher: Searcher, statements: list[Any]) -> list[Any]:
+    """The leading statements whose best passages' sentences, still to embed, fit `SENTENCE_WORDS` (the first always)."""
+    kept, words = [], 0
+    for statement in statements:
+        row = statement[1][0]
+        cost = 0 if searcher.sentences.known(row) else len(searcher.store.passage(row).text.split())
+        if kept and words + cost > SENTENCE_WORDS:
+            break
+        kept.append(statement)
+        words += cost
+    return kept
 
 
 def _quotable(store: IndexStore, row: int) -> bool:
