@@ -334,6 +334,9 @@ class Signals:
     relaxed: float = 0.0  # 1 when the year or type the question named matched no document (searched as a preference)
     unseen_terms: float = 0.0  # share of the question's key terms that no passage of the corpus uses
     rare_term_missing: float = 0.0  # 1 when the question's rarest key term (that the corpus has) is not in the top passage
+    # the top passage's evidence minus the best evidence over the whole index (0 unfiltered): a named statement
+    # that is silent on the topic scores far below what the rest of the corpus holds
+    scope_contrast: float = 0.0
 
     def values(self, names: tuple[str, ...]) -> list[float]:
         """The values of ``names``, in that order."""

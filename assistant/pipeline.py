@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer.abstain import load_model, signals_for
+from assistant.answer.abstain import load_model, load_rule, signals_for
 from assistant.answer.extractive import NOT_IN_CORPUS, candidate_sentences, compose, for_question, with_neighbours
 from assistant.answer.generative.generators import GeneratorCancelled
 from assistant.answer.summary import documents_meant, summary_answer
@@ -90,6 +90,7 @@ class Assistant:
         opened = store or IndexStore(settings.index_dir, settings)  # a missing or damaged index fails before the model loads
         self.embedder = embedder_for(settings)
         self.abstention = load_model(settings.abstain_model)
+        self.timeline_rule = load_rule()  # timeline entries: the rule their threshold was fitted with
         self._live = LiveIndex(settings, self._load, opened, follow=store is None if follow is None else follow)
 
     def _load(self, store: IndexStore) -> Loaded:
@@ -275,8 +276,10 @@ class Assistant:
         plan = planned.plan
         said = Answer(question, NOT_IN_CORPUS, True, (), (), timings, mode=options.mode, reading=_reading(reading, plan))
         if isinstance(planned.scope, TimelineAsk):
-            threshold = options.threshold if self.settings.timeline_threshold is None else self.settings.timeline_threshold
-            found = build_timeline(planned.scope, self.searcher, self.abstention, threshold, self.passages, options.filters)
+            rule = self.timeline_rule
+            threshold = self.settings.timeline_threshold
+            threshold = rule.threshold(self.passages) if threshold is None else threshold
+            found = build_timeline(planned.scope, self.searcher, rule, threshold, self.passages, options.filters)
             return timeline_answer(said, planned.scope, found)
         if isinstance(planned.scope, SummaryAsk):
             # a year or type that matches no document: ask which one, rather than summarise another
@@ -296,6 +299,12 @@ class Assistant:
         candidates = candidate_sentences(self.searcher.sentences, self.searcher.terms, wanted, result.query_vec, context, rows)
         candidates = for_question(reading.standalone, candidates, context)
         best = (candidates[0].text, candidates[0].score) if candidates else None
+        # what the whole index holds for the question, beside what the filters left (one more search, filtered only)
+        unfiltered = (
+            self.searcher.search(plan.query, k=1, retriever=plan.retriever, reranker=plan.reranker)
+            if result.searched < self.passages
+            else None
+        )
         signals = signals_for(
             reading.standalone,
             result,
@@ -304,6 +313,7 @@ class Assistant:
             relaxed=plan.relaxed is not None,
             terms=self.searcher.terms,
             wanted=wanted,
+            unfiltered=unfiltered,
         )
         score = self.abstention.confidence(signals)
         said = replace(

@@ -78,8 +78,8 @@ class Settings(BaseSettings):
 
     # answering
     max_answer_sentences: int = 3
-    # a timeline entry's confidence floor (None: the abstention threshold); 0.45: the most recall with precision >= 0.95
-    # on the timeline training parts (docs/timeline.md)
+    # a timeline entry's confidence floor under the hand-weighted rule (None: the rule's threshold); 0.45: the most
+    # recall with precision >= 0.95 on the timeline training parts (docs/timeline.md)
     timeline_threshold: float | None = 0.45
     abstain_threshold: float | None = None  # refuse below this confidence; None: the abstention model's, per corpus size
     abstain_model: Path | None = None  # a refitted model (python -m assistant calibrate --out); None: the packaged one

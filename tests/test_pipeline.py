@@ -12,6 +12,7 @@ from assistant.answer.records import answer_record
 from assistant.cli import main
 from assistant.errors import UsageError
 from assistant.models import Filters
+from assistant.settings import PROJECT_ROOT
 from assistant.text.lexical import fold
 
 VETO = "Which two countries led a joint initiative on restraint in the use of the veto?"
@@ -53,19 +54,29 @@ def dev_questions(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_dev_set_evidence_in_top5_and_unanswerables_abstain(dev_qa: Path, seed_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_dev_set_evidence_in_top5_and_unanswerables_rank_low(dev_qa: Path, seed_assistant, seed_settings) -> None:  # type: ignore[no-untyped-def]
+    from statistics import median
+
+    from assistant.answer.abstain import RULE_FILE
+    from assistant.pipeline import Assistant
+
     questions = dev_questions(dev_qa)
-    found, answerable = 0, 0
+    found, confidence = 0, {True: [], False: []}
     for q in questions:
         answer = seed_assistant.ask(q["question"], history=q.get("history"))
+        confidence[q["answerable"]].append(answer.evidence_score)
         if q["answerable"]:
-            answerable += 1
             texts = [" ".join(fold(h.passage.text).split()) for h in answer.hits[:5]]
             if any(" ".join(fold(e).split()) in t for e in q["evidence"] for t in texts):
                 found += 1
-        else:
-            assert answer.abstained, q["question"]
-    assert found / answerable >= 0.95
+    assert found / len(confidence[True]) >= 0.95
+    # the learned decision: every unanswerable question below most answerable ones (it answers two of them: the
+    # price of refusing fewer answerable questions elsewhere, docs/evaluation.md)
+    assert max(confidence[False]) < median(confidence[True])
+    assert seed_assistant.ask("What is the capital of Australia?").abstained
+    # the hand-weighted rule, still a setting, refuses all three
+    rule = Assistant(seed_settings.with_overrides(abstain_model=PROJECT_ROOT / "assistant" / "answer" / RULE_FILE))
+    assert all(rule.ask(q["question"]).abstained for q in questions if not q["answerable"])
 
 
 def test_follow_up_is_rewritten_and_retrieves_paragraph_49(seed_assistant) -> None:  # type: ignore[no-untyped-def]

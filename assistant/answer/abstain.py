@@ -10,6 +10,8 @@ title block, and the corpus's size. A logistic regression
 probability that the question is answered from these passages; its weights and
 the thresholds chosen on training questions are JSON in the package
 (``abstention.json``: no pickle), with the files and command they came from.
+The hand-weighted rule it replaced (``abstention-rule.json``) still decides
+timeline entries, whose threshold was fitted with it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from assistant.retrieve.search import SearchResult
 from assistant.text.lexical import key_terms
 
 MODEL_FILE = "abstention.json"
+RULE_FILE = "abstention-rule.json"  # the hand-weighted rule: timeline entries (assistant.answer.timeline)
 MISSING_TYPE_FACTOR = 0.8  # the "mean" rule: a best sentence without the kind of answer asked for counts less
 LARGE_CORPUS = 20_000  # passages: from here on, the "large" threshold applies (the General Debate corpus and up)
 _QUANTITY_QUESTION_RE = re.compile(r"^\s*(?:and\s+)?how (?:many|much)\b", re.I)
@@ -63,11 +66,13 @@ def signals_for(
     relaxed: bool = False,
     terms: TermStatistics | None = None,
     wanted: list[str] | None = None,
+    unfiltered: SearchResult | None = None,
 ) -> Signals:
     """The signals of a search whose hits are non-empty, with the best answer sentence (text, score) if any.
 
     ``relaxed``: the question named a document (a year, a type) that no indexed one matches; ``terms`` and
-    ``wanted`` (the question's stemmed key terms): which of them the corpus, and the top passage, hold.
+    ``wanted`` (the question's stemmed key terms): which of them the corpus, and the top passage, hold;
+    ``unfiltered``: the same search without the filters, when filters restricted it.
     """
     top = result.rows[0]
     ev = result.evidence[top]
@@ -94,6 +99,7 @@ def signals_for(
         question_terms=float(len(key_terms(question))),
         relaxed=float(relaxed),
         **_term_signals(terms, wanted or [], top),
+        scope_contrast=ev.score - unfiltered.hits[0].score if unfiltered is not None and unfiltered.hits else 0.0,
     )
 
 
@@ -149,6 +155,11 @@ def profile(passages: int) -> str:
 def load_model(path: Path | None = None) -> AbstentionModel:
     """The model at ``path``, or the one shipped in the package; `UsageError` naming the fix if it is unreadable."""
     return _load(str(path) if path else None)
+
+
+def load_rule() -> AbstentionModel:
+    """The hand-weighted rule shipped in the package (what timeline entries are decided with)."""
+    return _load(str(resources.files("assistant.answer").joinpath(RULE_FILE)))
 
 
 @cache

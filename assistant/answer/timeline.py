@@ -74,6 +74,7 @@ class ColumnTimeline:
     scored: list[Scored]
     counts: list[YearCount]
     statements: int  # statements in scope
+    complete: bool = True  # every statement in scope was searched and, past the screen, read sentence by sentence
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Timeline:
     columns: tuple[str, ...]
     in_scope: int  # statements searched
     timings_ms: dict[str, float]
+    complete: bool = True  # False: a wide scope or the sentence budget left statements unread; counts a lower bound
 
 
 def year_of(meta: DocumentMeta) -> int | None:
@@ -107,21 +109,8 @@ def build_timeline(
     ``screen``: statements whose passage-level evidence is below it are not scored (None: every statement is).
     """
     t0 = time.perf_counter()
-    query_vec = searcher.embed_query(ask.topic)
-    wanted = key_terms(ask.topic)
     columns = [
-        _column(
-            searcher,
-            col,
-            base.merged(col.filters).merged(ask.period),
-            ask.topic,
-            query_vec,
-            wanted,
-            model,
-            threshold,
-            passages,
-            screen,
-        )
+        _column(searcher, col, base.merged(col.filters).merged(ask.period), ask.topic, model, threshold, passages, screen)
         for col in ask.columns
     ]
     entries: list[TimelineEntry] = []
@@ -155,6 +144,7 @@ def build_timeline(
         tuple(c.label for c in ask.columns),
         sum(c.statements for c in columns),
         timings,
+        all(c.complete for c in columns),
     )
 
 
@@ -190,8 +180,6 @@ def _column(
     column: Column,
     filters: Filters,
     topic: str,
-    query_vec: np.ndarray,
-    wanted: list[str],
     model: AbstentionModel,
     threshold: float,
     passages: int,
@@ -201,6 +189,8 @@ def _column(
     in_scope = [m for m in store.documents if filters.allows(m) and year_of(m) is not None]
     allowed = allowed_rows(store, filters)
     scope_rows = int(store.live.sum()) if allowed is None else len(allowed)
+    query_vec = searcher.embed_query(topic)  # remembered: every column embeds the same topic once
+    wanted = key_terms(topic)
     by_doc = _statement_rankings(store, topic, query_vec, allowed, scope_rows)
     rows = list(dict.fromkeys(r for dense, bm25 in by_doc.values() for r in (*dense, *bm25)))
     # the passage-level evidence, without sentences: a statement far below the floor is not scored further
@@ -222,7 +212,9 @@ def _column(
         if mine and (screen is None or cheap[mine[0]] / 2 >= screen):
             statements.append((cheap[mine[0]] / 2, mine, dense, bm25))
     # the most promising statements only: a wide scope (every country) stays interactive, its counts a lower bound
+    promising = len(statements)
     statements = _within_budget(searcher, sorted(statements, key=lambda st: -st[0])[:MAX_SCORED])
+    complete = scope_rows <= EXHAUSTIVE_ROWS and len(statements) == promising
     # one embedding batch for the sentences of every statement's best passages (nothing when stored at ingest)
     searcher.sentences.of([r for _, mine, _, _ in statements for r in mine[:SENTENCE_ROWS]])
     sizes = store.passage_counts()  # once per column: what each statement's own search would have searched
@@ -243,7 +235,7 @@ def _column(
         if confidence >= threshold:
             hit = hits[best.hit_index]
             scored.append(Scored(hit.meta, hit, best, confidence, provisional, signals.coverage >= ANCHOR_COVERAGE))
-    return ColumnTimeline(column, scored, _counts(in_scope, scored, column.label), len(in_scope))
+    return ColumnTimeline(column, scored, _counts(in_scope, scored, column.label), len(in_scope), complete)
 
 
 def _within_budget(searcher: Searcher, statements: list[Any]) -> list[Any]:
@@ -320,6 +312,11 @@ def _counts(in_scope: list[DocumentMeta], scored: list[Scored], label: str) -> l
     return [YearCount(y, addressing[y], total[y], label) for y in sorted(total)]
 
 
+PARTIAL_NOTICE = (
+    "The counts are a lower bound: over this many statements, only those most likely to address the topic were "
+    "read sentence by sentence; name a speaker or a shorter period to read every one."
+)
+
 KIND_LABELS = {
     "timeline": "Timeline",
     "first_mention": "First mention",
@@ -386,6 +383,8 @@ def timeline_answer(said: Answer, ask: TimelineAsk, found: Timeline) -> Answer:
         else:
             notice = f"No statement {scope} addresses “{ask.topic}” clearly enough to quote ({found.in_scope} searched)."
         return replace(said, notices=(notice,), kind="abstention", evidence_score=0.0, **common)
+    if not found.complete:
+        common["notices"] = (*said.notices, PARTIAL_NOTICE)
     return replace(
         said,
         text=timeline_text(ask, found),

@@ -5,8 +5,8 @@
 
 A file may name its index after ``@``; others use ``--index`` (default: the
 settings'). The model is written to ``--out`` (default: the packaged
-``assistant/answer/abstention-learned.json``; use it with ``ASSISTANT_ABSTAIN_MODEL``), with the files
-and command it came from.
+``assistant/answer/abstention.json``, the decision every answer uses), with the files and command it came
+from; a model written elsewhere is used with ``ASSISTANT_ABSTAIN_MODEL``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from assistant.cli.common import Command, add_index_flag, settings_from
 from assistant.errors import UsageError
 
-PACKAGED = Path(__file__).resolve().parent.parent / "answer" / "abstention-learned.json"
+PACKAGED = Path(__file__).resolve().parent.parent / "answer" / "abstention.json"
 
 
 def _flags(p: argparse.ArgumentParser) -> None:

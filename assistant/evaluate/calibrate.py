@@ -7,8 +7,10 @@ a reference answer or quotes a paragraph holding the evidence. A logistic
 regression (scikit-learn, standardised signals, balanced classes) learns the
 probability of that from `assistant.models.Signals`; a threshold per corpus
 profile is then chosen on the same training questions for a stated target: at
-most ``max_refused`` of the answered questions refused. Test parts are never
-read here.
+most ``max_refused`` of the answered questions refused. The threshold reads
+each question's out-of-fold confidence (five folds, each scored by a model
+fitted without it), not the final model's, which has seen the question and is
+surer of it than of a new one. Test parts are never read here.
 """
 
 from __future__ import annotations
@@ -78,13 +80,32 @@ def fit(examples: list[Example], *, max_refused: float = 0.02, c: float = 1.0) -
         intercept=float(model.intercept_[0]),
         thresholds={},
     )
+    held_out = out_of_fold(x, y, c)
+    confidence = {id(e): fitted.confidence(e.signals) for e in usable if e.signals is not None}
+    if held_out is not None:
+        confidence = {id(e): float(p) for e, p in zip(usable, held_out, strict=True)}
     thresholds = {}
     for name in sorted({e.profile for e in usable} | {"seed"}):
         group = [e for e in usable if e.profile == name] or usable
-        thresholds[name] = choose_threshold(
-            [fitted.confidence(e.signals) for e in group if e.signals and e.answered], max_refused
-        )
+        thresholds[name] = choose_threshold([confidence[id(e)] for e in group if e.answered], max_refused)
     return AbstentionModel(fitted.features, fitted.mean, fitted.scale, fitted.coef, fitted.intercept, thresholds)
+
+
+FOLDS = 5
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray | None:
+    """Each example's confidence from a model fitted on the other folds (None: too few of a class to fold)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if min(int(y.sum()), int(len(y) - y.sum())) < FOLDS:
+        return None
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=c, class_weight="balanced", max_iter=2000))
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
+    return np.asarray(cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1])
 
 
 def choose_threshold(answered: list[float], max_refused: float) -> float:

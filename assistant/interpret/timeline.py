@@ -25,7 +25,11 @@ FIRST_RE = re.compile(
     r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
     r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began)\b|"
     r"\bfirst\s+(?:appear|show)s?\b|"
-    r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer)",
+    # "when was X first discussed", "when was that first done": a question about when, with "first" and a participle
+    r"\bwhen\s+(?:was|were|did|has|have|had)\b[^?]*\bfirst\s+(?:(?!hundred\b|need\b|speed\b)\w+ed|done|made|seen|heard|"
+    r"given|taken|written|spoken|shown|drawn|put|set|brought|said|told)\b|"
+    r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn)\w*|"
+    r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)",
     re.I,
 )
 LATEST_MENTION_RE = re.compile(
@@ -75,7 +79,7 @@ SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}
 UNTIL_RE = re.compile(rf"\b(?:until|till|through|up\s+to|up\s+until|to|before|by)\s+({YEAR})\b", re.I)
 # words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
 GENERIC_WORDS = re.compile(
-    r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debate|general\s+assembly|united\s+nations|secretary-general|secretary\s+general|bring\s+up|"
+    r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debate|general\s+assembly|united\s+nations|secretary-general|secretary\s+general|bring\s+up|brought\s+up|"
     r"each\s+one|did\s+later\s+ones|how|has|have|had|did|does|do|what|when|which|who|where|why|is|was|were|the|a|an|of|in|on|at|to|for|and|or|if|so|"
     r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
     r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|come\s+up|came\s+up|mention(?:ed|s)?|"
@@ -84,8 +88,11 @@ GENERIC_WORDS = re.compile(
     r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|return(?:ed|s)?|come\s+back|came\s+back|pursue[ds]?|kept|keep|continued|"
     r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|general\s+assembly|united\s+nations|"
     r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
-    r"early|mid|late|start(?:ed)?|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
-    r"actually|else|one|own|before|after|following|then|there|been|be|if|whether|where|ever|most\s+recently|recently)\b",
+    r"early(?!\s+warning)|mid|late|start(?:ed)?|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
+    r"actually|else|one|own|before|after|following|then|there|been|be|if|whether|where|ever|most\s+recently|recently|"
+    r"refer(?:s|red|ring)?|discuss(?:es|ed|ing)?|recall(?:s|ed|ing)?|cit(?:e|ed|es|ing)|done|afterward|subsequent|"
+    r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
+    r"describing|addressing|referring)\b",
     re.I,
 )
 

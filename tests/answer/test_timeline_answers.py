@@ -45,6 +45,18 @@ def test_the_r2p_timeline_has_one_dated_entry_per_statement(seed_assistant) -> N
     assert [c["n"] for c in record["citations"]] == [e["citation"] for e in record["timeline"]]
 
 
+def test_a_timeline_that_left_statements_unread_says_its_counts_are_a_lower_bound(seed_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import assistant.answer.timeline as timeline
+
+    whole = seed_assistant.ask(R2P_CHANGE)
+    assert timeline.PARTIAL_NOTICE not in whole.notices  # five statements, every one read
+    monkeypatch.setattr(timeline, "MAX_SCORED", 2)  # as a wide scope would: only the most promising statements read
+    partial = seed_assistant.ask(R2P_CHANGE)
+    assert partial.kind == "timeline" and len(partial.timeline) <= 2
+    assert timeline.PARTIAL_NOTICE in partial.notices
+    assert sum(c.addressing for c in partial.counts) <= 2 and sum(c.statements for c in partial.counts) == 5
+
+
 def test_a_first_mention_starts_at_the_first_statement_that_addresses_the_topic(seed_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = seed_assistant.ask(
         "In which year does the Human Rights Up Front initiative first come up, and is it mentioned again later?"

@@ -66,6 +66,21 @@ def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
     assert ask.topic == "Northern Ireland peace process"
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("When was the veto first discussed by France, and what did it say later?", "veto"),
+        ("Has Japan ever cited the Kyoto Protocol, and when was that first done?", "Kyoto Protocol"),
+        ("In which year did Brazil start mentioning the Amazon?", "Amazon"),
+        ("When was early warning first brought up in the Secretary-General's statements?", "early warning"),
+    ],
+)
+def test_first_mentions_in_other_words(question: str, topic: str) -> None:
+    ask = read_timeline(question, COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention"
+    assert ask.topic == topic
+
+
 def test_a_comparison_has_one_column_per_speaker() -> None:
     ask = read_timeline("Compare what France and Mexico said about the veto.", COUNTRIES)
     assert ask is not None and ask.kind == "compare"
@@ -85,6 +100,8 @@ def test_a_comparison_has_one_column_per_speaker() -> None:
         "Which two countries led a joint initiative on restraint in the use of the veto?",
         "What is the responsibility to protect?",
         "Summarize the 2016 report",
+        "What did the first hundred days of the new administration achieve?",
+        "When was the first peacekeeping mission deployed?",
     ],
 )
 def test_an_ordinary_question_is_not_a_timeline(question: str) -> None:
