@@ -29,7 +29,15 @@ FIRST_RE = re.compile(
     r"\bwhen\s+(?:was|were|did|has|have|had)\b[^?]*\bfirst\s+(?:(?!hundred\b|need\b|speed\b)\w+ed|done|made|seen|heard|"
     r"given|taken|written|spoken|shown|drawn|put|set|brought|said|told)\b|"
     r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn)\w*|"
-    r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)",
+    r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)|"
+    r"\bsince\s+when\b",
+    re.I,
+)
+# "When do the statements first name …", "In which year was X first …": "first" before a verb, not "the first …";
+# read only when the question names no single year (then it asks about one statement: "in 2004, did he first …")
+FIRST_LOOSE_RE = re.compile(
+    r"^\W*(?:when|in\s+(?:which|what)\s+year|which\s+year)\b[^?]*(?<!\bthe\s)(?<!\bits\s)(?<!\bhis\s)(?<!\bher\s)"
+    r"(?<!\btheir\s)(?<!\ba\s)(?<!\bthis\s)\bfirst\s+(?!time\b|of\b|and\b|in\b|on\b)([a-z]+)\b",
     re.I,
 )
 LATEST_MENTION_RE = re.compile(
@@ -79,20 +87,30 @@ SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}
 UNTIL_RE = re.compile(rf"\b(?:until|till|through|up\s+to|up\s+until|to|before|by)\s+({YEAR})\b", re.I)
 # words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
 GENERIC_WORDS = re.compile(
-    r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debate|general\s+assembly|united\s+nations|secretary-general|secretary\s+general|bring\s+up|brought\s+up|"
+    r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debate|united\s+nations|secretary-general|secretary\s+general|bring\s+up|brought\s+up|"
     r"each\s+one|did\s+later\s+ones|how|has|have|had|did|does|do|what|when|which|who|where|why|is|was|were|the|a|an|of|in|on|at|to|for|and|or|if|so|"
     r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
     r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|come\s+up|came\s+up|mention(?:ed|s)?|"
     r"report(?:ed|s)?|tell|told|each|both|compare[ds]?|comparison|vs|versus|change[ds]?|changing|evolv(?:e|ed|es)|evolution|"
     r"develop(?:ed|ment)?|shift(?:ed)?|over|years?|decades?|time|times|first|later|latest|last|again|afterwards|ever|"
     r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|return(?:ed|s)?|come\s+back|came\s+back|pursue[ds]?|kept|keep|continued|"
-    r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|general\s+assembly|united\s+nations|"
+    r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|united\s+nations|"
     r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
     r"early(?!\s+warning)|mid|late|start(?:ed)?|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
     r"actually|else|one|own|before|after|following|then|there|been|be|if|whether|where|ever|most\s+recently|recently|"
     r"refer(?:s|red|ring)?|discuss(?:es|ed|ing)?|recall(?:s|ed|ing)?|cit(?:e|ed|es|ing)|done|afterward|subsequent|"
     r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
     r"describing|addressing|referring)\b",
+    re.I,
+)
+
+
+# Where statements were made, not what they are about: "at the General Assembly", "to the UN General Assembly"
+# ("what has he said about the General Assembly" keeps it as the topic)
+SETTING_RE = re.compile(
+    r"\b(?:at|to|in|before|by|from|of|during|tells?|told|warn(?:s|ed)?|address(?:es|ed)?|inform(?:s|ed)?|remind(?:s|ed)?)\s+"
+    r"(?:the\s+|its\s+|his\s+|her\s+|their\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly(?:'s|’s)?\b|"
+    r"\b(?:UN\s+)?General\s+Assembly\s+(?=(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*)",
     re.I,
 )
 
@@ -176,9 +194,14 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     if QUANTITY_RE.match(question):
         return None
     compare = bool(COMPARE_RE.search(question))
-    first = bool(FIRST_RE.search(question))
-    latest = bool(LATEST_MENTION_RE.search(question))
     lo, hi, period_text = read_period(question)
+    lone_year = lo is None and hi is None and re.search(rf"\b{YEAR}\b", question) is not None
+    specific = FIRST_RE.search(question)
+    loose = None if lone_year or specific else FIRST_LOOSE_RE.search(question)
+    first = specific is not None or loose is not None
+    if loose is not None:  # the verb after "first" ("name", "note") says how, not what: not the topic
+        question = question[: loose.start(1)] + question[loose.end(1) :]
+    latest = bool(LATEST_MENTION_RE.search(question))
     changing = bool(CHANGE_RE.search(question))
     columns = _columns(question, countries, compare)
     if compare and len(columns) >= 2:
@@ -229,7 +252,7 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     text = re.sub(rf"\b{YEAR}\b", " ", text)
     text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
-    words = GENERIC_WORDS.sub(" ", text)
+    words = GENERIC_WORDS.sub(" ", SETTING_RE.sub(" ", text))
     words = re.sub(r"[^\w'’/-]+", " ", words)
     topic = re.sub(r"\s{2,}", " ", words).strip()
     return topic or question

@@ -60,6 +60,19 @@ def test_first_mention_and_its_open_start() -> None:
     assert decade is not None and (decade.first_year, decade.last_year) == (None, 1999)  # the first mention may be earlier
 
 
+def test_the_general_assembly_is_the_setting_or_the_topic() -> None:
+    setting = read_timeline(
+        "How did Brazil warn the General Assembly about the Amazon in its General Assembly speeches since 1990?", COUNTRIES
+    )
+    assert setting is not None and setting.topic == "Amazon"
+    topic = read_timeline("What has the Secretary-General said about the General Assembly over the years?", COUNTRIES)
+    assert topic is not None and topic.topic == "General Assembly"
+
+
+def test_a_first_in_a_question_about_one_statement_is_no_first_mention() -> None:
+    assert read_timeline("When, in its 2004 speech, did Brazil's president first visit the UN?", COUNTRIES) is None
+
+
 def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
     ask = read_timeline("Trace how Ireland reported on the Northern Ireland peace process since 1998.", COUNTRIES)
     assert ask is not None and [c.filters.countries for c in ask.columns] == [("IRL",)]
@@ -73,6 +86,8 @@ def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
         ("Has Japan ever cited the Kyoto Protocol, and when was that first done?", "Kyoto Protocol"),
         ("In which year did Brazil start mentioning the Amazon?", "Amazon"),
         ("When was early warning first brought up in the Secretary-General's statements?", "early warning"),
+        ("Since when has Mexico talked about migrants at the General Assembly?", "migrants"),
+        ("When do France's speeches first name the Sahel?", "Sahel"),
     ],
 )
 def test_first_mentions_in_other_words(question: str, topic: str) -> None:
