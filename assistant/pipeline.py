@@ -300,11 +300,11 @@ class Assistant:
         candidates = for_question(reading.standalone, candidates, context)
         best = (candidates[0].text, candidates[0].score) if candidates else None
         # what the whole index holds for the question, beside what the filters left (one more search, filtered only)
-        unfiltered = (
-            self.searcher.search(plan.query, k=1, retriever=plan.retriever, reranker=plan.reranker)
-            if result.searched < self.passages
-            else None
-        )
+        unfiltered = None
+        if candidates and result.searched < self.passages:
+            t1 = time.perf_counter()
+            unfiltered = self.searcher.search(plan.query, k=1, retriever=plan.retriever, reranker="evidence")
+            timings["retrieve_unfiltered"] = (time.perf_counter() - t1) * 1000
         signals = signals_for(
             reading.standalone,
             result,

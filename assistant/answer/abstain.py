@@ -72,7 +72,8 @@ def signals_for(
 
     ``relaxed``: the question named a document (a year, a type) that no indexed one matches; ``terms`` and
     ``wanted`` (the question's stemmed key terms): which of them the corpus, and the top passage, hold;
-    ``unfiltered``: the same search without the filters, when filters restricted it.
+    ``unfiltered``: the search without the filters (nor the preferences and ignored terms that come with them),
+    when filters restricted it.
     """
     top = result.rows[0]
     ev = result.evidence[top]
@@ -99,8 +100,18 @@ def signals_for(
         question_terms=float(len(key_terms(question))),
         relaxed=float(relaxed),
         **_term_signals(terms, wanted or [], top),
-        scope_contrast=ev.score - unfiltered.hits[0].score if unfiltered is not None and unfiltered.hits else 0.0,
+        scope_contrast=_scope_contrast(ev.score, unfiltered),
     )
+
+
+def _scope_contrast(evidence: float, unfiltered: SearchResult | None) -> float:
+    """The top passage's evidence minus the best evidence the whole index holds (0 when nothing was filtered).
+
+    Evidence scores, not the ranking's: with another reranker the hits' scores are on another scale.
+    """
+    if unfiltered is None or not unfiltered.evidence:
+        return 0.0
+    return evidence - max(e.score for e in unfiltered.evidence.values())
 
 
 def _term_signals(terms: TermStatistics | None, wanted: list[str], top: int) -> dict[str, float]:

@@ -191,7 +191,7 @@ def _column(
     scope_rows = int(store.live.sum()) if allowed is None else len(allowed)
     query_vec = searcher.embed_query(topic)  # remembered: every column embeds the same topic once
     wanted = key_terms(topic)
-    by_doc = _statement_rankings(store, topic, query_vec, allowed, scope_rows)
+    by_doc, cut = _statement_rankings(store, topic, query_vec, allowed, scope_rows)
     rows = list(dict.fromkeys(r for dense, bm25 in by_doc.values() for r in (*dense, *bm25)))
     # the passage-level evidence, without sentences: a statement far below the floor is not scored further
     cheap = dict(
@@ -214,7 +214,7 @@ def _column(
     # the most promising statements only: a wide scope (every country) stays interactive, its counts a lower bound
     promising = len(statements)
     statements = _within_budget(searcher, sorted(statements, key=lambda st: -st[0])[:MAX_SCORED])
-    complete = scope_rows <= EXHAUSTIVE_ROWS and len(statements) == promising
+    complete = scope_rows <= EXHAUSTIVE_ROWS and not cut and len(statements) == promising
     # one embedding batch for the sentences of every statement's best passages (nothing when stored at ingest)
     searcher.sentences.of([r for _, mine, _, _ in statements for r in mine[:SENTENCE_ROWS]])
     sizes = store.passage_counts()  # once per column: what each statement's own search would have searched
@@ -239,11 +239,12 @@ def _column(
 
 
 def _within_budget(searcher: Searcher, statements: list[Any]) -> list[Any]:
-    """The leading statements whose best passages' sentences, still to embed, fit `SENTENCE_WORDS` (the first always)."""
+    """The leading statements whose best passages' sentences, if not stored, fit `SENTENCE_WORDS` (the first always)."""
     kept, words = [], 0
     for statement in statements:
         row = statement[1][0]
-        cost = 0 if searcher.sentences.known(row) else len(searcher.store.passage(row).text.split())
+        # the words to embed, whatever earlier questions embedded: the same question keeps the same statements
+        cost = 0 if searcher.store.has_sentence_vectors else len(searcher.store.passage(row).text.split())
         if kept and words + cost > SENTENCE_WORDS:
             break
         kept.append(statement)
@@ -261,8 +262,11 @@ def _quotable(store: IndexStore, row: int) -> bool:
 
 def _statement_rankings(
     store: IndexStore, topic: str, query_vec: np.ndarray, allowed: np.ndarray | None, scope_rows: int
-) -> dict[str, tuple[list[int], list[int]]]:
-    """Per statement in scope: its passages as the dense and the lexical retriever rank them (best few of each)."""
+) -> tuple[dict[str, tuple[list[int], list[int]]], bool]:
+    """Per statement in scope: its passages as the dense and the lexical retriever rank them (best few of each).
+
+    Also whether statements were cut (beyond `MAX_STATEMENTS`).
+    """
     n = scope_rows if scope_rows <= EXHAUSTIVE_ROWS else WIDE_CANDIDATES
     dense = dense_ranking(store, query_vec, n, allowed)
     bm25 = bm25_ranking(store, topic, n, allowed)
@@ -277,8 +281,8 @@ def _statement_rankings(
         for rank, row in enumerate(reciprocal_rank_fusion([dense, bm25])):
             first_rank.setdefault(store.meta(row).doc_id, rank)
         keep = sorted(by_doc, key=lambda d: first_rank.get(d, math.inf))[:MAX_STATEMENTS]
-        by_doc = {d: by_doc[d] for d in keep}
-    return by_doc
+        return {d: by_doc[d] for d in keep}, True
+    return by_doc, False
 
 
 def _statement_search(
@@ -314,8 +318,15 @@ def _counts(in_scope: list[DocumentMeta], scored: list[Scored], label: str) -> l
 
 PARTIAL_NOTICE = (
     "The counts are a lower bound: over this many statements, only those most likely to address the topic were "
-    "read sentence by sentence; name a speaker or a shorter period to read every one."
+    "read sentence by sentence"
 )
+
+
+def partial_notice(ask: TimelineAsk) -> str:
+    """What a timeline that left statements unread says, with what would read every one."""
+    named = any(c.label for c in ask.columns)
+    return f"{PARTIAL_NOTICE}; {'a shorter period' if named else 'name a speaker or a shorter period'} to read every one."
+
 
 KIND_LABELS = {
     "timeline": "Timeline",
@@ -382,9 +393,10 @@ def timeline_answer(said: Answer, ask: TimelineAsk, found: Timeline) -> Answer:
             notice = f"No statement{' by ' + speakers if speakers else ''}{when} is indexed."
         else:
             notice = f"No statement {scope} addresses “{ask.topic}” clearly enough to quote ({found.in_scope} searched)."
-        return replace(said, notices=(notice,), kind="abstention", evidence_score=0.0, **common)
+        notices = (notice,) if found.complete else (notice, partial_notice(ask))
+        return replace(said, notices=notices, kind="abstention", evidence_score=0.0, **common)
     if not found.complete:
-        common["notices"] = (*said.notices, PARTIAL_NOTICE)
+        common["notices"] = (*said.notices, partial_notice(ask))
     return replace(
         said,
         text=timeline_text(ask, found),

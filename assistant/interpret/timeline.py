@@ -20,26 +20,26 @@ COMPARE_RE = re.compile(
     r"\b(?:differ|differed|difference|differences)\b",
     re.I,
 )
+# Verbs of speaking about something: what a first mention is about ("first discussed", "start mentioning"), unlike
+# "first established", "first test a weapon" or "first host the Olympics", which ask when an event happened.
+SPEAKING = (
+    r"(?:mention|rais|discuss|cit|nam|refer|warn|spok|speak|talk|address|not|highlight|recall|call|urg|propos|express|"
+    r"voic|denounc|condemn|welcom|acknowledg|describ|sa(?:y|id)|told|tell|announc|link|connect|brought\s+up|bring\s+up)"
+)
 FIRST_RE = re.compile(
     r"\bfirst\s+(?:mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
     r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
     r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began)\b|"
     r"\bfirst\s+(?:appear|show)s?\b|"
-    # "when was X first discussed", "when was that first done": a question about when, with "first" and a participle
-    r"\bwhen\s+(?:was|were|did|has|have|had)\b[^?]*\bfirst\s+(?:(?!hundred\b|need\b|speed\b)\w+ed|done|made|seen|heard|"
-    r"given|taken|written|spoken|shown|drawn|put|set|brought|said|told)\b|"
+    # "when was X first discussed": a question about when, with "first" and a verb of speaking
+    r"\bwhen\s+(?:was|were|did|do|does|has|have|had)\b[^?]*\bfirst\s+" + SPEAKING + r"\w*|"
     r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn)\w*|"
     r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)|"
-    r"\bsince\s+when\b",
+    r"\bsince\s+when\b[^?]*\b" + SPEAKING,
     re.I,
 )
-# "When do the statements first name …", "In which year was X first …": "first" before a verb, not "the first …";
-# read only when the question names no single year (then it asks about one statement: "in 2004, did he first …")
-FIRST_LOOSE_RE = re.compile(
-    r"^\W*(?:when|in\s+(?:which|what)\s+year|which\s+year)\b[^?]*(?<!\bthe\s)(?<!\bits\s)(?<!\bhis\s)(?<!\bher\s)"
-    r"(?<!\btheir\s)(?<!\ba\s)(?<!\bthis\s)\bfirst\s+(?!time\b|of\b|and\b|in\b|on\b)([a-z]+)\b",
-    re.I,
-)
+# The verb after "first" in the forms only the speaking verbs make a first mention: not the topic ("first name the Sahel")
+FIRST_VERB_RE = re.compile(r"\bfirst\s+((?:name|note|cite|highlight|recall|link)[sd]?)\b", re.I)
 LATEST_MENTION_RE = re.compile(
     r"\b(?:last|latest|most\s+recent(?:ly)?)\s+(?:time|mention|mentioned|raised|spoke|talked|addressed|referred)\b", re.I
 )
@@ -108,9 +108,9 @@ GENERIC_WORDS = re.compile(
 # Where statements were made, not what they are about: "at the General Assembly", "to the UN General Assembly"
 # ("what has he said about the General Assembly" keeps it as the topic)
 SETTING_RE = re.compile(
-    r"\b(?:at|to|in|before|by|from|of|during|tells?|told|warn(?:s|ed)?|address(?:es|ed)?|inform(?:s|ed)?|remind(?:s|ed)?)\s+"
+    r"\b(?:at|to|in|before|from|during|tells?|told|warn(?:s|ed)?|address(?:es|ed)?|inform(?:s|ed)?|remind(?:s|ed)?)\s+"
     r"(?:the\s+|its\s+|his\s+|her\s+|their\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly(?:'s|’s)?\b|"
-    r"\b(?:UN\s+)?General\s+Assembly\s+(?=(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*)",
+    r"\b(?:UN\s+)?General\s+Assembly\s+(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*",
     re.I,
 )
 
@@ -195,12 +195,12 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         return None
     compare = bool(COMPARE_RE.search(question))
     lo, hi, period_text = read_period(question)
+    # a single year and no period: the question is about one statement ("in its 2001 speech, since when …")
     lone_year = lo is None and hi is None and re.search(rf"\b{YEAR}\b", question) is not None
-    specific = FIRST_RE.search(question)
-    loose = None if lone_year or specific else FIRST_LOOSE_RE.search(question)
-    first = specific is not None or loose is not None
-    if loose is not None:  # the verb after "first" ("name", "note") says how, not what: not the topic
-        question = question[: loose.start(1)] + question[loose.end(1) :]
+    first = not lone_year and FIRST_RE.search(question) is not None
+    verb = FIRST_VERB_RE.search(question) if first else None
+    if verb is not None:  # "first name", "first note": how it was said, not what
+        question = question[: verb.start(1)] + question[verb.end(1) :]
     latest = bool(LATEST_MENTION_RE.search(question))
     changing = bool(CHANGE_RE.search(question))
     columns = _columns(question, countries, compare)

@@ -56,6 +56,18 @@ def test_signals_of_a_search() -> None:
     assert s.relaxed == 0.0
 
 
+def test_scope_contrast_reads_the_whole_index_evidence_not_the_ranking_score() -> None:
+    s = signals_for("How many countries joined the initiative?", result(), ("Two countries joined.", 0.75), passages=200)
+    assert s.scope_contrast == 0.0  # no unfiltered search: nothing to compare
+    unfiltered = result()
+    unfiltered.evidence = {5: Evidence(dense=0.9, sentence=0.9, sentence_index=0, coverage=0.9), 3: TOP}  # 0.90, 0.65
+    unfiltered.hits[0] = Hit(unfiltered.hits[0].passage, unfiltered.hits[0].meta, 0.03)  # an RRF-scale ranking score
+    s = signals_for("How many countries joined?", result(), None, passages=200, unfiltered=unfiltered)
+    assert s.scope_contrast == pytest.approx(0.65 - 0.90)  # the statement holds less than the index does elsewhere
+    unfiltered.evidence = {}
+    assert signals_for("How many?", result(), None, passages=200, unfiltered=unfiltered).scope_contrast == 0.0
+
+
 def test_signals_without_a_sentence_and_on_a_title_block() -> None:
     s = signals_for("Who led it?", result(kind="title"), None, passages=50, relaxed=True)
     assert s.best_sentence == pytest.approx(0.325)  # half the passage's evidence

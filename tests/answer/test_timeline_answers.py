@@ -48,13 +48,32 @@ def test_the_r2p_timeline_has_one_dated_entry_per_statement(seed_assistant) -> N
 def test_a_timeline_that_left_statements_unread_says_its_counts_are_a_lower_bound(seed_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import assistant.answer.timeline as timeline
 
+    def lower_bound(answer) -> bool:  # type: ignore[no-untyped-def]
+        return any(n.startswith(timeline.PARTIAL_NOTICE) for n in answer.notices)
+
     whole = seed_assistant.ask(R2P_CHANGE)
-    assert timeline.PARTIAL_NOTICE not in whole.notices  # five statements, every one read
+    assert not lower_bound(whole)  # five statements, every one read
     monkeypatch.setattr(timeline, "MAX_SCORED", 2)  # as a wide scope would: only the most promising statements read
     partial = seed_assistant.ask(R2P_CHANGE)
-    assert partial.kind == "timeline" and len(partial.timeline) <= 2
-    assert timeline.PARTIAL_NOTICE in partial.notices
+    assert partial.kind == "timeline" and len(partial.timeline) <= 2 and lower_bound(partial)
     assert sum(c.addressing for c in partial.counts) <= 2 and sum(c.statements for c in partial.counts) == 5
+    assert partial.notices[-1].endswith("name a speaker or a shorter period to read every one.")
+
+
+def test_the_sentence_budget_keeps_the_most_promising_statements(seed_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Where sentences are embedded per question (no stored vectors), at most SENTENCE_WORDS words are, best first."""
+    import assistant.answer.timeline as timeline
+    from assistant.index.store import IndexStore
+
+    monkeypatch.setattr(IndexStore, "has_sentence_vectors", property(lambda self: False))
+    monkeypatch.setattr(timeline, "SENTENCE_WORDS", 1)  # room for the first statement only
+    seed_assistant.searcher.sentences.forget()
+    first = seed_assistant.ask(R2P_CHANGE)
+    again = seed_assistant.ask(R2P_CHANGE)  # its sentences now remembered: the same statements all the same
+    assert first.kind == "timeline" and len(first.timeline) == 1
+    assert [e.doc_id for e in again.timeline] == [e.doc_id for e in first.timeline]
+    assert any(n.startswith(timeline.PARTIAL_NOTICE) for n in first.notices)
+    _verbatim(first)
 
 
 def test_a_first_mention_starts_at_the_first_statement_that_addresses_the_topic(seed_assistant) -> None:  # type: ignore[no-untyped-def]

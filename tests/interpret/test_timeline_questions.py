@@ -67,6 +67,8 @@ def test_the_general_assembly_is_the_setting_or_the_topic() -> None:
     assert setting is not None and setting.topic == "Amazon"
     topic = read_timeline("What has the Secretary-General said about the General Assembly over the years?", COUNTRIES)
     assert topic is not None and topic.topic == "General Assembly"
+    role = read_timeline("How has France described the role of the General Assembly over the years?", COUNTRIES)
+    assert role is not None and role.topic == "role General Assembly"
 
 
 def test_a_first_in_a_question_about_one_statement_is_no_first_mention() -> None:
@@ -117,6 +119,14 @@ def test_a_comparison_has_one_column_per_speaker() -> None:
         "Summarize the 2016 report",
         "What did the first hundred days of the new administration achieve?",
         "When was the first peacekeeping mission deployed?",
+        "When was the UN first established?",
+        "When was the Paris Agreement first signed?",
+        "When was Japan first elected to the Security Council?",
+        "When did France first test a nuclear weapon?",
+        "When did Brazil first host the Olympics?",
+        "Since when has Malta been a member of the UN?",
+        "When was the first United Nations conference on the environment held?",
+        "Since when, according to its 2015 speech, has Mexico welcomed refugees?",
     ],
 )
 def test_an_ordinary_question_is_not_a_timeline(question: str) -> None:
