@@ -170,16 +170,17 @@ def load_model(path: Path | None = None) -> AbstentionModel:
 
 def load_rule() -> AbstentionModel:
     """The hand-weighted rule shipped in the package (what timeline entries are decided with)."""
-    return _load(str(resources.files("assistant.answer").joinpath(RULE_FILE)))
+    return _load(RULE_FILE)
 
 
 @cache
 def _load(path: str | None) -> AbstentionModel:
     try:
+        packaged = path in (None, RULE_FILE)  # the package's own files, read through importlib.resources
         text = (
-            Path(path).read_text(encoding="utf-8")
-            if path
-            else resources.files("assistant.answer").joinpath(MODEL_FILE).read_text()
+            resources.files("assistant.answer").joinpath(path or MODEL_FILE).read_text(encoding="utf-8")
+            if packaged
+            else Path(str(path)).read_text(encoding="utf-8")
         )
         data = json.loads(text)
         model = AbstentionModel(
@@ -193,6 +194,11 @@ def _load(path: str | None) -> AbstentionModel:
             kind=str(data.get("kind", "logistic")),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
+        if path and Path(path).name == "abstention-learned.json":
+            raise UsageError(
+                f"cannot read the abstention model {path}: the learned model is now assistant/answer/abstention.json, "
+                "the default; unset ASSISTANT_ABSTAIN_MODEL"
+            ) from exc
         raise UsageError(
             f"cannot read the abstention model {path or MODEL_FILE} ({exc}); refit it with `python -m assistant calibrate`"
         ) from exc

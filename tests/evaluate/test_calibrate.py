@@ -67,6 +67,8 @@ def test_a_model_that_does_not_fit_the_signals_is_refused_with_the_fix(tmp_path:
     bad.write_text("{not json")
     with pytest.raises(UsageError, match="python -m assistant calibrate"):
         load_model(bad)
+    with pytest.raises(UsageError, match="now assistant/answer/abstention.json"):  # the learned model's old name
+        load_model(tmp_path / "abstention-learned.json")
 
 
 def test_the_shipped_models_name_where_they_come_from() -> None:
