@@ -35,9 +35,18 @@ FIRST_RE = re.compile(
     r"\bwhen\s+(?:was|were|did|do|does|has|have|had)\b[^?]*\bfirst\s+" + SPEAKING + r"\w*|"
     r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn)\w*|"
     r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)|"
-    r"\bsince\s+when\b[^?]*\b" + SPEAKING,
+    r"\bsince\s+when\b[^?]*\b" + SPEAKING + r"|"
+    # "the earliest mention / speech / year", "which was the earliest", "how far back does that go"
+    r"\bearliest\s+(?:[\w-]+\s+){0,3}?(?:mention|reference|speech|statement|address|year|time|instance|record|one)s?\b|"
+    r"\bwhich\s+(?:one\s+)?(?:was|is)\s+the\s+earliest\b|\bhow\s+far\s+back\b|\bstarting\s+when\b|"
+    # "what year did it begin", "which year is the first"
+    r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b",
     re.I,
 )
+# "first year it appears", "the first time and any later times": first mentions when the question also speaks of
+# saying something or of later mentions (not "the first year of the mission")
+FIRST_TIME_RE = re.compile(r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b", re.I)
+SAYING_RE = re.compile(SPEAKING + r"|\b(?:appear\w*|come\s+up|came\s+up|later|again)\b", re.I)
 # The verb after "first" in the forms only the speaking verbs make a first mention: not the topic ("first name the Sahel")
 FIRST_VERB_RE = re.compile(r"\bfirst\s+((?:name|note|cite|highlight|recall|link)[sd]?)\b", re.I)
 LATEST_MENTION_RE = re.compile(
@@ -52,13 +61,15 @@ CHANGE_RE = re.compile(
     + r"\b[^?]*?(?<!climate\s)(?<!regime\s)\b(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
     r"\b(?:evolution\s+of|over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|"
     r"across\s+(?:the\s+)?(?:years|decades)|year\s+by\s+year|each\s+year|every\s+year|trace|"
-    r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of)\b",
+    r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of|walk\s+me\s+through|"
+    r"list\s+the\s+years)\b",
     re.I,
 )
 # "What has Haiti said about X at the UN over the years": a speaker and said/talked with a period or plural statements
 STATEMENTS_RE = re.compile(
     r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|"
-    r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken)\b",
+    r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken)\b|"
+    r"\bhow\s+(?:was|were|is|are)\b.*\b(?:referred|described|mentioned|discussed|presented|raised|addressed)\b",
     re.I,
 )
 DOCUMENT_WORDS = r"(?:report|message|statement|speech|remarks|address|article|document|text|letter)"
@@ -80,7 +91,7 @@ RECOMMENDATIONS_RE = re.compile(
 DECADE_RE = re.compile(r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(19[4-9]0|20[0-2]0)'?s\b", re.I)
 RANGE_RE = re.compile(
     rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
-    rf"\b({YEAR})\s*[-–]\s*({YEAR})\b",
+    rf"\b({YEAR})\s*(?:[-–]|\s(?:to|through|until)\s)\s*({YEAR})\b",
     re.I,
 )
 SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?({YEAR})\b", re.I)
@@ -100,7 +111,11 @@ GENERIC_WORDS = re.compile(
     r"actually|else|one|own|before|after|following|then|there|been|be|if|whether|where|ever|most\s+recently|recently|"
     r"refer(?:s|red|ring)?|discuss(?:es|ed|ing)?|recall(?:s|ed|ing)?|cit(?:e|ed|es|ing)|done|afterward|subsequent|"
     r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
-    r"describing|addressing|referring)\b",
+    r"describing|addressing|referring|"
+    # how people ask in a chat box: "please", "I need", "could you cover", "how far back", "earliest", "walk me through"
+    r"please|could|would|can|you|me|my|i|need|want|give|list|show|cover|covering|everything|anything|plus|also|ga|"
+    r"references?|earliest|how\s+far\s+back|far|back|go|goes|went|walk\s+me\s+through|summari[sz]e|starting|initially|"
+    r"appears?|appeared|instances?|period|onwards?|now|today|so\s+far|till\s+now|each|every|year\s+by\s+year)\b",
     re.I,
 )
 
@@ -197,7 +212,8 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     lo, hi, period_text = read_period(question)
     # a single year and no period: the question is about one statement ("in its 2001 speech, since when …")
     lone_year = lo is None and hi is None and re.search(rf"\b{YEAR}\b", question) is not None
-    first = not lone_year and FIRST_RE.search(question) is not None
+    said_first = FIRST_TIME_RE.search(question) is not None and SAYING_RE.search(question) is not None
+    first = not lone_year and (FIRST_RE.search(question) is not None or said_first)
     verb = FIRST_VERB_RE.search(question) if first else None
     if verb is not None:  # "first name", "first note": how it was said, not what
         question = question[: verb.start(1)] + question[verb.end(1) :]
@@ -253,7 +269,7 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
     words = GENERIC_WORDS.sub(" ", SETTING_RE.sub(" ", text))
-    words = re.sub(r"[^\w'’/-]+", " ", words)
+    words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation
     topic = re.sub(r"\s{2,}", " ", words).strip()
     return topic or question
 

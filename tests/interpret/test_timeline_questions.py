@@ -60,6 +60,14 @@ def test_first_mention_and_its_open_start() -> None:
     assert decade is not None and (decade.first_year, decade.last_year) == (None, 1999)  # the first mention may be earlier
 
 
+def test_a_period_over_the_years_in_other_words() -> None:
+    walk = read_timeline("could you walk me through what Mexico told the General Assembly about migrants, 1990-2010", COUNTRIES)
+    assert walk is not None and walk.kind == "timeline" and walk.topic == "migrants"
+    assert (walk.first_year, walk.last_year) == (1990, 2010)
+    later = read_timeline("How was the Amazon described in later Brazil speeches (2000 to 2010)", COUNTRIES)
+    assert later is not None and later.kind == "timeline" and (later.first_year, later.last_year) == (2000, 2010)
+
+
 def test_the_general_assembly_is_the_setting_or_the_topic() -> None:
     setting = read_timeline(
         "How did Brazil warn the General Assembly about the Amazon in its General Assembly speeches since 1990?", COUNTRIES
@@ -90,6 +98,11 @@ def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
         ("When was early warning first brought up in the Secretary-General's statements?", "early warning"),
         ("Since when has Mexico talked about migrants at the General Assembly?", "migrants"),
         ("When do France's speeches first name the Sahel?", "Sahel"),
+        ("Brazil and the Amazon fund - how far back does that go in its UN speeches?", "Amazon fund"),
+        ("First year Japan raised whaling in the General Debate? Please cover everything up to 2010.", "whaling"),
+        ("I need the year France first spoke about the Sahel in its GA statements, plus any later references.", "Sahel"),
+        ("the veto in France's statements: first time it appears, and later mentions?", "veto"),
+        ("Mexico and drug trafficking: what year did it begin, and where did it go after that?", "drug trafficking"),
     ],
 )
 def test_first_mentions_in_other_words(question: str, topic: str) -> None:
@@ -127,6 +140,9 @@ def test_a_comparison_has_one_column_per_speaker() -> None:
         "Since when has Malta been a member of the UN?",
         "When was the first United Nations conference on the environment held?",
         "Since when, according to its 2015 speech, has Mexico welcomed refugees?",
+        "Addressing the session for the first time, what did Brazil's president say?",
+        "What is on the record of the 2013 meeting?",
+        "In which years did coordinated prevention avert atrocities in Guinea and Kenya?",
     ],
 )
 def test_an_ordinary_question_is_not_a_timeline(question: str) -> None:
