@@ -115,7 +115,10 @@ GENERIC_WORDS = re.compile(
     # how people ask in a chat box: "please", "I need", "could you cover", "how far back", "earliest", "walk me through"
     r"please|could|would|can|you|me|my|i|need|want|give|list|show|cover|covering|everything|anything|plus|also|ga|"
     r"references?|earliest|how\s+far\s+back|far|back|go|goes|went|walk\s+me\s+through|summari[sz]e|starting|initially|"
-    r"appears?|appeared|instances?|period|onwards?|now|today|so\s+far|till\s+now|each|every|year\s+by\s+year)\b",
+    r"appears?|appeared|instances?|period|onwards?|now|today|so\s+far|till\s+now|each|every|year\s+by\s+year|"
+    # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
+    r"speakers|delegations|often|way|(?:countries|states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
+    r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
     re.I,
 )
 
