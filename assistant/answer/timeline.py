@@ -201,7 +201,7 @@ def _column(
             strict=True,
         )
     )
-    statements = []
+    statements: list[Statement] = []
     dated = {m.doc_id for m in in_scope}  # an undated statement has no place on a timeline
     for doc_id, (all_dense, all_bm25) in by_doc.items():
         if doc_id not in dated:
@@ -238,9 +238,14 @@ def _column(
     return ColumnTimeline(column, scored, _counts(in_scope, scored, column.label), len(in_scope), complete)
 
 
-def _within_budget(searcher: Searcher, statements: list[Any]) -> list[Any]:
+# one statement to score: its passage-level evidence, its passages best first, and each retriever's best passages
+Statement = tuple[float, list[int], list[int], list[int]]
+
+
+def _within_budget(searcher: Searcher, statements: list[Statement]) -> list[Statement]:
     """The leading statements whose best passages' sentences, if not stored, fit `SENTENCE_WORDS` (the first always)."""
-    kept, words = [], 0
+    kept: list[Statement] = []
+    words = 0
     for statement in statements:
         row = statement[1][0]
         # the words to embed, whatever earlier questions embedded: the same question keeps the same statements

@@ -67,7 +67,7 @@ def test_a_model_that_does_not_fit_the_signals_is_refused_with_the_fix(tmp_path:
     bad.write_text("{not json")
     with pytest.raises(UsageError, match="python -m assistant calibrate"):
         load_model(bad)
-    with pytest.raises(UsageError, match="now assistant/answer/abstention.json"):  # the learned model's old name
+    with pytest.raises(UsageError, match=r"now assistant/answer/abstention\.json"):  # the learned model's old name
         load_model(tmp_path / "abstention-learned.json")
 
 
