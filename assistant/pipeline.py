@@ -257,6 +257,19 @@ class Assistant:
         )
         return Planned(request, question, reading, plan, (time.perf_counter() - t0) * 1000, scope)
 
+    def _settle(self, question: str, text: str, score: float, timings: dict[str, float]) -> bool | None:
+        """The model's YES / NO on an answer of uncertain confidence (`llm_abstain_check`), or None."""
+        if not self.settings.llm_abstain_check:
+            return None
+        from assistant.answer.generative.uncertain import in_band, model_says_answered
+
+        if not in_band(self.settings, score):
+            return None
+        t0 = time.perf_counter()
+        settled = model_says_answered(self.settings, question, text)
+        timings["llm_check"] = (time.perf_counter() - t0) * 1000
+        return settled
+
     def _any_document(self, filters: Filters) -> bool:
         return any(filters.allows(m) for m in self.store.documents)
 
@@ -320,10 +333,15 @@ class Assistant:
             said, hits=tuple(hits), evidence_score=round(score, 4), abstain_threshold=options.threshold, signals=signals
         )
         text, citations, sentences = compose(candidates, context, self.settings.max_answer_sentences)
-        if not candidates or score < options.threshold:  # no sentence to quote is no answer
+        refuse = score < options.threshold
+        settled = self._settle(reading.standalone, text, score, timings) if candidates else None
+        if settled is not None:
+            refuse = not settled
+            said = replace(said, notices=(*said.notices, SETTLED_NOTICE[settled]))
+        if not candidates or refuse:  # no sentence to quote is no answer
             timings["answer"] = (time.perf_counter() - t0) * 1000
             notice = "The evidence found is too weak to answer; the nearest passages are shown instead."
-            return replace(said, notices=(notice,), kind="abstention", withheld=text)
+            return replace(said, notices=said.notices or (notice,), kind="abstention", withheld=text)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         answer = replace(
             said,
@@ -341,6 +359,15 @@ class Assistant:
                 options.on_exact(answer)
             return generative_answer(self.settings, self.embedder, answer, options.on_token)
         return answer
+
+
+SETTLED_NOTICE = {
+    True: "The evidence was uncertain; the local model judged that these quotes answer the question.",
+    False: (
+        "The evidence was uncertain; the local model judged that the quotes found do not answer the question. "
+        "The nearest passages are shown instead."
+    ),
+}
 
 
 def _reading(reading: Interpretation, plan: SearchPlan | None) -> Reading:

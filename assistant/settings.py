@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     llm_neighbours: int = (
         0  # sentences shown either side of each chosen sentence (0: chosen on the dev set, bench/results/generation.md)
     )
+    # with a model configured: answers whose confidence is in [llm_check_low, llm_check_high) are answered or refused
+    # as the model says whether the quotes answer the question (the band chosen on the training parts)
+    llm_abstain_check: bool = False
+    llm_check_low: float = 0.1
+    llm_check_high: float = 0.5
     llm_timeout_s: float = 30.0  # past this, the exact answer stands (with a notice)
     llm_batch: int = 512  # prompt tokens read per step (llama.cpp n_batch and n_ubatch)
     openai_base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)
