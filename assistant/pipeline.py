@@ -257,9 +257,14 @@ class Assistant:
         )
         return Planned(request, question, reading, plan, (time.perf_counter() - t0) * 1000, scope)
 
-    def _settle(self, question: str, text: str, score: float, timings: dict[str, float]) -> bool | None:
-        """The model's YES / NO on an answer of uncertain confidence (`llm_abstain_check`), or None."""
-        if not self.settings.llm_abstain_check:
+    def _settle(self, question: str, text: str, score: float, threshold: float, timings: dict[str, float]) -> bool | None:
+        """The model's YES / NO on an answer of uncertain confidence (`llm_abstain_check`), or None.
+
+        Only under the learned model and its own threshold: the band was chosen for them, and a threshold set by
+        hand (a sweep, `calibrate`'s "never refuse") must decide alone.
+        """
+        model = self.abstention
+        if not self.settings.llm_abstain_check or model.kind != "logistic" or threshold != model.threshold(self.passages):
             return None
         from assistant.answer.generative.uncertain import in_band, model_says_answered
 
@@ -267,7 +272,8 @@ class Assistant:
             return None
         t0 = time.perf_counter()
         settled = model_says_answered(self.settings, question, text)
-        timings["llm_check"] = (time.perf_counter() - t0) * 1000
+        if settled is not None:
+            timings["llm_check"] = (time.perf_counter() - t0) * 1000
         return settled
 
     def _any_document(self, filters: Filters) -> bool:
@@ -334,7 +340,7 @@ class Assistant:
         )
         text, citations, sentences = compose(candidates, context, self.settings.max_answer_sentences)
         refuse = score < options.threshold
-        settled = self._settle(reading.standalone, text, score, timings) if candidates else None
+        settled = self._settle(reading.standalone, text, score, options.threshold, timings) if candidates else None
         if settled is not None:
             refuse = not settled
             said = replace(said, notices=(*said.notices, SETTLED_NOTICE[settled]))

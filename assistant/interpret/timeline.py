@@ -36,17 +36,22 @@ FIRST_RE = re.compile(
     r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn)\w*|"
     r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)|"
     r"\bsince\s+when\b[^?]*\b" + SPEAKING + r"|"
-    # "the earliest mention / speech / year", "which was the earliest", "how far back does that go"
-    r"\bearliest\s+(?:[\w-]+\s+){0,3}?(?:mention|reference|speech|statement|address|year|time|instance|record|one)s?\b|"
+    # "the earliest mention / speech / reference"
+    r"\bearliest\s+(?:[\w-]+\s+){0,3}?(?:mention|reference|speech|statement|address)s?\b",
+    re.I,
+)
+# "which was the earliest", "how far back does that go", "what year did it begin", "which year is the first": first
+# mentions only beside a verb of speaking or a word for statements ("What year did the Decade of Action begin?" is not)
+FIRST_IF_SAID_RE = re.compile(
     r"\bwhich\s+(?:one\s+)?(?:was|is)\s+the\s+earliest\b|\bhow\s+far\s+back\b|\bstarting\s+when\b|"
-    # "what year did it begin", "which year is the first"
-    r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b",
+    r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b|"
+    # "first year it appears", "the first time and any later times" (not "for the first time", "the first year of")
+    r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|in|at|as|since)\b)",
     re.I,
 )
 # "first year it appears", "the first time and any later times": first mentions when the question also speaks of
 # saying something or of later mentions (not "the first year of the mission")
-FIRST_TIME_RE = re.compile(r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b", re.I)
-SAYING_RE = re.compile(SPEAKING + r"|\b(?:appear\w*|come\s+up|came\s+up|later|again)\b", re.I)
+SAYING_RE = re.compile(r"\b" + SPEAKING + r"\w*|\b(?:appear\w*|come\s+up|came\s+up|speech(?:es)?|statements?|remarks)\b", re.I)
 # The verb after "first" in the forms only the speaking verbs make a first mention: not the topic ("first name the Sahel")
 FIRST_VERB_RE = re.compile(r"\bfirst\s+((?:name|note|cite|highlight|recall|link)[sd]?)\b", re.I)
 LATEST_MENTION_RE = re.compile(
@@ -61,7 +66,7 @@ CHANGE_RE = re.compile(
     + r"\b[^?]*?(?<!climate\s)(?<!regime\s)\b(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
     r"\b(?:evolution\s+of|over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|"
     r"across\s+(?:the\s+)?(?:years|decades)|year\s+by\s+year|each\s+year|every\s+year|trace|"
-    r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of|walk\s+me\s+through|"
+    r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of|"
     r"list\s+the\s+years)\b",
     re.I,
 )
@@ -69,7 +74,8 @@ CHANGE_RE = re.compile(
 STATEMENTS_RE = re.compile(
     r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|"
     r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken)\b|"
-    r"\bhow\s+(?:was|were|is|are)\b.*\b(?:referred|described|mentioned|discussed|presented|raised|addressed)\b",
+    r"\bhow\s+(?:was|were|is|are)\b.*\b(?:referred|described|mentioned|discussed|presented|raised|addressed)\b|"
+    r"\bwalk\s+me\s+through\b",
     re.I,
 )
 DOCUMENT_WORDS = r"(?:report|message|statement|speech|remarks|address|article|document|text|letter)"
@@ -91,7 +97,8 @@ RECOMMENDATIONS_RE = re.compile(
 DECADE_RE = re.compile(r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(19[4-9]0|20[0-2]0)'?s\b", re.I)
 RANGE_RE = re.compile(
     rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
-    rf"\b({YEAR})\s*(?:[-–]|\s(?:to|through|until)\s)\s*({YEAR})\b",
+    rf"\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
+    rf"\b({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*[?.!]?\s*$",
     re.I,
 )
 SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?({YEAR})\b", re.I)
@@ -113,11 +120,12 @@ GENERIC_WORDS = re.compile(
     r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
     r"describing|addressing|referring|"
     # how people ask in a chat box: "please", "I need", "could you cover", "how far back", "earliest", "walk me through"
-    r"please|could|would|can|you|me|my|i|need|want|give|list|show|cover|covering|everything|anything|plus|also|ga|"
-    r"references?|earliest|how\s+far\s+back|far|back|go|goes|went|walk\s+me\s+through|summari[sz]e|starting|initially|"
-    r"appears?|appeared|instances?|period|onwards?|now|today|so\s+far|till\s+now|each|every|year\s+by\s+year|"
+    r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give\s+me|list\s+the\s+years|show\s+me|"
+    r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
+    r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
+    r"initially|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
-    r"speakers|delegations|often|way|(?:countries|states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
+    r"speakers|delegations|how\s+often|the\s+way|(?:countries|(?:member\s+)?states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
     r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
     re.I,
 )
@@ -129,6 +137,13 @@ SETTING_RE = re.compile(
     r"\b(?:at|to|in|before|from|during|tells?|told|warn(?:s|ed)?|address(?:es|ed)?|inform(?:s|ed)?|remind(?:s|ed)?)\s+"
     r"(?:the\s+|its\s+|his\s+|her\s+|their\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly(?:'s|’s)?\b|"
     r"\b(?:UN\s+)?General\s+Assembly\s+(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*",
+    re.I,
+)
+
+
+# Phrases of a chat request, removed whole before single words are: "how far back does that go", "any later references"
+CHAT_PHRASES_RE = re.compile(
+    r"\bhow\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?\b|\b(?:plus\s+)?any\s+later\s+(?:references|mentions)\b",
     re.I,
 )
 
@@ -172,7 +187,7 @@ def read_period(question: str) -> tuple[int | None, int | None, str]:
     """The first and last year a question asks about, and how it was said ("" when it names none)."""
     m = RANGE_RE.search(question)
     if m:
-        a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        a, b = next((m.group(i), m.group(i + 1)) for i in range(1, m.re.groups, 2) if m.group(i))
         first, last = sorted((int(a), int(b)))
         return first, last, f"{first}–{last}"
     decades = list(DECADE_RE.finditer(question))
@@ -215,7 +230,7 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     lo, hi, period_text = read_period(question)
     # a single year and no period: the question is about one statement ("in its 2001 speech, since when …")
     lone_year = lo is None and hi is None and re.search(rf"\b{YEAR}\b", question) is not None
-    said_first = FIRST_TIME_RE.search(question) is not None and SAYING_RE.search(question) is not None
+    said_first = FIRST_IF_SAID_RE.search(question) is not None and SAYING_RE.search(question) is not None
     first = not lone_year and (FIRST_RE.search(question) is not None or said_first)
     verb = FIRST_VERB_RE.search(question) if first else None
     if verb is not None:  # "first name", "first note": how it was said, not what
@@ -271,7 +286,7 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     text = re.sub(rf"\b{YEAR}\b", " ", text)
     text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
-    words = GENERIC_WORDS.sub(" ", SETTING_RE.sub(" ", text))
+    words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", text)))
     words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation
     topic = re.sub(r"\s{2,}", " ", words).strip()
     return topic or question

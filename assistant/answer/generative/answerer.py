@@ -244,7 +244,10 @@ def _compose(
         for n, out in numbers.items()
     ]
     dropped = [c for c in best.claims if not c.supported and c not in shown]
-    notices = [f"Written by {generation.model} from the passages; every sentence was checked against the paragraph it cites."]
+    notices = [
+        *extractive.notices,  # what the exact answer said before (the model's verdict on an uncertain one)
+        f"Written by {generation.model} from the passages; every sentence was checked against the paragraph it cites.",
+    ]
     if dropped:
         notices.append(f"{len(dropped)} generated sentence(s) were left out: the passages cited do not support them.")
     if quotes:

@@ -14,6 +14,7 @@ from assistant.answer.generative.prompting import neutralised, template
 from assistant.settings import Settings
 
 _CITATION_RE = re.compile(r"\s*\[\d+\]")
+_VERDICT_RE = re.compile(r"\W*(yes|no)\b", re.I)  # "YES", "**No**"; not "NOT SURE" or "NONE"
 
 
 def in_band(settings: Settings, confidence: float) -> bool:
@@ -34,5 +35,5 @@ def model_says_answered(settings: Settings, question: str, answer_text: str) -> 
         reply = complete(shared_generator(settings), messages, GenerationOptions(max_tokens=3, temperature=0.0, seed=0))
     except Exception:  # no model, an unreachable server, a failed call: the confidence decides
         return None
-    word = reply.strip().upper()
-    return True if word.startswith("YES") else False if word.startswith("NO") else None
+    word = _VERDICT_RE.match(reply)
+    return None if word is None else word.group(1).upper() == "YES"

@@ -36,6 +36,10 @@ def test_the_model_settles_both_ways_inside_the_band(seed_settings, scripted) ->
     assert "Does the text answer the question?" in scripted.prompts[-1][-1][1]
     outside = Assistant(everything.with_overrides(llm_check_low=0.999, llm_check_high=1.0))
     assert not outside.ask(VETO_QUESTION).abstained and len(scripted.prompts) == asked  # out of the band: not asked
+    # a threshold set by hand (a sweep, calibrate's "never refuse") decides alone: the model is not asked
+    assert assistant.ask(OFF_TOPIC, abstain_threshold=1.0).abstained and len(scripted.prompts) == asked
+    scripted.judge = "NOT SURE"  # neither YES nor NO: the confidence decides
+    assert not assistant.ask(VETO_QUESTION).abstained
 
 
 def test_without_a_model_the_confidence_decides(seed_settings, seed_assistant) -> None:  # type: ignore[no-untyped-def]
