@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from assistant.errors import UsageError
+from assistant.timeline_models import TimelineEntry, YearCount
 
 ISO_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -334,9 +335,7 @@ class Signals:
     relaxed: float = 0.0  # 1 when the year or type the question named matched no document (searched as a preference)
     unseen_terms: float = 0.0  # share of the question's key terms that no passage of the corpus uses
     rare_term_missing: float = 0.0  # 1 when the question's rarest key term (that the corpus has) is not in the top passage
-    # the top passage's evidence minus the best evidence over the whole index (0 unfiltered): a named statement
-    # that is silent on the topic scores far below what the rest of the corpus holds
-    scope_contrast: float = 0.0
+    scope_contrast: float = 0.0  # the top passage's evidence minus the whole index's best (0 unfiltered)
 
     def values(self, names: tuple[str, ...]) -> list[float]:
         """The values of ``names``, in that order."""
@@ -344,33 +343,6 @@ class Signals:
 
 
 ANSWER_KINDS = ("answer", "abstention", "chitchat", "timeline", "summary", "clarify")
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One dated statement that addresses a timeline question's topic: its best sentence, quoted and cited."""
-
-    year: int
-    date: str | None
-    doc_id: str
-    title: str
-    speaker: str | None
-    citation: int  # the answer's citation number
-    quote: str  # the verbatim sentence
-    confidence: float  # the abstention decision's confidence for this statement (at least the threshold)
-    column: str = ""  # the speaker or country the entry belongs to in a comparison ("" for a single timeline)
-    first: bool = False  # the first mention (of its column)
-    latest: bool = False  # the latest mention (of its column)
-
-
-@dataclass(frozen=True)
-class YearCount:
-    """How many statements of one year address the topic, against how many statements that year has."""
-
-    year: int
-    addressing: int
-    statements: int
-    column: str = ""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from assistant.answer.abstain import load_model, load_rule, signals_for
 from assistant.answer.extractive import NOT_IN_CORPUS, candidate_sentences, compose, for_question, with_neighbours
 from assistant.answer.generative.generators import GeneratorCancelled
 from assistant.answer.summary import documents_meant, summary_answer
-from assistant.answer.timeline import build_timeline, timeline_answer
+from assistant.answer.timeline import build_timeline
+from assistant.answer.timeline_text import timeline_answer
 from assistant.chain import AskOptions, PassageRetriever, Planned, Request, Retrieved, SearchPlan, build_chain
 from assistant.embed.registry import embedder_for
 from assistant.errors import AssistantError, IndexStaleError, UsageError
@@ -258,23 +259,12 @@ class Assistant:
         return Planned(request, question, reading, plan, (time.perf_counter() - t0) * 1000, scope)
 
     def _settle(self, question: str, text: str, score: float, threshold: float, timings: dict[str, float]) -> bool | None:
-        """The model's YES / NO on an answer of uncertain confidence (`llm_abstain_check`), or None.
-
-        Only under the learned model and its own threshold: the band was chosen for them, and a threshold set by
-        hand (a sweep, `calibrate`'s "never refuse") must decide alone.
-        """
-        model = self.abstention
-        if not self.settings.llm_abstain_check or model.kind != "logistic" or threshold != model.threshold(self.passages):
+        """The model's YES / NO on an answer of uncertain confidence (`llm_abstain_check`), or None."""
+        if not self.settings.llm_abstain_check:  # the generative package is imported only when the check is on
             return None
-        from assistant.answer.generative.uncertain import in_band, model_says_answered
+        from assistant.answer.generative.uncertain import settle
 
-        if not in_band(self.settings, score):
-            return None
-        t0 = time.perf_counter()
-        settled = model_says_answered(self.settings, question, text)
-        if settled is not None:
-            timings["llm_check"] = (time.perf_counter() - t0) * 1000
-        return settled
+        return settle(self.settings, self.abstention, self.passages, question, text, score, threshold, timings)
 
     def _any_document(self, filters: Filters) -> bool:
         return any(filters.allows(m) for m in self.store.documents)
@@ -342,6 +332,8 @@ class Assistant:
         refuse = score < options.threshold
         settled = self._settle(reading.standalone, text, score, options.threshold, timings) if candidates else None
         if settled is not None:
+            from assistant.answer.generative.uncertain import SETTLED_NOTICE
+
             refuse = not settled
             said = replace(said, notices=(*said.notices, SETTLED_NOTICE[settled]))
         if not candidates or refuse:  # no sentence to quote is no answer
@@ -365,15 +357,6 @@ class Assistant:
                 options.on_exact(answer)
             return generative_answer(self.settings, self.embedder, answer, options.on_token)
         return answer
-
-
-SETTLED_NOTICE = {
-    True: "The evidence was uncertain; the local model judged that these quotes answer the question.",
-    False: (
-        "The evidence was uncertain; the local model judged that the quotes found do not answer the question. "
-        "The nearest passages are shown instead."
-    ),
-}
 
 
 def _reading(reading: Interpretation, plan: SearchPlan | None) -> Reading:

@@ -47,9 +47,10 @@ def test_the_r2p_timeline_has_one_dated_entry_per_statement(seed_assistant) -> N
 
 def test_a_timeline_that_left_statements_unread_says_its_counts_are_a_lower_bound(seed_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import assistant.answer.timeline as timeline
+    from assistant.answer.timeline_text import PARTIAL_NOTICE
 
     def lower_bound(answer) -> bool:  # type: ignore[no-untyped-def]
-        return any(n.startswith(timeline.PARTIAL_NOTICE) for n in answer.notices)
+        return any(n.startswith(PARTIAL_NOTICE) for n in answer.notices)
 
     whole = seed_assistant.ask(R2P_CHANGE)
     assert not lower_bound(whole)  # five statements, every one read
@@ -63,6 +64,7 @@ def test_a_timeline_that_left_statements_unread_says_its_counts_are_a_lower_boun
 def test_the_sentence_budget_keeps_the_most_promising_statements(seed_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Where sentences are embedded per question (no stored vectors), at most SENTENCE_WORDS words are, best first."""
     import assistant.answer.timeline as timeline
+    from assistant.answer.timeline_text import PARTIAL_NOTICE
     from assistant.index.store import IndexStore
 
     monkeypatch.setattr(IndexStore, "has_sentence_vectors", property(lambda self: False))
@@ -72,7 +74,7 @@ def test_the_sentence_budget_keeps_the_most_promising_statements(seed_assistant,
     again = seed_assistant.ask(R2P_CHANGE)  # its sentences now remembered: the same statements all the same
     assert first.kind == "timeline" and len(first.timeline) == 1
     assert [e.doc_id for e in again.timeline] == [e.doc_id for e in first.timeline]
-    assert any(n.startswith(timeline.PARTIAL_NOTICE) for n in first.notices)
+    assert any(n.startswith(PARTIAL_NOTICE) for n in first.notices)
     _verbatim(first)
 
 

@@ -8,12 +8,21 @@ questions the model's one-word YES / NO was right more often than the threshold 
 from __future__ import annotations
 
 import re
+import time
 
+from assistant.answer.abstain import AbstentionModel
 from assistant.answer.generative.generators import GenerationOptions, complete, shared_generator
 from assistant.answer.generative.prompting import neutralised, template
+from assistant.answer.verify import strip_markers
 from assistant.settings import Settings
 
-_CITATION_RE = re.compile(r"\s*\[\d+\]")
+SETTLED_NOTICE = {
+    True: "The evidence was uncertain; the local model judged that these quotes answer the question.",
+    False: (
+        "The evidence was uncertain; the local model judged that the quotes found do not answer the question. "
+        "The nearest passages are shown instead."
+    ),
+}
 _VERDICT_RE = re.compile(r"\W*(yes|no)\b", re.I)  # "YES", "**No**"; not "NOT SURE" or "NONE"
 
 
@@ -22,13 +31,37 @@ def in_band(settings: Settings, confidence: float) -> bool:
     return settings.llm_abstain_check and settings.llm_check_low <= confidence < settings.llm_check_high
 
 
+def settle(
+    settings: Settings,
+    model: AbstentionModel,
+    passages: int,
+    question: str,
+    text: str,
+    confidence: float,
+    threshold: float,
+    timings: dict[str, float],
+) -> bool | None:
+    """The model's verdict on an answer of ``confidence``, or None where the confidence decides alone.
+
+    Only under the learned model and its own threshold: the band was chosen for them, and a threshold set by
+    hand (a sweep, `calibrate`'s "never refuse") must decide alone. A verdict's time goes to ``timings``.
+    """
+    if model.kind != "logistic" or threshold != model.threshold(passages) or not in_band(settings, confidence):
+        return None
+    t0 = time.perf_counter()
+    settled = model_says_answered(settings, question, text)
+    if settled is not None:
+        timings["llm_check"] = (time.perf_counter() - t0) * 1000
+    return settled
+
+
 def model_says_answered(settings: Settings, question: str, answer_text: str) -> bool | None:
     """True (YES) or False (NO) from the model; None when it cannot be asked or says neither."""
     messages = [
         ("system", template("check_system").strip()),
         (
             "user",
-            template("check_user").format(question=question, text=neutralised(_CITATION_RE.sub("", answer_text))).strip(),
+            template("check_user").format(question=question, text=neutralised(strip_markers(answer_text))).strip(),
         ),
     ]
     try:

@@ -7,8 +7,8 @@ import importlib.util
 import pytest
 
 from assistant.answer.generative import llm_model
-from assistant.answer.generative.uncertain import in_band, model_says_answered
-from assistant.pipeline import SETTLED_NOTICE, Assistant
+from assistant.answer.generative.uncertain import SETTLED_NOTICE, in_band, model_says_answered
+from assistant.pipeline import Assistant
 from assistant.settings import Settings
 
 VETO_QUESTION = "Which two countries led a joint initiative on restraint in the use of the veto?"
