@@ -114,11 +114,11 @@ class CountryNames:
 
     def __init__(self, names: dict[str, str]) -> None:
         self.names = names  # name as written -> ISO code
-        if names:
-            alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-            self._name_re: re.Pattern[str] | None = re.compile(rf"(?<![\w-])(?:the\s+)?({alternatives})(?![\w-])")
-        else:
-            self._name_re = None
+        # a question typed all in lower case ("uae expo first mentioned when") names countries in lower case too;
+        # not "us", the pronoun
+        self._folded = {n.casefold(): c for n, c in names.items() if len(n) >= 3 and n.casefold() not in ("u.s.",)}
+        self._name_re: re.Pattern[str] | None = _names_pattern(names)
+        self._lower_re: re.Pattern[str] | None = _names_pattern(self._folded)
 
     @classmethod
     def from_documents(cls, documents: Iterable[DocumentMeta]) -> CountryNames:
@@ -147,20 +147,28 @@ class CountryNames:
                 out.setdefault(code, Mention(code, said))
         return list(out.values())
 
+    def _matcher(self, question: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+        """The names pattern for ``question`` and the table its matches are looked up in."""
+        if question == question.lower() and any(c.isalpha() for c in question):
+            return self._lower_re, self._folded
+        return self._name_re, self.names
+
     def named(self, question: str) -> list[Mention]:
         """Every country ``question`` names, speaking or not, in order (one mention per country)."""
-        if self._name_re is None:
+        pattern, table = self._matcher(question)
+        if pattern is None:
             return []
         out: dict[str, Mention] = {}
-        for m in self._name_re.finditer(question):
-            out.setdefault(self.names[m.group(1)], Mention(self.names[m.group(1)], m.group(1)))
+        for m in pattern.finditer(question):
+            out.setdefault(table[m.group(1)], Mention(table[m.group(1)], m.group(1)))
         return list(out.values())
 
     def speakers(self, question: str) -> list[Mention]:
         """The countries ``question`` presents as speaking (usually none or one)."""
-        if self._name_re is None or SECRETARY_GENERAL_RE.search(question):
+        pattern, table = self._matcher(question)
+        if pattern is None or SECRETARY_GENERAL_RE.search(question):
             return []
-        named = [(m.start(1), m.end(1), Mention(self.names[m.group(1)], m.group(1))) for m in self._name_re.finditer(question)]
+        named = [(m.start(1), m.end(1), Mention(table[m.group(1)], m.group(1))) for m in pattern.finditer(question)]
         speaking = {i for i, (start, _, mention) in enumerate(named) if _speaks(question, mention.name, start)}
         if not named or not any(i in speaking for i in range(len(named))):
             demonyms = self.by_demonym(question)
@@ -181,6 +189,14 @@ class CountryNames:
                 for i in group:
                     out.setdefault(named[i][2].code, named[i][2])
         return list(out.values())
+
+
+def _names_pattern(names: dict[str, str]) -> re.Pattern[str] | None:
+    """One pattern for every name, longest first; None without names."""
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:the\s+)?({alternatives})(?![\w-])")
 
 
 def _speaks(question: str, name: str, start: int) -> bool:

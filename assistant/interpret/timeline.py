@@ -24,7 +24,9 @@ COMPARE_RE = re.compile(
 # "first established", "first test a weapon" or "first host the Olympics", which ask when an event happened.
 SPEAKING = (
     r"(?:mention|rais|discuss|cit|nam|refer|warn|spok|speak|talk|address|not|highlight|recall|call|urg|propos|express|"
-    r"voic|denounc|condemn|welcom|acknowledg|describ|sa(?:y|id)|told|tell|announc|link|connect|brought\s+up|bring\s+up)"
+    r"voic|denounc|condemn|welcom|acknowledg|describ|sa(?:y|id)|told|tell|announc|link|connect|complain|protest|"
+    r"critici[sz]|appeal|plead|deplor|lament|advocat|champion|"
+    r"(?:brought|bring|bringing)\s+(?:(?:it|this|that|them)\s+)?up)"
 )
 FIRST_RE = re.compile(
     r"\bfirst\s+(?:mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
@@ -36,6 +38,8 @@ FIRST_RE = re.compile(
     r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn)\w*|"
     r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)|"
     r"\bsince\s+when\b[^?]*\b" + SPEAKING + r"|"
+    # "which year did they initially bring it up", "when was it originally raised"
+    r"\b(?:initially|originally)\s+" + SPEAKING + r"\w*|"
     # "the earliest mention / speech / reference"
     r"\bearliest\s+(?:[\w-]+\s+){0,3}?(?:mention|reference|speech|statement|address)s?\b",
     re.I,
@@ -49,6 +53,9 @@ FIRST_IF_SAID_RE = re.compile(
     r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|in|at|as|since)\b)",
     re.I,
 )
+# "In which years did Laos talk about …": a timeline beside a verb of speaking ("In which years did prevention avert
+# atrocities?" asks when events happened)
+WHICH_YEARS_RE = re.compile(r"\b(?:which|what)\s+years\b", re.I)
 # "first year it appears", "the first time and any later times": first mentions when the question also speaks of
 # saying something or of later mentions (not "the first year of the mission")
 SAYING_RE = re.compile(r"\b" + SPEAKING + r"\w*|\b(?:appear\w*|come\s+up|came\s+up|speech(?:es)?|statements?|remarks)\b", re.I)
@@ -110,7 +117,7 @@ GENERIC_WORDS = re.compile(
     r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
     r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|come\s+up|came\s+up|mention(?:ed|s)?|"
     r"report(?:ed|s)?|tell|told|each|both|compare[ds]?|comparison|vs|versus|change[ds]?|changing|evolv(?:e|ed|es)|evolution|"
-    r"develop(?:ed|ment)?|shift(?:ed)?|over|years?|decades?|time|times|first|later|latest|last|again|afterwards|ever|"
+    r"(?<!least\s)develop(?:ed|ment)?|shift(?:ed)?|over|years?|decades?|time|times|first|later|latest|last|again|afterwards|ever|"
     r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|return(?:ed|s)?|come\s+back|came\s+back|pursue[ds]?|kept|keep|continued|"
     r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|united\s+nations|"
     r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
@@ -123,7 +130,7 @@ GENERIC_WORDS = re.compile(
     r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give\s+me|list\s+the\s+years|show\s+me|"
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
-    r"initially|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
+    r"initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|list\s+(?:them|those|these)|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
     r"speakers|delegations|how\s+often|the\s+way|(?:countries|(?:member\s+)?states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
     r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
@@ -143,7 +150,18 @@ SETTING_RE = re.compile(
 
 # Phrases of a chat request, removed whole before single words are: "how far back does that go", "any later references"
 CHAT_PHRASES_RE = re.compile(
-    r"\bhow\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?\b|\b(?:plus\s+)?any\s+later\s+(?:references|mentions)\b",
+    r"\bhow\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?\b|\b(?:plus\s+)?any\s+later\s+(?:references|mentions)\b|"
+    # the asker's context: "I'm putting together a brief on", "its record of references since then"
+    r"\bI(?:'m|’m|\s+am)\s+(?:putting\s+together|preparing|writing|drafting|working\s+on|doing)\s+(?:a\s+|an\s+|some\s+)?"
+    r"(?:(?:background\s+)?(?:brief|briefing|note|memo|paper|piece|research)\s+)?(?:on|about|for)\b|"
+    r"\b(?:its|their|the)\s+record\s+of\s+(?:references|mentions)\b|\bother\s+(?:years|times|occasions)\b|"
+    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b",
+    re.I,
+)
+# A year that is part of a name ("Expo 2020", "Agenda 2030"), not the year of a statement ("its 2001 speech")
+NAMED_YEAR_RE = re.compile(
+    rf"(?<!['’])\b(?!(?:in|of|its|his|her|their|the|this|that|since|during|for|at|from|by|on|to|and|or|year|session|a|an)\b)"
+    rf"[A-Za-z]+\s+({YEAR})\b",
     re.I,
 )
 
@@ -229,14 +247,16 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     compare = bool(COMPARE_RE.search(question))
     lo, hi, period_text = read_period(question)
     # a single year and no period: the question is about one statement ("in its 2001 speech, since when …")
-    lone_year = lo is None and hi is None and re.search(rf"\b{YEAR}\b", question) is not None
+    named = {m.start(1) for m in NAMED_YEAR_RE.finditer(question)}
+    lone_year = lo is None and hi is None and any(m.start() not in named for m in re.finditer(rf"\b{YEAR}\b", question))
     said_first = FIRST_IF_SAID_RE.search(question) is not None and SAYING_RE.search(question) is not None
     first = not lone_year and (FIRST_RE.search(question) is not None or said_first)
     verb = FIRST_VERB_RE.search(question) if first else None
     if verb is not None:  # "first name", "first note": how it was said, not what
         question = question[: verb.start(1)] + question[verb.end(1) :]
     latest = bool(LATEST_MENTION_RE.search(question))
-    changing = bool(CHANGE_RE.search(question))
+    said = SAYING_RE.search(question) is not None
+    changing = bool(CHANGE_RE.search(question)) or (WHICH_YEARS_RE.search(question) is not None and said)
     columns = _columns(question, countries, compare)
     if compare and len(columns) >= 2:
         kind = "compare"
@@ -288,6 +308,8 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
     words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", text)))
     words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation
+    # "Iran-Iraq war" as its parts: a statement on "the Iraq-Iran war" or "the war between Iraq and Iran" holds them
+    words = re.sub(r"(?<=\w)-(?=\w)", " ", words)
     topic = re.sub(r"\s{2,}", " ", words).strip()
     return topic or question
 

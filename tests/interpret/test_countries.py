@@ -65,6 +65,10 @@ NAMES = CountryNames.from_documents(
         ("What did Papua New Guinea say about Guinea?", ["PNG"]),  # each mention is judged where it stands
         ("What did Brazil, Ghana and Pakistan say about debt?", ["BRA", "GHA", "PAK"]),  # the whole list speaks
         ("What did Brazil and the United States say?", ["BRA", "USA"]),
+        ("what did brazil say about reform?", ["BRA"]),  # a question typed in lower case names countries so
+        ("what did the usa say about debt in 1990", ["USA"]),
+        ("what did us say?", []),  # ... but "us" stays the pronoun
+        ("What did brazil say about reform?", []),  # in a question with capitals, names keep theirs
     ],
 )
 def test_the_speaking_country(question: str, codes: list[str]) -> None:

@@ -103,12 +103,29 @@ def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
         ("I need the year France first spoke about the Sahel in its GA statements, plus any later references.", "Sahel"),
         ("the veto in France's statements: first time it appears, and later mentions?", "veto"),
         ("Mexico and drug trafficking in its speeches: what year did it begin?", "drug trafficking"),
+        ("Hurricane Gilbert: which year did Mexico initially bring it up at the UN?", "Hurricane Gilbert"),
+        ("When was the Kyoto Protocol originally raised by Japan?", "Kyoto Protocol"),
+        ("How far back do France's references to the Sahel go?", "Sahel"),
+        (
+            "I'm preparing a note on Japan and whaling. When did Japan first mention it, and its record of references since?",
+            "whaling",
+        ),
+        ("japan osaka expo 2025 first mentioned in ga when", "osaka expo"),
+        ("When did Japan first complain at the UN about whaling bans?", "whaling bans"),
+        ("When did Mexico first bring the drug-trafficking problem before the General Assembly?", "drug trafficking problem"),
     ],
 )
 def test_first_mentions_in_other_words(question: str, topic: str) -> None:
     ask = read_timeline(question, COUNTRIES)
     assert ask is not None and ask.kind == "first_mention"
     assert ask.topic == topic
+
+
+def test_which_years_a_speaker_raised_something_is_a_timeline() -> None:
+    ask = read_timeline("In which years between 2011 and 2020 did Mexico talk about least developed countries?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline"
+    assert (ask.first_year, ask.last_year) == (2011, 2020)
+    assert ask.topic == "least developed countries"  # "developed" stays in the topic after "least"
 
 
 def test_a_comparison_has_one_column_per_speaker() -> None:
