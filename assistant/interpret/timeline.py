@@ -48,6 +48,9 @@ FIRST_RE = re.compile(
 # mentions only beside a verb of speaking or a word for statements ("What year did the Decade of Action begin?" is not)
 FIRST_IF_SAID_RE = re.compile(
     r"\bwhich\s+(?:one\s+)?(?:was|is)\s+the\s+earliest\b|\bhow\s+far\s+back\b|\bstarting\s+when\b|"
+    # "the first General Debate statement in which …", "from which year did its speeches talk about …"
+    r"\bthe\s+first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+(?:in\s+which|where|that)\b|"
+    r"\bfrom\s+(?:which|what)\s+year\b|"
     r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b|"
     # "first year it appears", "the first time and any later times" (not "for the first time", "the first year of")
     r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|in|at|as|since)\b)",
@@ -101,7 +104,10 @@ RECOMMENDATIONS_RE = re.compile(
     r"\b(?:recommendations?|recommend\w*|proposals?|propose[sd]?|calls?\s+to\s+action|what\s+should)\b", re.I
 )
 
-DECADE_RE = re.compile(r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(19[4-9]0|20[0-2]0)'?s\b", re.I)
+DECADE_RE = re.compile(
+    r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(?:(19[4-9]0|20[0-2]0)'?s|(fifties|sixties|seventies|eighties|nineties))\b", re.I
+)
+DECADE_WORDS = {"fifties": 1950, "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
 RANGE_RE = re.compile(
     rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
     rf"\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
@@ -143,6 +149,7 @@ GENERIC_WORDS = re.compile(
 SETTING_RE = re.compile(
     r"\b(?:at|to|in|before|from|during|tells?|told|warn(?:s|ed)?|address(?:es|ed)?|inform(?:s|ed)?|remind(?:s|ed)?)\s+"
     r"(?:the\s+|its\s+|his\s+|her\s+|their\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly(?:'s|’s)?\b|"
+    r"\b(?:to|at|before|in)\s+the\s+Assembly\b|"
     r"\b(?:UN\s+)?General\s+Assembly\s+(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*",
     re.I,
 )
@@ -158,10 +165,13 @@ CHAT_PHRASES_RE = re.compile(
     r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b",
     re.I,
 )
-# A year that is part of a name ("Expo 2020", "Agenda 2030"), not the year of a statement ("its 2001 speech")
-NAMED_YEAR_RE = re.compile(
-    rf"(?<!['’])\b(?!(?:in|of|its|his|her|their|the|this|that|since|during|for|at|from|by|on|to|and|or|year|session|a|an)\b)"
-    rf"[A-Za-z]+\s+({YEAR})\b",
+# A year that dates a statement ("in its 2004 speech", "the statement of 2015"): the question is about that one
+# statement. A year of an event or a name ("the 1992 killings", "Expo 2020", "held in Bonn in 2017") is not.
+STATEMENT_YEAR_RE = re.compile(
+    rf"\b(?:its|his|her|their|the|this|that)\s+{YEAR}\s+(?:[\w-]+\s+){{0,2}}?(?:speech|statement|address|remarks|message)\b|"
+    rf"(?:'s|’s)\s+{YEAR}\s+(?:[\w-]+\s+){{0,2}}?(?:speech|statement|address|remarks|message)\b|"
+    rf"\b(?:speech|statement|address|remarks|message)\s+(?:of|in|from|at)\s+(?:the\s+)?{YEAR}\b|"
+    rf"\b(?:told|said|stated|declared|announced|addressed)\b(?:\s+[\w-]+){{0,4}}\s+in\s+{YEAR}\b",
     re.I,
 )
 
@@ -212,7 +222,7 @@ def read_period(question: str) -> tuple[int | None, int | None, str]:
     lo: int | None = None
     hi: int | None = None
     if decades:
-        spans = [_decade(d.group(1), int(d.group(2))) for d in decades]
+        spans = [_decade(d.group(1), int(d.group(2)) if d.group(2) else DECADE_WORDS[d.group(3).lower()]) for d in decades]
         lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
         if len(decades) == 1 and re.search(r"\b(?:since|from|after)\s+(?:the\s+)?$", question[: decades[0].start()], re.I):
             hi = None  # "from the mid-1980s": an open end, unless a later year closes it
@@ -247,8 +257,7 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     compare = bool(COMPARE_RE.search(question))
     lo, hi, period_text = read_period(question)
     # a single year and no period: the question is about one statement ("in its 2001 speech, since when …")
-    named = {m.start(1) for m in NAMED_YEAR_RE.finditer(question)}
-    lone_year = lo is None and hi is None and any(m.start() not in named for m in re.finditer(rf"\b{YEAR}\b", question))
+    lone_year = lo is None and hi is None and STATEMENT_YEAR_RE.search(question) is not None
     said_first = FIRST_IF_SAID_RE.search(question) is not None and SAYING_RE.search(question) is not None
     first = not lone_year and (FIRST_RE.search(question) is not None or said_first)
     verb = FIRST_VERB_RE.search(question) if first else None
@@ -307,6 +316,7 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
     words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", text)))
+    words = re.sub(r"(?<![\w-])up(?![\w-])", " ", words)  # "bring Khojaly up"; not "Human Rights Up Front"
     words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation
     # "Iran-Iraq war" as its parts: a statement on "the Iraq-Iran war" or "the war between Iraq and Iran" holds them
     words = re.sub(r"(?<=\w)-(?=\w)", " ", words)

@@ -81,6 +81,19 @@ def test_the_general_assembly_is_the_setting_or_the_topic() -> None:
 
 def test_a_first_in_a_question_about_one_statement_is_no_first_mention() -> None:
     assert read_timeline("When, in its 2004 speech, did Brazil's president first visit the UN?", COUNTRIES) is None
+    assert (
+        read_timeline("In what year, according to Brazil's 1954 address, was the first conference first held?", COUNTRIES) is None
+    )
+    assert read_timeline("How far back does the flag go, as France told the Assembly in 1964?", COUNTRIES) is None
+
+
+def test_a_decade_in_words_and_the_assembly_as_the_setting() -> None:
+    ask = read_timeline(
+        "How did Mexico's position on debt evolve in its statements to the Assembly over the eighties?", COUNTRIES
+    )
+    assert ask is not None and (ask.first_year, ask.last_year) == (1980, 1989) and ask.topic == "debt"
+    late = read_timeline("How did France's view of the Sahel change in the late nineties?", COUNTRIES)
+    assert late is not None and (late.first_year, late.last_year) == (1997, 1999)
 
 
 def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
@@ -112,6 +125,9 @@ def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
         ),
         ("japan osaka expo 2025 first mentioned in ga when", "osaka expo"),
         ("When did Japan first complain at the UN about whaling bans?", "whaling bans"),
+        ("Which was the first statement in which Brazil talked about the Amazon fund?", "Amazon fund"),
+        ("From which year did France's speeches talk about the Sahel, and until when?", "Sahel"),
+        ("When did Mexico first bring the 1985 earthquake up at the UN?", "earthquake"),  # the year of an event
         ("When did Mexico first bring the drug-trafficking problem before the General Assembly?", "drug trafficking problem"),
     ],
 )
