@@ -372,4 +372,5 @@ class Answer:
     timeline: tuple[TimelineEntry, ...] = ()  # kind "timeline": the dated entries, in date order (by column)
     counts: tuple[YearCount, ...] = ()  # kind "timeline": statements addressing the topic per year (by column)
     columns: tuple[str, ...] = ()  # kind "timeline": the speakers compared side by side ("" alone: one timeline)
+    summary: str | None = None  # kind "timeline", generative mode: the checked paragraph on the change, above the entries
     choices: tuple[DocumentMeta, ...] = ()  # kind "clarify": the documents the question could mean

@@ -289,7 +289,14 @@ class Assistant:
             threshold = self.settings.timeline_threshold
             threshold = rule.threshold(self.passages) if threshold is None else threshold
             found = build_timeline(planned.scope, self.searcher, rule, threshold, self.passages, options.filters)
-            return timeline_answer(said, planned.scope, found)
+            timeline = timeline_answer(said, planned.scope, found)
+            if options.mode != "generative" or timeline.kind != "timeline":
+                return timeline
+            from assistant.answer.generative.timeline_summary import with_summary
+
+            if options.on_exact is not None:
+                options.on_exact(timeline)  # the exact timeline first, while the model writes its summary
+            return with_summary(self.settings, self.embedder, timeline, options.on_token)
         if isinstance(planned.scope, SummaryAsk):
             # a year or type that matches no document: ask which one, rather than summarise another
             meant = [] if plan.relaxed else documents_meant(self.store.documents, plan.filters, plan.preferences)

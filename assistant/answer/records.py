@@ -177,6 +177,8 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         record["timeline"] = [timeline_record(e) for e in answer.timeline]
         record["counts"] = [count_record(c) for c in answer.counts]
         record["columns"] = list(answer.columns)
+        if answer.summary is not None:
+            record["summary"] = answer.summary  # generative mode: the checked paragraph above the timeline
     if answer.choices:
         record["choices"] = [choice_record(m) for m in answer.choices]
     if answer.signals is not None:

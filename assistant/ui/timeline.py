@@ -49,7 +49,7 @@ def timeline_view(record: dict[str, Any], index: int, turn_id: str) -> dict[str,
                 "chart": chart_view(mine, span, scale, f"{column_id}-chart", name, room=len(names)) if mine else None,
             }
         )
-    return {"columns": columns, "comparison": len(columns) > 1}
+    return {"columns": columns, "comparison": len(columns) > 1, "summary": summary_view(record, turn_id)}
 
 
 def _entry(entry: dict[str, Any], citations: dict[int, dict[str, Any]], turn_id: str) -> dict[str, Any]:
@@ -57,13 +57,7 @@ def _entry(entry: dict[str, Any], citations: dict[int, dict[str, Any]], turn_id:
     date = entry.get("date")
     n = entry.get("citation")
     cited = citations.get(int(n)) if isinstance(n, int) else None
-    marker = None
-    if cited is not None:
-        marker = {
-            "n": int(cited["n"]),
-            "reference": str(cited.get("reference", "")),
-            "open": {"doc": cited.get("doc_id"), "passage": cited.get("passage_id"), "turn": turn_id, "n": int(cited["n"])},
-        }
+    marker = _marker(cited, turn_id) if cited is not None else None
     return {
         "when": long_date(date) if date else str(entry.get("year", "")),
         "datetime": date or str(entry.get("year", "")),
@@ -75,6 +69,31 @@ def _entry(entry: dict[str, Any], citations: dict[int, dict[str, Any]], turn_id:
         "latest": bool(entry.get("latest")),
         "marker": marker,
     }
+
+
+def _marker(cited: dict[str, Any], turn_id: str) -> dict[str, Any]:
+    """A citation marker that opens the cited paragraph in the viewer."""
+    n = int(cited["n"])
+    return {
+        "n": n,
+        "reference": str(cited.get("reference", "")),
+        "open": {"doc": cited.get("doc_id"), "passage": cited.get("passage_id"), "turn": turn_id, "n": n},
+    }
+
+
+def summary_view(record: dict[str, Any], turn_id: str) -> list[dict[str, Any]]:
+    """The generated paragraph above a timeline (generative mode): its checked sentences, each with its markers."""
+    if not record.get("summary"):
+        return []
+    citations = {int(c["n"]): c for c in record.get("citations", [])}
+    return [
+        {
+            "text": str(s.get("text", "")),
+            "markers": [_marker(citations[int(n)], turn_id) for n in s.get("citations", []) if int(n) in citations],
+        }
+        for s in record.get("sentences") or []
+        if isinstance(s, dict) and s.get("supported", True)
+    ]
 
 
 def _pct(value: float) -> str:

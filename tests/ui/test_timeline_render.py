@@ -177,3 +177,24 @@ def test_the_markdown_export_keeps_one_dated_line_per_entry_and_lists_the_choice
     assert "- 2011-09-23 — The responsibility to protect has arrived. [1]\n- 2013-09-27 — Prevention saves lives. [2]\n" in text
     assert "which one do you mean?\n\n- Mobilizing collective action (22 July 2016, report)\n" in text
     assert "1. r11" not in text and "> The responsibility to protect has arrived." in text  # the sources, quoted
+
+
+def test_a_generated_summary_sits_above_the_timeline_and_its_markers_open_the_cited_paragraphs() -> None:
+    from dataclasses import replace
+
+    from assistant.models import CheckedSentence
+
+    base = timeline_answer("q", [("", hit_for("r11", "2011-09-23", "The responsibility to protect has arrived.", label="2")),
+                                 ("", hit_for("r15", "2015-09-30", "We must act early.", label="5"))])  # fmt: skip
+    said = CheckedSentence("He moved from arrival to early action.", (1, 2), ("r11#p2", "r15#p5"), True, "supported")
+    wrong = CheckedSentence("He said <b>nothing</b>.", (1,), ("r11#p2",), False, "unsupported")
+    answer = replace(base, summary="He moved from arrival to early action. [1][2]", sentences=(said, wrong), mode="generative")
+    out = render.render_conversation([Turn("How has it changed?", record=answer_record(answer))])
+    assert_inert(out)
+    summary = out.split('class="sa-answer sa-tl-summary"')[1].split("</p>")[0]
+    assert "He moved from arrival to early action." in summary and "nothing" not in summary  # supported sentences only
+    assert out.index("sa-tl-summary") < out.index('class="sa-timeline')  # above the entries
+    markers = re.findall(r'data-passage="([^"]+)"', summary)
+    assert markers == ["r11#p2", "r15#p5"]
+    plain = render.render_conversation([Turn("How has it changed?", record=answer_record(base))])
+    assert "sa-tl-summary" not in plain  # no summary, no paragraph
