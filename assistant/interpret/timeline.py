@@ -292,9 +292,20 @@ def _columns(question: str, countries: CountryNames | None, compare: bool) -> li
         return []
     speaking = countries.speakers(question)
     named = countries.named(question)
-    if (compare and len(speaking) < 2) or (not speaking and len(named) == 1):
+    if (compare and len(speaking) < 2) or (not speaking and len(named) == 1 and not _only_the_topic(question, named[0].name)):
         speaking = named
     return [Column(m.name, Filters(countries=(m.code,))) for m in speaking]
+
+
+# A country named as what is spoken about, not who speaks: "the question of Palestine", "the war in Viet Nam"
+TOPIC_BEFORE_COUNTRY = (
+    r"(?:question|situation|war|conflict|crisis|occupation|invasion|independence|people|peoples|partition)\s+(?:of|in|on)"
+)
+
+
+def _only_the_topic(question: str, name: str) -> bool:
+    """Whether the country ``name``, the only one the question names, is the topic rather than the speaker."""
+    return re.search(rf"\b{TOPIC_BEFORE_COUNTRY}\s+(?:the\s+)?{re.escape(name)}(?![\w-])", question, re.I) is not None
 
 
 # Words that make a country's name part of another place's: Northern Ireland, South Sudan, Papua New Guinea.

@@ -213,3 +213,12 @@ def test_what_a_country_has_said_since_a_year_is_a_timeline() -> None:
     ask = read_timeline("What has Brazil said about the Amazon in the General Debate since 1990?", COUNTRIES)
     assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (1990, None)
     assert [c.filters.countries for c in ask.columns] == [("BRA",)] and ask.topic == "Amazon"
+
+
+def test_a_country_spoken_about_is_the_topic_not_the_speaker() -> None:
+    question = read_timeline("Trace how the question of Mexico was raised from 1970 to 2000.", COUNTRIES)
+    assert question is not None and [c.label for c in question.columns] == [""] and question.topic == "question Mexico"
+    war = read_timeline("How did the war in Japan come up in the speeches through the 1940s?", COUNTRIES)
+    assert war is not None and [c.label for c in war.columns] == [""]
+    alone = read_timeline("When did Brazil first mention the Amazon?", COUNTRIES)  # named alone and speaking
+    assert alone is not None and [c.label for c in alone.columns] == ["Brazil"]
