@@ -160,7 +160,8 @@ def read_question(question: str, countries: CountryNames | None = None) -> Inter
 
 
 SESSION_YEAR_RE = re.compile(
-    rf"\b(?:in|during)\s+({YEAR})\b|\b({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:statement|speech|address|account|remarks|session)\b",
+    rf"\b(?:in|during)\s+({YEAR})\b|\b({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:statement|speech|address|account|remarks|session|"
+    r"delegation|delegate|representative|debate)\b",
     re.I,
 )
 

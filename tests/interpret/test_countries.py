@@ -84,6 +84,8 @@ def test_a_speaking_country_and_its_year_become_filters() -> None:
     topic_year = interpret("What did Brazil say about the 1992 Rio summit?", countries=NAMES)
     assert topic_year.filters == Filters(countries=("BRA",)) and topic_year.preferences.years == ("1992",)
     assert interpret("What did Brazil say in 2005?").filters.is_empty()  # an index without countries: no filter
+    delegation = interpret("What did Brazil's 1998 delegation say about the euro?", countries=NAMES)
+    assert delegation.filters == Filters(date_from="1998", date_to="1998", countries=("BRA",))  # the year of its speech
 
 
 def test_a_follow_up_keeps_the_country_with_its_new_year() -> None:
