@@ -290,7 +290,9 @@ class Assistant:
             threshold = rule.threshold(self.passages) if threshold is None else threshold
             found = build_timeline(planned.scope, self.searcher, rule, threshold, self.passages, options.filters)
             timeline = timeline_answer(said, planned.scope, found)
-            if options.mode != "generative" or timeline.kind != "timeline":
+            # a paragraph on how something changed: not above a first mention (a claim of "first" cannot be checked
+            # against the paragraphs read) nor a comparison (its columns are not one line of dates)
+            if options.mode != "generative" or timeline.kind != "timeline" or planned.scope.kind != "timeline":
                 return timeline
             from assistant.answer.generative.timeline_summary import with_summary
 

@@ -77,7 +77,8 @@ def timeline_answer(said: Answer, ask: TimelineAsk, found: Timeline) -> Answer:
     timings = {**said.timings_ms, **found.timings_ms}
     common: dict[str, Any] = {"counts": found.counts, "columns": found.columns, "reading": reading, "timings_ms": timings}
     if said.mode == "generative":
-        common.update(requested_mode="generative", fallback="timeline answers are exact quotes", mode="extractive")
+        fallback = "A timeline's entries are exact quotes; a generated summary is written only above a timeline of change."
+        common.update(requested_mode="generative", fallback=fallback, mode="extractive")
     if not found.entries:
         scope = "in the period" if ask.period_text else "indexed"
         speakers = " or ".join(c for c in found.columns if c)

@@ -116,7 +116,7 @@ class CountryNames:
         self.names = names  # name as written -> ISO code
         # a question typed all in lower case ("uae expo first mentioned when") names countries in lower case too;
         # not "us", the pronoun
-        self._folded = {n.casefold(): c for n, c in names.items() if len(n) >= 3 and n.casefold() not in ("u.s.",)}
+        self._folded = {n.casefold(): c for n, c in names.items() if n.casefold() != "us"}
         self._name_re: re.Pattern[str] | None = _names_pattern(names)
         self._lower_re: re.Pattern[str] | None = _names_pattern(self._folded)
 

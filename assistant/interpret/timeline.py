@@ -20,26 +20,37 @@ COMPARE_RE = re.compile(
     r"\b(?:differ|differed|difference|differences)\b",
     re.I,
 )
-# Verbs of speaking about something: what a first mention is about ("first discussed", "start mentioning"), unlike
-# "first established", "first test a weapon" or "first host the Olympics", which ask when an event happened.
+# Verbs of speaking about something, as verbs only ("talked", not "peace talks"; "named", not "Namibia"; "appealed",
+# not "the flash appeal"): what a first mention is about ("first discussed", "start mentioning"), unlike "first
+# established", "first test a weapon" or "first host the Olympics", which ask when an event happened.
 SPEAKING = (
-    r"(?:mention|rais|discuss|cit|nam|refer|warn|spok|speak|talk|address|not|highlight|recall|call|urg|propos|express|"
-    r"voic|denounc|condemn|welcom|acknowledg|describ|sa(?:y|id)|told|tell|announc|link|connect|complain|protest|"
-    r"critici[sz]|appeal|plead|deplor|lament|advocat|champion|"
-    r"(?:brought|bring|bringing)\s+(?:(?:it|this|that|them)\s+)?up)"
+    r"(?:mention(?:s|ed|ing)?|rais(?:e|es|ed|ing)|discuss(?:es|ed|ing)?|cit(?:e|es|ed|ing)|nam(?:e|es|ed|ing)|"
+    r"refer(?:s|red|ring)?|warn(?:s|ed|ing)?|spoke|spoken|speak(?:s|ing)?|talk(?:ed|ing)?|address(?:es|ed|ing)?|"
+    r"not(?:e|es|ed|ing)|highlight(?:s|ed|ing)?|recall(?:s|ed|ing)?|call(?:ed|ing)?|urg(?:e|es|ed|ing)|"
+    r"propos(?:e|es|ed|ing)|express(?:es|ed|ing)?|voic(?:e|es|ed|ing)|denounc(?:e|es|ed|ing)|condemn(?:s|ed|ing)?|"
+    r"welcom(?:e|es|ed|ing)|acknowledg(?:e|es|ed|ing)|describ(?:e|es|ed|ing)|say(?:s|ing)?|said|told|tell(?:s|ing)?|"
+    r"announc(?:e|es|ed|ing)|link(?:s|ed|ing)?|connect(?:s|ed|ing)?|complain(?:s|ed|ing)?|"
+    r"critici[sz](?:e|es|ed|ing)|appeal(?:ed|ing)|plead(?:s|ed|ing)?|deplor(?:e|es|ed|ing)|lament(?:ed|ing)|"
+    r"advocat(?:e|es|ed|ing)|champion(?:ed|ing)|(?:brought|bring|bringing)\s+(?:(?:it|this|that|them)\s+)?up)(?![\w-])"
 )
+# "which year did they initially bring it up", "when was it originally raised": only with raising verbs, and only in a
+# question about when ("What was the UN originally called?", "the initially proposed budget" are not)
+ORIGINALLY_RE = re.compile(
+    r"\b(?:initially|originally)\s+(?:mention(?:ed)?|rais(?:e|ed)|refer(?:red)?|discuss(?:ed)?|talk(?:ed)?|spoke|speak|"
+    r"address(?:ed)?|(?:brought|bring)\s+(?:(?:it|this|that|them)\s+)?up)(?![\w-])",
+    re.I,
+)
+WHEN_ASKED_RE = re.compile(r"\bwhen\b|\b(?:which|what)\s+year\b|\bhow\s+far\s+back\b", re.I)
 FIRST_RE = re.compile(
     r"\bfirst\s+(?:mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
     r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
     r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began)\b|"
     r"\bfirst\s+(?:appear|show)s?\b|"
     # "when was X first discussed": a question about when, with "first" and a verb of speaking
-    r"\bwhen\s+(?:was|were|did|do|does|has|have|had)\b[^?]*\bfirst\s+" + SPEAKING + r"\w*|"
+    r"\bwhen\s+(?:was|were|did|do|does|has|have|had)\b[^?]*\bfirst\s+" + SPEAKING + r"|"
     r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn)\w*|"
-    r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)|"
+    r"\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)|"
     r"\bsince\s+when\b[^?]*\b" + SPEAKING + r"|"
-    # "which year did they initially bring it up", "when was it originally raised"
-    r"\b(?:initially|originally)\s+" + SPEAKING + r"\w*|"
     # "the earliest mention / speech / reference"
     r"\bearliest\s+(?:[\w-]+\s+){0,3}?(?:mention|reference|speech|statement|address)s?\b",
     re.I,
@@ -49,8 +60,13 @@ FIRST_RE = re.compile(
 FIRST_IF_SAID_RE = re.compile(
     r"\bwhich\s+(?:one\s+)?(?:was|is)\s+the\s+earliest\b|\bhow\s+far\s+back\b|\bstarting\s+when\b|"
     # "the first General Debate statement in which …", "from which year did its speeches talk about …"
-    r"\bthe\s+first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+(?:in\s+which|where|that)\b|"
-    r"\bfrom\s+(?:which|what)\s+year\b|"
+    r"\bthe\s+first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?"
+    + SPEAKING
+    + r"|\bfrom\s+(?:which|what)\s+year\b[^?]*?\b"
+    + SPEAKING
+    + r"|"
+    # "when did X start to …" (an event's start, "When did the Syrian war begin?", is not: a verb of speaking must follow)
+    r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|"
     r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b|"
     # "first year it appears", "the first time and any later times" (not "for the first time", "the first year of")
     r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|in|at|as|since)\b)",
@@ -61,7 +77,9 @@ FIRST_IF_SAID_RE = re.compile(
 WHICH_YEARS_RE = re.compile(r"\b(?:which|what)\s+years\b", re.I)
 # "first year it appears", "the first time and any later times": first mentions when the question also speaks of
 # saying something or of later mentions (not "the first year of the mission")
-SAYING_RE = re.compile(r"\b" + SPEAKING + r"\w*|\b(?:appear\w*|come\s+up|came\s+up|speech(?:es)?|statements?|remarks)\b", re.I)
+SAYING_RE = re.compile(
+    r"\b" + SPEAKING + r"|\b(?:appear\w*|come\s+up|came\s+up|speech(?:es)?|statements?|remarks|references?|mentions?)\b", re.I
+)
 # The verb after "first" in the forms only the speaking verbs make a first mention: not the topic ("first name the Sahel")
 FIRST_VERB_RE = re.compile(r"\bfirst\s+((?:name|note|cite|highlight|recall|link)[sd]?)\b", re.I)
 LATEST_MENTION_RE = re.compile(
@@ -105,9 +123,10 @@ RECOMMENDATIONS_RE = re.compile(
 )
 
 DECADE_RE = re.compile(
-    r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(?:(19[4-9]0|20[0-2]0)'?s|(fifties|sixties|seventies|eighties|nineties))\b", re.I
+    r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(?:(19[4-9]0|20[0-2]0)'?s|(forties|fifties|sixties|seventies|eighties|nineties))\b",
+    re.I,
 )
-DECADE_WORDS = {"fifties": 1950, "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
+DECADE_WORDS = {"forties": 1940, "fifties": 1950, "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
 RANGE_RE = re.compile(
     rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
     rf"\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
@@ -162,18 +181,31 @@ CHAT_PHRASES_RE = re.compile(
     r"\bI(?:'m|’m|\s+am)\s+(?:putting\s+together|preparing|writing|drafting|working\s+on|doing)\s+(?:a\s+|an\s+|some\s+)?"
     r"(?:(?:background\s+)?(?:brief|briefing|note|memo|paper|piece|research)\s+)?(?:on|about|for)\b|"
     r"\b(?:its|their|the)\s+record\s+of\s+(?:references|mentions)\b|\bother\s+(?:years|times|occasions)\b|"
-    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b",
+    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|speaking)\s+up\b",
     re.I,
 )
 # A year that dates a statement ("in its 2004 speech", "the statement of 2015"): the question is about that one
 # statement. A year of an event or a name ("the 1992 killings", "Expo 2020", "held in Bonn in 2017") is not.
+STATEMENT_WORDS = r"(?:speech|statement|address|remarks|message|report|session|debate|delegation)"
 STATEMENT_YEAR_RE = re.compile(
-    rf"\b(?:its|his|her|their|the|this|that)\s+{YEAR}\s+(?:[\w-]+\s+){{0,2}}?(?:speech|statement|address|remarks|message)\b|"
-    rf"(?:'s|’s)\s+{YEAR}\s+(?:[\w-]+\s+){{0,2}}?(?:speech|statement|address|remarks|message)\b|"
-    rf"\b(?:speech|statement|address|remarks|message)\s+(?:of|in|from|at)\s+(?:the\s+)?{YEAR}\b|"
-    rf"\b(?:told|said|stated|declared|announced|addressed)\b(?:\s+[\w-]+){{0,4}}\s+in\s+{YEAR}\b",
+    rf"\b(?:in|during)\s+(?:the\s+)?{YEAR}\b|\b{YEAR}\s+(?:[\w-]+\s+){{0,2}}?{STATEMENT_WORDS}\b|"
+    rf"\b{STATEMENT_WORDS}\s+(?:of|in|from|at)\s+(?:the\s+)?{YEAR}\b",
     re.I,
 )
+CLAUSE_RE = re.compile(r"(?<=[.:;!?])\s+")
+
+
+def _dates_one_statement(question: str) -> bool:
+    """Whether the part of ``question`` that asks about time names the year of one statement.
+
+    "Did Kenya ever mention it in 2019?", "in its 2004 speech, when did … first …" do. A year in a sentence of context ("The conference was held in Bonn in 2017. From which year did Fiji …") or of an
+    event ("the 1992 killings") does not make the question one about a single statement.
+    """
+    for clause in CLAUSE_RE.split(question):
+        asks = any(r.search(clause) for r in (FIRST_RE, FIRST_IF_SAID_RE, ORIGINALLY_RE, CHANGE_RE, WHICH_YEARS_RE))
+        if asks and STATEMENT_YEAR_RE.search(clause):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -257,9 +289,10 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     compare = bool(COMPARE_RE.search(question))
     lo, hi, period_text = read_period(question)
     # a single year and no period: the question is about one statement ("in its 2001 speech, since when …")
-    lone_year = lo is None and hi is None and STATEMENT_YEAR_RE.search(question) is not None
+    lone_year = lo is None and hi is None and _dates_one_statement(question)
     said_first = FIRST_IF_SAID_RE.search(question) is not None and SAYING_RE.search(question) is not None
-    first = not lone_year and (FIRST_RE.search(question) is not None or said_first)
+    originally = ORIGINALLY_RE.search(question) is not None and WHEN_ASKED_RE.search(question) is not None
+    first = not lone_year and (FIRST_RE.search(question) is not None or said_first or originally)
     verb = FIRST_VERB_RE.search(question) if first else None
     if verb is not None:  # "first name", "first note": how it was said, not what
         question = question[: verb.start(1)] + question[verb.end(1) :]
@@ -326,8 +359,9 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     text = re.sub(rf"\b{YEAR}\b", " ", text)
     text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
+    # "bring Khojaly up": the particle goes with the verb ("human rights up front" keeps its "up")
+    text = re.sub(r"\b(bring|brought|bringing)((?:\s+[\w'’-]+){1,3}?)\s+up\b", r"\1\2", text, flags=re.I)
     words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", text)))
-    words = re.sub(r"(?<![\w-])up(?![\w-])", " ", words)  # "bring Khojaly up"; not "Human Rights Up Front"
     words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation
     # "Iran-Iraq war" as its parts: a statement on "the Iraq-Iran war" or "the war between Iraq and Iran" holds them
     words = re.sub(r"(?<=\w)-(?=\w)", " ", words)

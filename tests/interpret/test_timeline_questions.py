@@ -128,6 +128,8 @@ def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
         ("Which was the first statement in which Brazil talked about the Amazon fund?", "Amazon fund"),
         ("From which year did France's speeches talk about the Sahel, and until when?", "Sahel"),
         ("When did Mexico first bring the 1985 earthquake up at the UN?", "earthquake"),  # the year of an event
+        ("The summit was held in Rio in 1992. From which year did Brazil's speeches talk about it?", "summit held Rio"),
+        ("human rights up front: when was it first mentioned?", "human rights up front"),
         ("When did Mexico first bring the drug-trafficking problem before the General Assembly?", "drug trafficking problem"),
     ],
 )
@@ -184,6 +186,29 @@ def test_a_comparison_has_one_column_per_speaker() -> None:
         "How far back does the drought in the Sahel go?",
         "Walk me through the Secretary-General's proposals for Security Council reform.",
         "How did the report describe the 2018 to 2021 strategic plan?",
+        # nouns are not verbs of speaking: appeals, protests, talks, Namibia, cities
+        "What year did the flash appeal for Yemen start?",
+        "How far back do the protests in Iran go?",
+        "Since when have farmers protested in India?",
+        "In which years were peace talks held in Geneva on Syria?",
+        "In which years did Namibia hold elections?",
+        "In which years did cities host the World Urban Forum?",
+        "Which years did Nepal not attend the General Debate?",
+        # "originally" with a name or a proposal, not a raising verb in a question about when
+        "What was the UN originally called?",
+        "What was the initially proposed budget for the mission?",
+        "When was the Sustainable Development Goals agenda originally announced?",
+        # an event's start
+        "When did the 2014 Ebola outbreak start?",
+        "When did the Syrian civil war begin?",
+        # a year that dates one statement, in the part that asks
+        "Did Japan ever mention climate change in 2019?",
+        "Did France ever speak about Mali during 2013?",
+        "Has France ever raised the Sahel at the 2015 General Debate?",
+        "When did the Secretary-General first mention cyber threats in the 2016 report?",
+        "In the 2019 session, when did Japan first raise plastic pollution?",
+        "What was the first statement that the new Secretary-General made?",
+        "From which year do we have General Debate statements?",
     ],
 )
 def test_an_ordinary_question_is_not_a_timeline(question: str) -> None:

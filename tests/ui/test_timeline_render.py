@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from conftest import clarify_answer, hit_for, timeline_answer
 from test_render import answer_record as prose_record
 from test_render import assert_inert, tags_of, text_nodes
 
 from assistant.answer.records import answer_record
-from assistant.models import DocumentMeta, YearCount
+from assistant.models import CheckedSentence, DocumentMeta, YearCount
 from assistant.ui import render
 from assistant.ui.conversation import Turn
 from assistant.ui.timeline import MAX_LABELLED_YEARS, chart_view
@@ -180,21 +181,19 @@ def test_the_markdown_export_keeps_one_dated_line_per_entry_and_lists_the_choice
 
 
 def test_a_generated_summary_sits_above_the_timeline_and_its_markers_open_the_cited_paragraphs() -> None:
-    from dataclasses import replace
-
-    from assistant.models import CheckedSentence
-
-    base = timeline_answer("q", [("", hit_for("r11", "2011-09-23", "The responsibility to protect has arrived.", label="2")),
-                                 ("", hit_for("r15", "2015-09-30", "We must act early.", label="5"))])  # fmt: skip
-    said = CheckedSentence("He moved from arrival to early action.", (1, 2), ("r11#p2", "r15#p5"), True, "supported")
-    wrong = CheckedSentence("He said <b>nothing</b>.", (1,), ("r11#p2",), False, "unsupported")
-    answer = replace(base, summary="He moved from arrival to early action. [1][2]", sentences=(said, wrong), mode="generative")
+    hits = [
+        ("", hit_for("r11", "2011-09-23", "The responsibility to protect has arrived.", label="2", title=EVIL)),
+        ("", hit_for("r15", "2015-09-30", "We must act early.", label="5")),
+    ]
+    base = timeline_answer("q", hits)
+    said = CheckedSentence(f"He moved from arrival to early action {EVIL}.", (1, 2), ("r11#p2", "r15#p5"), True, "supported")
+    wrong = CheckedSentence("He said nothing at all.", (1,), ("r11#p2",), False, "unsupported")
+    answer = replace(base, summary=f"{said.text} [1][2]", sentences=(said, wrong), mode="generative")
     out = render.render_conversation([Turn("How has it changed?", record=answer_record(answer))])
-    assert_inert(out)
+    assert_inert(out)  # the summary's text and its references are escaped like every other
     summary = out.split('class="sa-answer sa-tl-summary"')[1].split("</p>")[0]
-    assert "He moved from arrival to early action." in summary and "nothing" not in summary  # supported sentences only
+    assert "He moved from arrival to early action" in summary and "nothing at all" not in summary  # supported only
     assert out.index("sa-tl-summary") < out.index('class="sa-timeline')  # above the entries
-    markers = re.findall(r'data-passage="([^"]+)"', summary)
-    assert markers == ["r11#p2", "r15#p5"]
+    assert re.findall(r'data-passage="([^"]+)"', summary) == ["r11#p2", "r15#p5"]
     plain = render.render_conversation([Turn("How has it changed?", record=answer_record(base))])
     assert "sa-tl-summary" not in plain  # no summary, no paragraph

@@ -11,14 +11,13 @@ check, it stands alone with a notice saying why.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.answer.generative.answerer import generative_answer
 from assistant.answer.generative.drafts import OnToken
 from assistant.embed.base import Embedder
-from assistant.models import Answer, CheckedSentence, Citation
+from assistant.models import Answer, CheckedSentence, Citation, QuotedSentence
 from assistant.settings import Settings
 
 SUMMARY_PASSAGES = 4  # entries the model reads: each costs ~250 prompt tokens, seconds on two cores
@@ -36,7 +35,7 @@ def with_summary(settings: Settings, embedder: Embedder | None, timeline: Answer
         kind="answer",
         hits=tuple(c.hit for c in read),
         citations=tuple(read),
-        sentences=(),
+        sentences=tuple(q for q in map(_quoted, read) if q is not None),  # each excerpt keeps the entry's quote
         notices=(),
         mode="extractive",
         requested_mode=None,
@@ -46,40 +45,55 @@ def with_summary(settings: Settings, embedder: Embedder | None, timeline: Answer
     local = settings.model_copy(update={"llm_passages": len(read), "llm_quote_evidence": False, "llm_refusal_retry": False})
     written = generative_answer(local, embedder, base, on_token)
     timings = {**timeline.timings_ms, **{k: v for k, v in written.timings_ms.items() if k not in timeline.timings_ms}}
-    kept = [s for s in written.sentences or () if isinstance(s, CheckedSentence) and s.supported]
+    checked = [s for s in written.sentences or () if isinstance(s, CheckedSentence)]
+    kept = [s for s in checked if s.supported]
+    left_out = [*(s for s in checked if not s.supported), *(written.dropped_sentences or ())]  # marked ones too
     if written.mode != "generative" or written.kind != "answer" or not kept:
-        # the answerer's reason, without what it says about the extractive answer it would fall back to
-        why = (
-            re.split(r";|\. This is", written.fallback or "")[0].rstrip(". ")
-            or "the model wrote no sentence the paragraphs support"
-        )
-        return replace(_alone(timeline, why), generation=written.generation, timings_ms=timings)
+        return replace(_alone(timeline, _why_not(settings, written)), generation=written.generation, timings_ms=timings)
     number = {c.hit.passage.passage_id: c.n for c in timeline.citations}
     sentences = _renumbered(kept, number)
-    summary = " ".join(f"{s.text} " + "".join(f"[{n}]" for n in s.citations) for s in sentences)
-    dropped = len(written.dropped_sentences or ())
+    summary = " ".join((f"{s.text} " + "".join(f"[{n}]" for n in s.citations)).strip() for s in sentences)
+    model = written.generation.model if written.generation else "the model"
     notice = (
-        f"The paragraph above the timeline was written by {written.generation.model if written.generation else 'the model'} "
-        "from the cited paragraphs; every sentence was checked against the paragraph it cites."
-        + (f" {dropped} sentence(s) the paragraphs do not support were left out." if dropped else "")
+        f"The paragraph above the timeline was written by {model} from the cited paragraphs; every sentence was checked "
+        "against the paragraph it cites."
+        + (f" {len(left_out)} sentence(s) the paragraphs do not support were left out." if left_out else "")
     )
     return replace(
         timeline,
-        text=f"{summary.strip()}\n\n{timeline.text}",
-        summary=summary.strip(),
+        text=f"{summary}\n\n{timeline.text}",
+        summary=summary,
         sentences=sentences,
         notices=(*timeline.notices, notice),
         mode="generative",
         requested_mode=None,
         fallback=None,
         generation=written.generation,
-        dropped_sentences=_renumbered(written.dropped_sentences or (), number),
+        dropped_sentences=_renumbered(left_out, number),
         timings_ms=timings,
     )
 
 
+def _quoted(citation: Citation) -> QuotedSentence | None:
+    """The entry's quote as a sentence of its paragraph (what the model's excerpt of the paragraph keeps), if found."""
+    quote = citation.quote or ""
+    start = citation.hit.passage.text.find(quote) if quote else -1
+    return QuotedSentence(quote, (citation.n,), start, start + len(quote)) if start >= 0 else None
+
+
+def _why_not(settings: Settings, written: Answer) -> str:
+    """Why no summary: what the generation recorded, in a few words, or the answerer's own reason (with its fix)."""
+    reason = written.generation.fallback if written.generation else ""
+    return {
+        "timeout": f"the model did not finish within {settings.llm_timeout_s:g} s",
+        "error": "the model failed while writing it",
+        "refusal": "the model found nothing in the paragraphs to summarise",
+        "unsupported": "no sentence the model wrote is supported by the paragraph it cites",
+    }.get(reason) or (written.fallback or "the model wrote no sentence the paragraphs support").rstrip(". ")
+
+
 def spread(citations: tuple[Citation, ...], most: int) -> list[Citation]:
-    """At most ``most`` of ``citations`` (in date order): the first, the latest and those evenly between."""
+    """At most ``most`` of ``citations`` (one timeline's, in date order): the first, the latest and those evenly between."""
     if len(citations) <= most:
         return list(citations)
     picks = sorted({round(i * (len(citations) - 1) / (most - 1)) for i in range(most)})
@@ -93,10 +107,11 @@ def _renumbered(sentences: Sequence[CheckedSentence], number: dict[str, int]) ->
 
 def _alone(timeline: Answer, why: str) -> Answer:
     """The timeline without a summary, saying why (it stays exact quotes)."""
+    why = why[0].lower() + why[1:]
     return replace(
         timeline,
-        notices=(*timeline.notices, f"No generated summary ({why[0].lower() + why[1:]}); the timeline is exact quotes."),
+        notices=(*timeline.notices, f"No generated summary ({why}); the timeline is exact quotes."),
         mode="extractive",
         requested_mode="generative",
-        fallback=why,
+        fallback=f"No generated summary: {why}.",
     )

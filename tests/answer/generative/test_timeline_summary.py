@@ -9,7 +9,7 @@ import pytest
 from conftest import hit_for, timeline_answer
 
 from assistant.answer.generative import llm_model
-from assistant.answer.generative.timeline_summary import spread, with_summary
+from assistant.answer.generative.timeline_summary import SUMMARY_PASSAGES, spread, with_summary
 from assistant.answer.records import answer_record
 from assistant.pipeline import Assistant
 
@@ -28,22 +28,32 @@ def test_a_supported_summary_sits_above_the_unchanged_timeline(seed_settings, sc
     settings = seed_settings.with_overrides(mode="generative", generator="scripted", llm_judge=False)
     exact = Assistant(seed_settings).ask(R2P_CHANGE)
     assert exact.kind == "timeline" and len(exact.timeline) >= 3
-    # the model sees the passages in its own numbering: [1] is the first entry's paragraph
-    first = exact.timeline[0].quote
-    scripted.enqueue(f"{first} [1] The Secretary-General also claims the moon is made of cheese [2].")
+    read = spread(exact.citations, SUMMARY_PASSAGES)
+    # the model numbers the paragraphs it reads 1..len(read): its last is the latest entry, its second the second read
+    last, second = read[-1], read[1]
+    scripted.enqueue(f"{last.quote} [{len(read)}] The Secretary-General also claims the moon is made of cheese [2].")
     answer = Assistant(settings).ask(R2P_CHANGE)
     assert answer.kind == "timeline" and answer.mode == "generative"
     assert [e.quote for e in answer.timeline] == [e.quote for e in exact.timeline]  # the entries stay exact
-    assert answer.summary is not None and answer.summary.startswith(first)
+    assert answer.summary is not None and answer.summary.startswith(last.quote or "")
     assert "cheese" not in answer.summary  # unsupported: left out, and said so
-    assert any("left out" in n for n in answer.notices)
-    # the summary's marker is the timeline's number for the first entry's paragraph
-    assert re.findall(r"\[(\d+)\]", answer.summary) == [str(exact.timeline[0].citation)]
+    assert any("1 sentence(s) the paragraphs do not support were left out" in n for n in answer.notices)
+    # the markers are the timeline's numbers for those paragraphs, not the model's
+    assert re.findall(r"\[(\d+)\]", answer.summary) == [str(last.n)] and last.n == exact.timeline[-1].citation
+    assert [s.citations for s in answer.dropped_sentences or ()] == [(second.n,)]
     assert answer.text.startswith(answer.summary) and answer.text.endswith(exact.text)
     record = answer_record(answer)
     assert record["summary"] == answer.summary and record["timeline"] == answer_record(exact)["timeline"]
     prompt = scripted.prompts[0][-1][1]
     assert "2011" in prompt and "2017" in prompt  # the model reads dated paragraphs, the first and the latest
+    assert all((c.quote or "") in prompt for c in read)  # each paragraph's excerpt keeps the sentence its entry quotes
+
+
+def test_only_a_timeline_of_change_gets_a_summary(seed_settings, scripted) -> None:  # type: ignore[no-untyped-def]
+    settings = seed_settings.with_overrides(mode="generative", generator="scripted", llm_judge=False)
+    first = Assistant(settings).ask("When did the Secretary-General first mention the responsibility to protect?")
+    assert first.kind == "timeline" and first.summary is None and not scripted.prompts  # the model was not asked
+    assert first.fallback and "only above a timeline of change" in first.fallback
 
 
 def test_without_a_supported_sentence_the_timeline_stands_alone(seed_settings, scripted) -> None:  # type: ignore[no-untyped-def]
@@ -51,9 +61,9 @@ def test_without_a_supported_sentence_the_timeline_stands_alone(seed_settings, s
     scripted.enqueue("The moon is made of cheese [1].")
     answer = Assistant(settings).ask(R2P_CHANGE)
     assert answer.kind == "timeline" and answer.summary is None and answer.mode == "extractive"
-    assert answer.requested_mode == "generative" and any(
-        "No generated summary (no generated sentence" in n for n in answer.notices
-    )
+    assert answer.requested_mode == "generative"
+    assert answer.fallback == "No generated summary: no sentence the model wrote is supported by the paragraph it cites."
+    assert any(n.startswith("No generated summary (no sentence the model wrote") for n in answer.notices)
 
 
 def test_a_single_entry_gets_no_summary() -> None:
