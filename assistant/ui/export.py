@@ -76,8 +76,15 @@ def conversation_markdown(
                     lines.append(f"- {md(p.get('reference'))}: {md(p.get('text'))}")
                 lines.append("")
             continue
-        if record.get("kind") == "timeline":  # dated lines, one a line
-            lines += [f"- {_cited_line(line)}" for line in str(record.get("answer", "")).splitlines() if line.strip()] + [""]
+        if record.get("kind") == "timeline":  # the generated summary (labelled), then dated lines, one a line
+            text = str(record.get("answer", ""))
+            summary = record.get("summary")
+            if summary and text.startswith(summary):
+                said = [x for x in record.get("sentences") or [] if isinstance(x, dict) and x.get("supported", True)]
+                shown = " ".join(md(x.get("text")) + "".join(f" [{n}]" for n in x.get("citations", [])) for x in said)
+                lines += [f"*Generated summary, every sentence checked:* {shown or _cited_line(summary)}", ""]
+                text = text[len(summary) :]
+            lines += [f"- {_cited_line(line)}" for line in text.splitlines() if line.strip()] + [""]
         elif record.get("kind") == "clarify":  # the question back, and the documents it could mean
             choices = record.get("choices") or []
             lines += [md(record.get("answer")), ""]

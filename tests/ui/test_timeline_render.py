@@ -13,6 +13,7 @@ from assistant.answer.records import answer_record
 from assistant.models import CheckedSentence, DocumentMeta, YearCount
 from assistant.ui import render
 from assistant.ui.conversation import Turn
+from assistant.ui.export import conversation_markdown
 from assistant.ui.timeline import MAX_LABELLED_YEARS, chart_view
 
 EVIL = '<script>alert("x")</script><img src=x onerror="alert(1)">'
@@ -170,8 +171,6 @@ def test_a_timeline_is_not_revealed_word_by_word() -> None:
 
 
 def test_the_markdown_export_keeps_one_dated_line_per_entry_and_lists_the_choices() -> None:
-    from assistant.ui.export import conversation_markdown
-
     choices = [DocumentMeta("d1", "d1.txt", title="Mobilizing collective action", date="2016-07-22", doc_type="report")]
     clarify = Turn("the report?", record=answer_record(clarify_answer("the report?", choices)))
     text = conversation_markdown([single(), clarify])
@@ -188,7 +187,8 @@ def test_a_generated_summary_sits_above_the_timeline_and_its_markers_open_the_ci
     base = timeline_answer("q", hits)
     said = CheckedSentence(f"He moved from arrival to early action {EVIL}.", (1, 2), ("r11#p2", "r15#p5"), True, "supported")
     wrong = CheckedSentence("He said nothing at all.", (1,), ("r11#p2",), False, "unsupported")
-    answer = replace(base, summary=f"{said.text} [1][2]", sentences=(said, wrong), mode="generative")
+    summary = f"{said.text} [1][2]"
+    answer = replace(base, text=f"{summary}\n\n{base.text}", summary=summary, sentences=(said, wrong), mode="generative")
     out = render.render_conversation([Turn("How has it changed?", record=answer_record(answer))])
     assert_inert(out)  # the summary's text and its references are escaped like every other
     summary = out.split('class="sa-answer sa-tl-summary"')[1].split("</p>")[0]
@@ -197,3 +197,7 @@ def test_a_generated_summary_sits_above_the_timeline_and_its_markers_open_the_ci
     assert re.findall(r'data-passage="([^"]+)"', summary) == ["r11#p2", "r15#p5"]
     plain = render.render_conversation([Turn("How has it changed?", record=answer_record(base))])
     assert "sa-tl-summary" not in plain  # no summary, no paragraph
+    exported = conversation_markdown([Turn("How has it changed?", record=answer_record(answer))])
+    assert "*Generated summary, every sentence checked:* He moved from arrival to early action" in exported
+    assert "nothing at all" not in exported and "<script>" not in exported
+    assert "- 2011-09-23 — The responsibility to protect has arrived. [1]\n- 2015-09-30 — We must act early. [2]\n" in exported
