@@ -193,6 +193,11 @@ STATEMENT_YEAR_RE = re.compile(
     re.I,
 )
 CLAUSE_RE = re.compile(r"(?<=[.:;!?])\s+")
+# A verb of speaking in its -ed or -ing form, with "for" after a call: what the topic was said with, not the topic
+# ("called for a world solidarity fund", "denouncing the homelands"); not "early warning"
+SAID_FORM_RE = re.compile(
+    r"(?<!\bearly\s)\b(?=\w+(?:ed|ing)\b)" + SPEAKING + r"(?:\s+for\b)?|\bcalls?\s+for\b|\bidentify\b", re.I
+)
 
 
 def _dates_one_statement(question: str) -> bool:
@@ -361,6 +366,7 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
     # "bring Khojaly up": the particle goes with the verb ("human rights up front" keeps its "up")
     text = re.sub(r"\b(bring|brought|bringing)((?:\s+[\w'’-]+){1,3}?)\s+up\b", r"\1\2", text, flags=re.I)
+    text = SAID_FORM_RE.sub(" ", text)  # "called for", "denouncing": how it was said, not what
     words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", text)))
     words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation
     # "Iran-Iraq war" as its parts: a statement on "the Iraq-Iran war" or "the war between Iraq and Iran" holds them

@@ -130,6 +130,9 @@ def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
         ("When did Mexico first bring the 1985 earthquake up at the UN?", "earthquake"),  # the year of an event
         ("The summit was held in Rio in 1992. From which year did Brazil's speeches talk about it?", "summit held Rio"),
         ("human rights up front: when was it first mentioned?", "human rights up front"),
+        ("Which was the first statement in which Brazil called for an Amazon fund?", "Amazon fund"),  # how it was said
+        ("When did France start denouncing the arms trade?", "arms trade"),
+        ("When did France first raise early warning?", "early warning"),
         ("When did Mexico first bring the drug-trafficking problem before the General Assembly?", "drug trafficking problem"),
     ],
 )
