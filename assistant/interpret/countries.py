@@ -80,7 +80,8 @@ DEMONYMS = {
 SPEAKING_VERBS = (
     r"say|says|said|tell|tells|told|state|states|stated|argue|argues|argued|declare|declares|declared|call|calls|called|"
     r"urge|urges|urged|propose|proposes|proposed|promise|promises|promised|pledge|pledges|pledged|warn|warns|warned|"
-    r"describe|describes|described"
+    r"describe|describes|described|talk|talks|talked|speak|speaks|spoke|raise|raises|raised|mention|mentions|mentioned|"
+    r"address|addresses|addressed|refer|refers|referred|discuss|discusses|discussed"
 )
 _DEMONYM = "|".join(sorted(DEMONYMS, key=len, reverse=True))
 DEMONYM_SPELLING = {d.casefold(): d for d in DEMONYMS}  # as typed, in any case -> the key of DEMONYMS
@@ -205,7 +206,7 @@ def _speaks(question: str, name: str, start: int) -> bool:
     patterns = (
         # "What did Brazil say" (not "has Brazil's ...", "did Iraq have ...", "did US forces ...")
         rf"\b(?:did|does|do|has|had|have|would|will|could)\s+{n}(?!'s|’s)(?=\s+(?!(?:{NOT_SPEAKING_AFTER})\b)[a-z])",
-        rf"(?<![\w-]){re.escape(name)}(?:'s|’s)\s+(?:[\w-]+\s+){{0,4}}?(?:{SPEAKING_NOUNS})\b",  # "Ghana's leader"
+        rf"(?<![\w-]){re.escape(name)}(?:'s|’s)\s+(?:[\w-]+\s+){{0,4}}?(?:{SPEAKING_NOUNS})(?:e?s)?\b",  # "Ghana's leader"
         rf"\baccording\s+to\s+{n}",  # "According to Malta in 1967"
         rf"\b(?:{SPEAKING_NOUNS})\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",  # "the 1975 speech by Mauritius"
         rf"(?<![\w-]){re.escape(name)}\s+(?:{SPEAKING_VERBS})\b",  # "Brazil said"

@@ -332,7 +332,14 @@ def _columns(question: str, countries: CountryNames | None, compare: bool) -> li
     named = countries.named(question)
     if (compare and len(speaking) < 2) or (not speaking and len(named) == 1 and not _only_the_topic(question, named[0].name)):
         speaking = named
+    elif not compare and not speaking and len(named) > 1 and ITS_SPEECHES_RE.search(question):
+        # "Lesotho is surrounded by South Africa. When did its speeches …": "its" is the country the question opens with
+        speaking = named[:1]
     return [Column(m.name, Filters(countries=(m.code,))) for m in speaking]
+
+
+# "its speeches", "its General Debate statements": the statements of a country the question named before
+ITS_SPEECHES_RE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,4}?(?:statements?|speech(?:es)?|address(?:es)?|remarks)\b", re.I)
 
 
 # A country named as what is spoken about, not who speaks: "the question of Palestine", "the war in Viet Nam"

@@ -65,6 +65,8 @@ NAMES = CountryNames.from_documents(
         ("What did Papua New Guinea say about Guinea?", ["PNG"]),  # each mention is judged where it stands
         ("What did Brazil, Ghana and Pakistan say about debt?", ["BRA", "GHA", "PAK"]),  # the whole list speaks
         ("What did Brazil and the United States say?", ["BRA", "USA"]),
+        ("How did Ghana's General Debate statements describe debt?", ["GHA"]),  # plural speaking nouns
+        ("trace how Brazil talked about the Amazon", ["BRA"]),
         ("what did brazil say about reform?", ["BRA"]),  # a question typed in lower case names countries so
         ("what did the usa say about debt in 1990", ["USA"]),
         ("what did us say?", []),  # ... but "us" stays the pronoun

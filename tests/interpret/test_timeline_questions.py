@@ -250,3 +250,8 @@ def test_a_country_spoken_about_is_the_topic_not_the_speaker() -> None:
     assert war is not None and [c.label for c in war.columns] == [""]
     alone = read_timeline("When did Brazil first mention the Amazon?", COUNTRIES)  # named alone and speaking
     assert alone is not None and [c.label for c in alone.columns] == ["Brazil"]
+
+
+def test_its_speeches_are_those_of_the_country_the_question_opens_with() -> None:
+    ask = read_timeline("Mexico took France to court in 1984. In which years did its speeches invoke the case?", COUNTRIES)
+    assert ask is not None and [c.label for c in ask.columns] == ["Mexico"]
