@@ -155,7 +155,7 @@ GENERIC_WORDS = re.compile(
     r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give\s+me|list\s+the\s+years|show\s+me|"
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
-    r"initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|list\s+(?:them|those|these)|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
+    r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|list\s+(?:them|those|these)|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
     r"speakers|delegations|how\s+often|the\s+way|(?:countries|(?:member\s+)?states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
     r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
@@ -195,9 +195,7 @@ STATEMENT_YEAR_RE = re.compile(
 CLAUSE_RE = re.compile(r"(?<=[.:;!?])\s+")
 # A verb of speaking in its -ed or -ing form, with "for" after a call: what the topic was said with, not the topic
 # ("called for a world solidarity fund", "denouncing the homelands"); not "early warning"
-SAID_FORM_RE = re.compile(
-    r"(?<!\bearly\s)\b(?=\w+(?:ed|ing)\b)" + SPEAKING + r"(?:\s+for\b)?|\bcalls?\s+for\b|\bidentify\b", re.I
-)
+SAID_FORM_RE = re.compile(r"(?<!\bearly\s)\b(?=\w+(?:ed|ing)\b)" + SPEAKING + r"(?:\s+for\b)?|\bcalls?\s+for\b", re.I)
 
 
 def _dates_one_statement(question: str) -> bool:
@@ -295,14 +293,15 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     lo, hi, period_text = read_period(question)
     # a single year and no period: the question is about one statement ("in its 2001 speech, since when …")
     lone_year = lo is None and hi is None and _dates_one_statement(question)
-    said_first = FIRST_IF_SAID_RE.search(question) is not None and SAYING_RE.search(question) is not None
+    said = SAYING_RE.search(question) is not None
+    said_first = FIRST_IF_SAID_RE.search(question) is not None and said
     originally = ORIGINALLY_RE.search(question) is not None and WHEN_ASKED_RE.search(question) is not None
     first = not lone_year and (FIRST_RE.search(question) is not None or said_first or originally)
     verb = FIRST_VERB_RE.search(question) if first else None
     if verb is not None:  # "first name", "first note": how it was said, not what
         question = question[: verb.start(1)] + question[verb.end(1) :]
+        said = SAYING_RE.search(question) is not None  # the verb taken out may have been the only one
     latest = bool(LATEST_MENTION_RE.search(question))
-    said = SAYING_RE.search(question) is not None
     changing = bool(CHANGE_RE.search(question)) or (WHICH_YEARS_RE.search(question) is not None and said)
     columns = _columns(question, countries, compare)
     if compare and len(columns) >= 2:
