@@ -60,11 +60,12 @@ def run(index: Path, questions: list[str], repeat: int) -> dict[str, Any]:
             continue
         timeline_ms, plain_ms, answer = [], [], None
         for _ in range(repeat):
-            ms, answer = timed(assistant, question, cold=True)
-            timeline_ms.append(ms)
             ms, _ = timed(assistant, ask.topic, cold=True)
             plain_ms.append(ms)
-        warm_ms, _ = timed(assistant, question)  # asked again: the statements' sentences remembered
+            ms, answer = timed(assistant, question, cold=True)
+            timeline_ms.append(ms)
+        # asked again right after a cold timeline (a cold run forgets the sentences): the statements' sentences remembered
+        warm_ms, _ = timed(assistant, question)
         assert answer is not None
         rows.append(
             {

@@ -134,6 +134,7 @@ RANGE_RE = re.compile(
     re.I,
 )
 SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?({YEAR})\b", re.I)
+DECADE_END_RE = re.compile(r"\b(?:to|until|till|through|up\s+to)\s+the\s+end\s+of\s+(?:the|that)\s+decade\b", re.I)
 UNTIL_RE = re.compile(rf"\b(?:until|till|through|up\s+to|up\s+until|to|before|by)\s+({YEAR})\b", re.I)
 # words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
 GENERIC_WORDS = re.compile(
@@ -156,6 +157,9 @@ GENERIC_WORDS = re.compile(
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|list\s+(?:them|those|these)|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
+    # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
+    # ("freedom from want" and "hostage-taking" keep theirs)
+    r"tone|often|idea|ideas|proposal|proposals|put\s+forward|announc(?:e|ed|es|ing)|wanted|wants|(?<!-)tak(?:e|es|en|ing)|took|invok(?:e|ed|es|ing)|"
     # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
     r"speakers|delegations|how\s+often|the\s+way|(?:countries|(?:member\s+)?states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
     r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
@@ -181,6 +185,7 @@ CHAT_PHRASES_RE = re.compile(
     r"\bI(?:'m|’m|\s+am)\s+(?:putting\s+together|preparing|writing|drafting|working\s+on|doing)\s+(?:a\s+|an\s+|some\s+)?"
     r"(?:(?:background\s+)?(?:brief|briefing|note|memo|paper|piece|research)\s+)?(?:on|about|for)\b|"
     r"\b(?:its|their|the)\s+record\s+of\s+(?:references|mentions)\b|\bother\s+(?:years|times|occasions)\b|"
+    r"\bfor\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper)\s+(?:on|about)\b|\b(?:the\s+)?end\s+of\s+the\s+decade\b|"
     r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|speaking)\s+up\b",
     re.I,
 )
@@ -270,6 +275,8 @@ def read_period(question: str) -> tuple[int | None, int | None, str]:
         hi = int(u.group(1)) - (1 if u.group(0).lower().startswith("before") else 0)
         if lo is not None and hi < lo:
             lo, hi = hi, lo
+    elif lo is not None and hi is None and DECADE_END_RE.search(question):
+        hi = lo // 10 * 10 + 9  # "from 1984 to the end of the decade": up to 1989
     if lo is None and hi is None:
         return None, None, ""
     text = f"{lo or ''}–{hi or ''}" if lo and hi else (f"since {lo}" if lo else f"up to {hi}")

@@ -78,6 +78,22 @@ def test_the_sentence_budget_keeps_the_most_promising_statements(seed_assistant,
     _verbatim(first)
 
 
+def test_a_wide_scope_embeds_within_the_smaller_wide_budget(seed_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Over a scope searched through the first stage (every country), the wide budget applies, not the column's."""
+    import assistant.answer.timeline as timeline
+    from assistant.index.store import IndexStore
+
+    monkeypatch.setattr(IndexStore, "has_sentence_vectors", property(lambda self: False))
+    monkeypatch.setattr(timeline, "EXHAUSTIVE_ROWS", 10)  # the seed index's few hundred passages count as a wide scope
+    seed_assistant.searcher.sentences.forget()
+    assert len(seed_assistant.ask(R2P_CHANGE).timeline) >= 2  # the column budget has room for several statements
+    monkeypatch.setattr(timeline, "WIDE_SENTENCE_WORDS", 1)  # ... the wide one for the first only
+    seed_assistant.searcher.sentences.forget()
+    wide = seed_assistant.ask(R2P_CHANGE)
+    assert wide.kind == "timeline" and len(wide.timeline) == 1
+    _verbatim(wide)
+
+
 def test_a_first_mention_starts_at_the_first_statement_that_addresses_the_topic(seed_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = seed_assistant.ask(
         "In which year does the Human Rights Up Front initiative first come up, and is it mentioned again later?"

@@ -32,6 +32,7 @@ COUNTRIES = CountryNames(
         ("from the mid-1980s up to 2013", (1984, 2013, "1984–2013")),
         ("and how did it pursue the claim up to 1993?", (None, 1993, "up to 1993")),
         ("over the years", (None, None, "")),
+        ("From 1984 to the end of the decade, in which years did it invoke the case?", (1984, 1989, "1984–1989")),
     ],
 )
 def test_the_period_is_read_from_the_question(question: str, period: tuple[int | None, int | None, str]) -> None:
@@ -134,6 +135,11 @@ def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
         ("When did France start denouncing the arms trade?", "arms trade"),
         ("When did France first raise early warning?", "early warning"),
         ("When did Mexico first bring the drug-trafficking problem before the General Assembly?", "drug trafficking problem"),
+        # how it was said or how often, not what: the words leave the topic
+        ("When did Japan first raise whaling, and how often did it mention it again?", "whaling"),
+        ("When did Brazil first put forward the idea of an Amazon fund?", "Amazon fund"),
+        ("When did France first announce it wanted a seat on the Human Rights Council?", "seat Human Rights Council"),
+        ("For a briefing on the Sahel: when did France first raise it?", "Sahel"),
     ],
 )
 def test_first_mentions_in_other_words(question: str, topic: str) -> None:
@@ -255,3 +261,18 @@ def test_a_country_spoken_about_is_the_topic_not_the_speaker() -> None:
 def test_its_speeches_are_those_of_the_country_the_question_opens_with() -> None:
     ask = read_timeline("Mexico took France to court in 1984. In which years did its speeches invoke the case?", COUNTRIES)
     assert ask is not None and [c.label for c in ask.columns] == ["Mexico"]
+
+
+def test_the_tone_of_a_timeline_and_taking_a_dispute_to_the_assembly_leave_the_topic() -> None:
+    ask = read_timeline("How did Mexico's tone on the drug war shift over the 1990s?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and ask.topic == "drug war"
+    ask = read_timeline("Over the years, in which speeches did Ireland take its fishing dispute with the United Kingdom to the Assembly?", COUNTRIES)
+    assert ask is not None and ask.topic == "fishing dispute United Kingdom"
+    assert [c.filters.countries for c in ask.columns] == [("IRL",)]
+
+
+def test_words_that_leave_a_topic_stay_inside_a_name() -> None:
+    ask = read_timeline("How has France's position on hostage-taking changed since 1990?", COUNTRIES)
+    assert ask is not None and ask.topic == "hostage taking"
+    ask = read_timeline("When did Brazil first speak of freedom from want?", COUNTRIES)
+    assert ask is not None and ask.topic == "freedom want"
