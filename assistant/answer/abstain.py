@@ -123,7 +123,7 @@ def _term_signals(terms: TermStatistics | None, wanted: list[str], top: int) -> 
     rare_missing = 0.0
     if known:
         rarest = max(known, key=terms.idf)
-        rare_missing = 1.0 - float(terms.store.rows_with_term(rarest, np.asarray([top], dtype=np.int64))[0])
+        rare_missing = 1.0 - float(terms.rows_holding(rarest, np.asarray([top], dtype=np.int64))[0])
     return {"unseen_terms": 1.0 - len(known) / len(wanted), "rare_term_missing": rare_missing}
 
 

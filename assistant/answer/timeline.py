@@ -41,8 +41,8 @@ SENTENCE_ROWS = 1  # of those, the best by passage-level evidence are scored (an
 # A statement whose best passage-level evidence (window cosine plus key-term coverage, halved) is below this is
 # silent on the topic without scoring its sentences: fitted on the timeline training part (docs/timeline.md).
 # A first (latest) mention's passage holds at least this IDF-weighted share of the topic's terms: fitted, with
-# `timeline_threshold`, on every part read so far (143 questions: 0.4 / 0.45 / 0.5 / 0.55 / 0.6 got the first year
-# right for 111 / 111 / 112 / 111 / 108 of them at the threshold 0.46; docs/timeline.md)
+# `timeline_threshold`, on every part read so far (161 questions: 0.4 / 0.45 / 0.5 / 0.55 / 0.6 got the first year
+# right for 126 / 125 / 126 / 124 / 121 of them at the threshold 0.46, 0.5 with the best precision; docs/timeline.md)
 ANCHOR_COVERAGE = 0.5
 SCREEN_FLOOR = 0.35  # the lowest kept on training was 0.40
 MAX_STATEMENTS = 400  # statements ranked at most (the best by their first-stage rank)
@@ -194,13 +194,15 @@ def _column(
     scope_rows = int(store.live.sum()) if allowed is None else len(allowed)
     query_vec = searcher.embed_query(topic)  # remembered: every column embeds the same topic once
     wanted = key_terms(topic)
-    by_doc, cut = _statement_rankings(store, topic, query_vec, allowed, scope_rows)
+    terms = searcher.terms.with_spellings()  # "peacekeeping" also finds the older "peace-keeping"
+    spelled = [f for t in wanted for f in terms.forms(t)[1:]]
+    by_doc, cut = _statement_rankings(store, topic, query_vec, allowed, scope_rows, spelled)
     rows = list(dict.fromkeys(r for dense, bm25 in by_doc.values() for r in (*dense, *bm25)))
     # the passage-level evidence, without sentences: a statement far below the floor is not scored further
     cheap = dict(
         zip(
             rows,
-            (store.passage_vectors_score(rows, query_vec) + searcher.terms.coverage_of_rows(wanted, rows)).tolist(),
+            (store.passage_vectors_score(rows, query_vec) + terms.coverage_of_rows(wanted, rows)).tolist(),
             strict=True,
         )
     )
@@ -222,19 +224,19 @@ def _column(
     # one embedding batch for the sentences of every statement's best passages (nothing when stored at ingest)
     searcher.sentences.of([r for _, mine, _, _ in statements for r in mine[:SENTENCE_ROWS]])
     sizes = store.passage_counts()  # once per column: what each statement's own search would have searched
-    scorer = EvidenceReranker(store, searcher.sentences, searcher.terms, sentence_depth=SENTENCE_ROWS, sentence_words=1)
+    scorer = EvidenceReranker(store, searcher.sentences, terms, sentence_depth=SENTENCE_ROWS, sentence_words=1)
     scored: list[Scored] = []
     for provisional, _, dense, bm25 in statements:
         result = _statement_search(searcher, scorer, topic, query_vec, dense, bm25, sizes)
         # the sentences of the passages the evidence scored sentence by sentence: nothing more to embed
         quoted = [i for i, r in enumerate(result.rows) if not result.evidence[r].partial][:SENTENCE_ROWS]
         hits, quoted_rows = [result.hits[i] for i in quoted], [result.rows[i] for i in quoted]
-        candidates = candidate_sentences(searcher.sentences, searcher.terms, wanted, query_vec, hits, quoted_rows)
+        candidates = candidate_sentences(searcher.sentences, terms, wanted, query_vec, hits, quoted_rows)
         candidates = [c for c in for_question(topic, candidates, hits) if not is_masthead(c.text)]
         if not candidates:
             continue
         best = candidates[0]
-        signals = signals_for(topic, result, (best.text, best.score), passages, terms=searcher.terms, wanted=wanted)
+        signals = signals_for(topic, result, (best.text, best.score), passages, terms=terms, wanted=wanted)
         confidence = model.confidence(signals)
         if confidence >= threshold:
             hit = hits[best.hit_index]
@@ -270,15 +272,21 @@ def _quotable(store: IndexStore, row: int) -> bool:
 
 
 def _statement_rankings(
-    store: IndexStore, topic: str, query_vec: np.ndarray, allowed: np.ndarray | None, scope_rows: int
+    store: IndexStore,
+    topic: str,
+    query_vec: np.ndarray,
+    allowed: np.ndarray | None,
+    scope_rows: int,
+    spelled: Sequence[str] = (),
 ) -> tuple[dict[str, tuple[list[int], list[int]]], bool]:
     """Per statement in scope: its passages as the dense and the lexical retriever rank them (best few of each).
 
-    Also whether statements were cut (beyond `MAX_STATEMENTS`).
+    ``spelled``: other spellings of the topic's terms, searched beside them. Also whether statements were cut
+    (beyond `MAX_STATEMENTS`).
     """
     n = scope_rows if scope_rows <= EXHAUSTIVE_ROWS else WIDE_CANDIDATES
     dense = dense_ranking(store, query_vec, n, allowed)
-    bm25 = bm25_ranking(store, topic, n, allowed)
+    bm25 = bm25_ranking(store, topic, n, allowed, spelled)
     by_doc: dict[str, tuple[list[int], list[int]]] = {}
     for ranking, slot in ((dense, 0), (bm25, 1)):
         for row in ranking:

@@ -98,7 +98,12 @@ NOT_SPEAKING_AFTER = (
 )
 # The Secretary-General is the speaker: a country named in the question is then a topic
 SECRETARY_GENERAL_RE = re.compile(r"\bSecretar(?:y|ies)[- ]General\b|\bSG\b|\bBan Ki-?moon\b|\bGuterres\b|\bAnnan\b", re.I)
-LIST_GLUE_RE = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
+LIST_GLUE_RE = re.compile(r"^(?:'s|’s)?(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")  # "Senegal's and Tanzania's"
+# A list of countries opening the question (or a sentence of it) before "on": "Malaysia and Norway on the war in …"
+OPENING_RE = re.compile(r"(?:^|[.:;?!]\s+)\s*(?:the\s+)?$")
+ON_TOPIC_RE = re.compile(r"^(?:'s|’s)?\s+(?:on|about|regarding|concerning)\b", re.I)
+# All-capital short words (UN, GA, ICJ) do not make a question typed in lower case one with capitals
+ACRONYM_RE = re.compile(r"\b[A-Z]{2,6}s?\b")
 ITS_STATEMENT_RE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\b", re.I)
 
 
@@ -150,7 +155,8 @@ class CountryNames:
 
     def _matcher(self, question: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         """The names pattern for ``question`` and the table its matches are looked up in."""
-        if question == question.lower() and any(c.isalpha() for c in question):
+        letters = ACRONYM_RE.sub("", question)
+        if letters == letters.lower() and any(c.isalpha() for c in letters):
             return self._lower_re, self._folded
         return self._name_re, self.names
 
@@ -184,6 +190,9 @@ class CountryNames:
                 groups[-1].append(i)
             else:
                 groups.append([i])
+        opening = groups and OPENING_RE.search(question[: named[groups[0][0]][0]])
+        if opening and ON_TOPIC_RE.match(question[named[groups[0][-1]][1] :]):
+            speaking.update(groups[0])  # "Malaysia and Norway on the war in Bosnia": they speak, on that topic
         out: dict[str, Mention] = {}
         for group in groups:
             if speaking.intersection(group):

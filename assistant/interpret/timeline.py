@@ -16,7 +16,7 @@ from assistant.interpret.question import PEOPLE, YEAR
 from assistant.models import Filters
 
 COMPARE_RE = re.compile(
-    r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:say|said|tell|told|present|presented|address|addressed|describe|described)\b|"
+    r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+|side\s+)?(?:say|said|tell|told|present|presented|address|addressed|describe|described)\b|"
     r"\b(?:differ|differed|difference|differences)\b",
     re.I,
 )
@@ -123,14 +123,15 @@ RECOMMENDATIONS_RE = re.compile(
 )
 
 DECADE_RE = re.compile(
-    r"\b(?:the\s+)?(?:(early|mid|late)[- ])?(?:(19[4-9]0|20[0-2]0)'?s|(forties|fifties|sixties|seventies|eighties|nineties))\b",
+    r"\b(?:the\s+)?(?:(early|mid|late|(?:first|second|latter)\s+half\s+of\s+the)[- ])?"
+    r"(?:(19[4-9]0|20[0-2]0)'?s|(forties|fifties|sixties|seventies|eighties|nineties))\b",
     re.I,
 )
 DECADE_WORDS = {"forties": 1940, "fifties": 1950, "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
 RANGE_RE = re.compile(
     rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
     rf"\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
-    rf"\b({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*[?.!]?\s*$",
+    rf"\b({YEAR})\s+(?:to|through|until)\s+({YEAR})(?:\s*[?.!]?\s*$|\s*:)",
     re.I,
 )
 SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?({YEAR})\b", re.I)
@@ -139,7 +140,7 @@ UNTIL_RE = re.compile(rf"\b(?:until|till|through|up\s+to|up\s+until|to|before|by
 # words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
 GENERIC_WORDS = re.compile(
     r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debate|united\s+nations|secretary-general|secretary\s+general|bring\s+up|brought\s+up|"
-    r"each\s+one|did\s+later\s+ones|how|has|have|had|did|does|do|what|when|which|who|where|why|is|was|were|the|a|an|of|in|on|at|to|for|and|or|if|so|"
+    r"each\s+one|each\s+side|did\s+later\s+ones|how|has|have|had|did|does|do|what|when|which|who|where|why|is|was|were|the|a|an|of|in|on|at|to|for|and|or|if|so|"
     r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
     r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|come\s+up|came\s+up|mention(?:ed|s)?|"
     r"report(?:ed|s)?|tell|told|each|both|compare[ds]?|comparison|vs|versus|change[ds]?|changing|evolv(?:e|ed|es)|evolution|"
@@ -148,7 +149,7 @@ GENERIC_WORDS = re.compile(
     r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|united\s+nations|"
     r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
     r"early(?!\s+warning)|mid|late|start(?:ed)?|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
-    r"actually|else|one|own|before|after|following|then|there|been|be|if|whether|where|ever|most\s+recently|recently|"
+    r"actually|else|one|own|before|after|following|during|then|there|been|be|if|whether|where|ever|most\s+recently|recently|"
     r"refer(?:s|red|ring)?|discuss(?:es|ed|ing)?|recall(?:s|ed|ing)?|cit(?:e|ed|es|ing)|done|afterward|subsequent|"
     r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
     r"describing|addressing|referring|"
@@ -286,6 +287,9 @@ def read_period(question: str) -> tuple[int | None, int | None, str]:
 def _decade(part: str | None, start: int) -> tuple[int, int]:
     if not part:
         return start, start + 9
+    half = part.split()[0].lower()  # "the second half of the 1980s": 1985-1989
+    if half in ("first", "second", "latter"):
+        return (start, start + 4) if half == "first" else (start + 5, start + 9)
     return {"early": (start, start + 3), "mid": (start + 4, start + 6), "late": (start + 7, start + 9)}[part.lower()]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -43,11 +43,14 @@ def dense_ranking(store: IndexStore, query_vec: np.ndarray, n: int, allowed: np.
     return ranking
 
 
-def bm25_ranking(store: IndexStore, query: str, n: int, allowed: np.ndarray | None) -> Ranking:
-    """Top ``n`` live passages by BM25 over stemmed content terms (document metadata included)."""
+def bm25_ranking(store: IndexStore, query: str, n: int, allowed: np.ndarray | None, extra_terms: Sequence[str] = ()) -> Ranking:
+    """Top ``n`` live passages by BM25 over stemmed content terms (document metadata included).
+
+    ``extra_terms``: stemmed terms searched beside the query's (another spelling of one of its words).
+    """
     bm25 = store.bm25
     vocab = bm25.vocab_dict
-    terms = index_terms(query)
+    terms = [*index_terms(query), *extra_terms]
     ids = [vocab[t] for t in terms if t in vocab]
     appended = store.updates.appended_terms
     if not ids and not appended:

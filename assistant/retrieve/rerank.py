@@ -24,6 +24,7 @@ from assistant.text.lexical import key_terms
 WEIGHT_DENSE = 0.3
 WEIGHT_SENTENCE = 0.4
 WEIGHT_COVERAGE = 0.3
+SPELLING_IDF_GAP = 3.0  # another spelling counts when at most e^3 (about 20) times rarer than the term as written
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,51 @@ class Reranker(Protocol):
 
 
 class TermStatistics:
-    """Inverse document frequencies of stemmed terms, read from the BM25 index."""
+    """Inverse document frequencies of stemmed terms, read from the BM25 index.
 
-    def __init__(self, store: IndexStore) -> None:
+    With ``spellings``, a term also counts as present in its other spelling the corpus uses, hyphenated or
+    closed ("peacekeeping" and "peace-keeping", "landmines" and "land-mines"): timelines read decades of
+    statements whose house style changed.
+    """
+
+    def __init__(self, store: IndexStore, spellings: bool = False) -> None:
         self.store = store
+        self.spellings = spellings
+        self._hyphenated: dict[str, list[str]] | None = None  # closed form -> the corpus's hyphenated forms
+        self._with_spellings: TermStatistics | None = None
+
+    def with_spellings(self) -> TermStatistics:
+        """These statistics, a term also present in its other hyphenated or closed spelling (built once)."""
+        if self.spellings:
+            return self
+        if self._with_spellings is None:
+            self._with_spellings = TermStatistics(self.store, spellings=True)
+        return self._with_spellings
+
+    def forms(self, term: str) -> tuple[str, ...]:
+        """``term`` and, with ``spellings``, its other spellings in the corpus's vocabulary."""
+        if not self.spellings:
+            return (term,)
+        vocab = self.store.bm25_idf[0]
+        if "-" in term:
+            others = [term.replace("-", "")] if term.replace("-", "") in vocab else []
+        else:
+            if self._hyphenated is None:
+                hyphenated: dict[str, list[str]] = {}
+                for word in vocab:
+                    if "-" in word:
+                        hyphenated.setdefault(word.replace("-", ""), []).append(word)
+                self._hyphenated = hyphenated
+            others = self._hyphenated.get(term, [])
+        # a spelling in real use, not a word broken across a line ("nu-clear"): at least 1/20 as frequent
+        return (term, *(f for f in others if self.idf(f) - self.idf(term) <= SPELLING_IDF_GAP))
+
+    def rows_holding(self, term: str, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` hold ``term`` (in any of its spellings, with ``spellings``)."""
+        found = np.zeros(len(rows), dtype=bool)
+        for form in self.forms(term):
+            found |= self.store.rows_with_term(form, rows)
+        return found
 
     def idf(self, term: str) -> float:
         """IDF of a stemmed term, as the lexical index scores it; unseen terms get the largest value."""
@@ -72,7 +114,7 @@ class TermStatistics:
             return out
         row_array = np.asarray(rows, dtype=np.int64)
         for term, weight in zip(terms, weights, strict=True):
-            out += weight * self.store.rows_with_term(term, row_array)
+            out += weight * self.rows_holding(term, row_array)
         return out / total
 
     def coverage(self, terms: list[str], text_terms: set[str]) -> float:
@@ -81,7 +123,8 @@ class TermStatistics:
             return 0.0
         weights = [self.idf(t) for t in terms]
         total = sum(weights)
-        return sum(w for t, w in zip(terms, weights, strict=True) if t in text_terms) / total if total else 0.0
+        held = [any(f in text_terms for f in self.forms(t)) for t in terms]
+        return sum(w for h, w in zip(held, weights, strict=True) if h) / total if total else 0.0
 
 
 class SentenceVectors:

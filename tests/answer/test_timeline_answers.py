@@ -175,3 +175,35 @@ def test_a_speaker_the_index_does_not_have_is_named_in_the_refusal(seed_assistan
     answer = seed_assistant.ask("How did Kofi Annan's position on the responsibility to protect change over the years?")
     assert answer.abstained and not answer.timeline
     assert answer.notices == ("No statement by Kofi Annan is indexed.",)
+
+
+def test_a_timeline_finds_the_older_hyphenated_spelling_of_its_topic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """'peacekeeping' also finds the statements that wrote 'peace-keeping', through the real index and model."""
+    from conftest import settings_for, write_speech
+
+    from assistant.index.builder import ingest
+    from assistant.ingest.ungdc.speeches import iter_ungdc
+    from assistant.pipeline import Assistant
+    from assistant.retrieve.rerank import TermStatistics
+
+    root = tmp_path / "ungdc"
+    paragraphs = {
+        1975: "Uruguay has sent officers to the peace-keeping operations of the United Nations in Cyprus and Kashmir.",
+        1985: "Peace-keeping forces deserve the support of every Member State, and Uruguay will keep contributing troops.",
+        1995: "The Organization's peace-keeping operations need stable financing; Uruguay's contingents serve in several.",
+        2005: "Uruguay is proud that its blue helmets serve in peacekeeping missions in Haiti and the Congo.",
+        2015: "Peacekeeping remains the Organization's most visible work, and Uruguay one of its largest contributors.",
+    }
+    filler = "The Assembly must also address development, trade and the reform of the international financial system."
+    for year, text in paragraphs.items():
+        write_speech(root, "URY", year - 1945, year, f"{filler}\n\n{text}\n\n{filler}\n")
+    settings = settings_for(tmp_path / "index")
+    ingest(settings, list(iter_ungdc(root)), progress=False, corpus_name="ungdc")
+    assistant = Assistant(settings)
+    terms = TermStatistics(assistant.store)
+    assert terms.forms("peacekeep") == ("peacekeep",)  # the plain statistics, as ordinary questions use them
+    assert terms.with_spellings().forms("peacekeep") == ("peacekeep", "peace-keep")
+    answer = assistant.ask("How has Uruguay spoken about peacekeeping over the years?")
+    assert answer.kind == "timeline"
+    assert [e.year for e in answer.timeline] == [1975, 1985, 1995, 2005, 2015]
+    _verbatim(answer)

@@ -266,7 +266,10 @@ def test_its_speeches_are_those_of_the_country_the_question_opens_with() -> None
 def test_the_tone_of_a_timeline_and_taking_a_dispute_to_the_assembly_leave_the_topic() -> None:
     ask = read_timeline("How did Mexico's tone on the drug war shift over the 1990s?", COUNTRIES)
     assert ask is not None and ask.kind == "timeline" and ask.topic == "drug war"
-    ask = read_timeline("Over the years, in which speeches did Ireland take its fishing dispute with the United Kingdom to the Assembly?", COUNTRIES)
+    ask = read_timeline(
+        "Over the years, in which speeches did Ireland take its fishing dispute with the United Kingdom to the Assembly?",
+        COUNTRIES,
+    )
     assert ask is not None and ask.topic == "fishing dispute United Kingdom"
     assert [c.filters.countries for c in ask.columns] == [("IRL",)]
 
@@ -276,3 +279,30 @@ def test_words_that_leave_a_topic_stay_inside_a_name() -> None:
     assert ask is not None and ask.topic == "hostage taking"
     ask = read_timeline("When did Brazil first speak of freedom from want?", COUNTRIES)
     assert ask is not None and ask.topic == "freedom want"
+
+
+def test_a_lower_case_question_with_an_acronym_still_names_its_speaker() -> None:
+    ask = read_timeline("how did mexico talk about drug trafficking at the UN during the 1990s", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline"
+    assert [c.filters.countries for c in ask.columns] == [("MEX",)]
+    assert (ask.topic, ask.first_year, ask.last_year) == ("drug trafficking", 1990, 1999)
+
+
+def test_countries_opening_a_question_before_on_are_its_speakers() -> None:
+    ask = read_timeline(
+        "France and Mexico on the war in Brazil, 1990-2000: what did each of them say, and in which years?", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "compare"
+    assert [c.filters.countries for c in ask.columns] == [("FRA",), ("MEX",)]
+    assert ask.topic == "war Brazil"
+    ask = read_timeline("Japan and North Korea on the abductions, 2002 to 2010: how did each side present them?", COUNTRIES)
+    assert ask is not None and ask.kind == "compare" and (ask.first_year, ask.last_year) == (2002, 2010)
+    assert ask.topic == "abductions"
+
+
+def test_possessive_speakers_side_by_side_and_a_country_they_speak_of() -> None:
+    ask = read_timeline("Compare France's and Mexico's statements on Brazil's debt in the second half of the 1980s.", COUNTRIES)
+    assert ask is not None and ask.kind == "compare"
+    assert [c.filters.countries for c in ask.columns] == [("FRA",), ("MEX",)]
+    assert (ask.topic, ask.first_year, ask.last_year) == ("Brazil debt", 1985, 1989)
+    assert read_period("in the first half of the 1990s") == (1990, 1994, "1990–1994")
