@@ -87,12 +87,12 @@ LATEST_MENTION_RE = re.compile(
 )
 # "How has X's position on Y changed": a change in what is said (a position, a view, the way it is talked about),
 # not "How did the pandemic change the world?"
-STANCE = r"(?:position|positions|view|views|stance|line|emphasis|approach|tone|language|rhetoric|attitude|thinking|policy|framing|talk\w*|spoke|speak\w*|sa(?:y|id)|describ\w*|refer\w*|rais\w*|mention\w*)"
+STANCE = r"(?:position|positions|view|views|stance|line|emphasis|approach|tone|language|rhetoric|attitude|thinking|policy|framing|message|messages|talk\w*|spoke|speak\w*|sa(?:y|id)|describ\w*|refer\w*|rais\w*|mention\w*)"
 CHANGE_RE = re.compile(
     r"\bhow\b[^?]*?\b"
     + STANCE
     + r"\b[^?]*?(?<!climate\s)(?<!regime\s)\b(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
-    r"\b(?:evolution\s+of|over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|"
+    r"\b(?:evolution\s+of|(?:show|describe|trace|explain)\s+(?:the|its|their)\s+evolution|over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|"
     r"across\s+(?:the\s+)?(?:years|decades)|year\s+by\s+year|each\s+year|every\s+year|trace|"
     r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of|"
     r"list\s+the\s+years)\b",
@@ -154,7 +154,7 @@ GENERIC_WORDS = re.compile(
     r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
     r"describing|addressing|referring|"
     # how people ask in a chat box: "please", "I need", "could you cover", "how far back", "earliest", "walk me through"
-    r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give\s+me|list\s+the\s+years|show\s+me|"
+    r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give\s+me|list\s+the\s+years|show\s+me|show|"
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|list\s+(?:them|those|these)|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
@@ -363,6 +363,10 @@ def _only_the_topic(question: str, name: str) -> bool:
     return re.search(rf"\b{TOPIC_BEFORE_COUNTRY}\s+(?:the\s+)?{re.escape(name)}(?![\w-])", question, re.I) is not None
 
 
+# A word for a statement that ends a capitalised name ("the Amman Message", "the Brundtland Report") stays in the topic
+NAMED_DOCUMENT_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][\w'’-]*\s+)(Message|Report|Statement|Address|Declaration)\b")
+KEEP = "KEEPWORDX"  # glued to such a word so the generic words leave it; removed after
+
 # Words that make a country's name part of another place's: Northern Ireland, South Sudan, Papua New Guinea.
 PLACE_PREFIX = "".join(rf"(?<!\b{w} )" for w in ("Northern", "Southern", "North", "South", "East", "West", "New"))
 
@@ -384,7 +388,8 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     # "bring Khojaly up": the particle goes with the verb ("human rights up front" keeps its "up")
     text = re.sub(r"\b(bring|brought|bringing)((?:\s+[\w'’-]+){1,3}?)\s+up\b", r"\1\2", text, flags=re.I)
     text = SAID_FORM_RE.sub(" ", text)  # "called for", "denouncing": how it was said, not what
-    words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", text)))
+    text = NAMED_DOCUMENT_RE.sub(r"\1\2" + KEEP, text)  # "the Amman Message" is a name, not a statement
+    words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", text))).replace(KEEP, "")
     words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation
     # "Iran-Iraq war" as its parts: a statement on "the Iraq-Iran war" or "the war between Iraq and Iran" holds them
     words = re.sub(r"(?<=\w)-(?=\w)", " ", words)

@@ -306,3 +306,20 @@ def test_possessive_speakers_side_by_side_and_a_country_they_speak_of() -> None:
     assert [c.filters.countries for c in ask.columns] == [("FRA",), ("MEX",)]
     assert (ask.topic, ask.first_year, ask.last_year) == ("Brazil debt", 1985, 1989)
     assert read_period("in the first half of the 1990s") == (1990, 1994, "1990–1994")
+
+
+def test_how_a_message_changed_and_the_evolution_shown_are_timelines() -> None:
+    ask = read_timeline(
+        "Between 2003 and 2012, what did Mexico say about Brazil's debt, and how did its message change?", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (2003, 2012)
+    assert [c.filters.countries for c in ask.columns] == [("MEX",)]
+    ask = read_timeline("What did France say about the Sahel during the nineties? Show the evolution.", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and ask.topic == "Sahel" and (ask.first_year, ask.last_year) == (1990, 1999)
+
+
+def test_a_statement_word_ending_a_name_stays_in_the_topic() -> None:
+    ask = read_timeline("In what year did Japan start referring to the Hiroshima Declaration in its speeches?", COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "Hiroshima Declaration"
+    ask = read_timeline("When did Japan first mention whaling in its statements?", COUNTRIES)
+    assert ask is not None and ask.topic == "whaling"
