@@ -119,7 +119,7 @@ def _term_signals(terms: TermStatistics | None, wanted: list[str], top: int) -> 
     if terms is None or not wanted:
         return {"unseen_terms": 0.0, "rare_term_missing": 0.0}
     vocab = terms.store.bm25_idf[0]
-    known = [t for t in wanted if t in vocab]
+    known = [t for t in wanted if any(f in vocab for f in terms.forms(t))]  # in any spelling it counts
     rare_missing = 0.0
     if known:
         rarest = max(known, key=terms.idf)

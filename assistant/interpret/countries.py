@@ -100,10 +100,10 @@ NOT_SPEAKING_AFTER = (
 SECRETARY_GENERAL_RE = re.compile(r"\bSecretar(?:y|ies)[- ]General\b|\bSG\b|\bBan Ki-?moon\b|\bGuterres\b|\bAnnan\b", re.I)
 LIST_GLUE_RE = re.compile(r"^(?:'s|’s)?(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")  # "Senegal's and Tanzania's"
 # A list of countries opening the question (or a sentence of it) before "on": "Malaysia and Norway on the war in …"
-OPENING_RE = re.compile(r"(?:^|[.:;?!]\s+)\s*(?:the\s+)?$")
+OPENING_RE = re.compile(r"(?:^|[.:;?!]\s+)\s*(?:the\s+)?$", re.I)
 ON_TOPIC_RE = re.compile(r"^(?:'s|’s)?\s+(?:on|about|regarding|concerning)\b", re.I)
-# All-capital short words (UN, GA, ICJ) do not make a question typed in lower case one with capitals
-ACRONYM_RE = re.compile(r"\b[A-Z]{2,6}s?\b")
+# All-capital words (UN, GA, MONUSCO) and "I" do not make a question typed in lower case one with capitals
+ACRONYM_RE = re.compile(r"\b(?:[A-Z]{2,}s?|I)\b")
 ITS_STATEMENT_RE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\b", re.I)
 
 
@@ -123,6 +123,7 @@ class CountryNames:
         # a question typed all in lower case ("uae expo first mentioned when") names countries in lower case too;
         # not "us", the pronoun
         self._folded = {n.casefold(): c for n, c in names.items() if n.casefold() != "us"}
+        self._folded.update({n: c for n, c in names.items() if n.isupper()})  # "US", "UK" as typed, among lower case
         self._name_re: re.Pattern[str] | None = _names_pattern(names)
         self._lower_re: re.Pattern[str] | None = _names_pattern(self._folded)
 
@@ -170,8 +171,13 @@ class CountryNames:
             out.setdefault(table[m.group(1)], Mention(table[m.group(1)], m.group(1)))
         return list(out.values())
 
-    def speakers(self, question: str) -> list[Mention]:
-        """The countries ``question`` presents as speaking (usually none or one)."""
+    def speakers(self, question: str, headline: bool = False) -> list[Mention]:
+        """The countries ``question`` presents as speaking (usually none or one).
+
+        ``headline``: countries opening the question before "on" speak too ("Malaysia and Norway on the war in
+        Bosnia …"): a timeline's way of naming its columns; in an ordinary question they are what it is about
+        ("Yemen on the verge of famine: what did OCHA say?").
+        """
         pattern, table = self._matcher(question)
         if pattern is None or SECRETARY_GENERAL_RE.search(question):
             return []
@@ -190,7 +196,7 @@ class CountryNames:
                 groups[-1].append(i)
             else:
                 groups.append([i])
-        opening = groups and OPENING_RE.search(question[: named[groups[0][0]][0]])
+        opening = headline and groups and OPENING_RE.search(question[: named[groups[0][0]][0]])
         if opening and ON_TOPIC_RE.match(question[named[groups[0][-1]][1] :]):
             speaking.update(groups[0])  # "Malaysia and Norway on the war in Bosnia": they speak, on that topic
         out: dict[str, Mention] = {}

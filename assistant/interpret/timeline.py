@@ -16,7 +16,7 @@ from assistant.interpret.question import PEOPLE, YEAR
 from assistant.models import Filters
 
 COMPARE_RE = re.compile(
-    r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+|side\s+)?(?:say|said|tell|told|present|presented|address|addressed|describe|described)\b|"
+    r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?(?:say|said|tell|told|present|presented|address|addressed|describe|described)\b|"
     r"\b(?:differ|differed|difference|differences)\b",
     re.I,
 )
@@ -87,11 +87,12 @@ LATEST_MENTION_RE = re.compile(
 )
 # "How has X's position on Y changed": a change in what is said (a position, a view, the way it is talked about),
 # not "How did the pandemic change the world?"
-STANCE = r"(?:position|positions|view|views|stance|line|emphasis|approach|tone|language|rhetoric|attitude|thinking|policy|framing|message|messages|talk\w*|spoke|speak\w*|sa(?:y|id)|describ\w*|refer\w*|rais\w*|mention\w*)"
+STANCE = r"(?:position|positions|view|views|stance|line|emphasis|approach|tone|language|rhetoric|attitude|thinking|policy|framing|talk\w*|spoke|speak\w*|sa(?:y|id)|describ\w*|refer\w*|rais\w*|mention\w*)"
 CHANGE_RE = re.compile(
     r"\bhow\b[^?]*?\b"
     + STANCE
     + r"\b[^?]*?(?<!climate\s)(?<!regime\s)\b(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
+    r"\bhow\s+(?:has|have|did)\s+(?:its|his|her|their|[\w-]+(?:'s|’s))\s+messages?\s+(?:chang(?:e|ed)|evolv(?:e|ed)|shift(?:ed)?)\s*[?.]|"
     r"\b(?:evolution\s+of|(?:show|describe|trace|explain)\s+(?:the|its|their)\s+evolution|over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|"
     r"across\s+(?:the\s+)?(?:years|decades)|year\s+by\s+year|each\s+year|every\s+year|trace|"
     r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of|"
@@ -143,7 +144,7 @@ GENERIC_WORDS = re.compile(
     r"each\s+one|each\s+side|did\s+later\s+ones|how|has|have|had|did|does|do|what|when|which|who|where|why|is|was|were|the|a|an|of|in|on|at|to|for|and|or|if|so|"
     r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
     r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|come\s+up|came\s+up|mention(?:ed|s)?|"
-    r"report(?:ed|s)?|tell|told|each|both|compare[ds]?|comparison|vs|versus|change[ds]?|changing|evolv(?:e|ed|es)|evolution|"
+    r"report(?:ed|s)?|tell|told|each|both|compare[ds]?|comparison|vs|versus|(?<!climate\s)(?<!regime\s)change[ds]?|changing|evolv(?:e|ed|es)|evolution|"
     r"(?<!least\s)develop(?:ed|ment)?|shift(?:ed)?|over|years?|decades?|time|times|first|later|latest|last|again|afterwards|ever|"
     r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|return(?:ed|s)?|come\s+back|came\s+back|pursue[ds]?|kept|keep|continued|"
     r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|united\s+nations|"
@@ -160,7 +161,7 @@ GENERIC_WORDS = re.compile(
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|list\s+(?:them|those|these)|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
-    r"tone|often|idea|ideas|proposal|proposals|put\s+forward|announc(?:e|ed|es|ing)|wanted|wants|(?<!-)tak(?:e|es|en|ing)|took|invok(?:e|ed|es|ing)|"
+    r"tone|often|idea|ideas|proposal|proposals|put\s+forward|announc(?:e|ed|es|ing)|wanted|wants|invok(?:e|ed|es|ing)|"
     # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
     r"speakers|delegations|how\s+often|the\s+way|(?:countries|(?:member\s+)?states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
     r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
@@ -186,7 +187,7 @@ CHAT_PHRASES_RE = re.compile(
     r"\bI(?:'m|’m|\s+am)\s+(?:putting\s+together|preparing|writing|drafting|working\s+on|doing)\s+(?:a\s+|an\s+|some\s+)?"
     r"(?:(?:background\s+)?(?:brief|briefing|note|memo|paper|piece|research)\s+)?(?:on|about|for)\b|"
     r"\b(?:its|their|the)\s+record\s+of\s+(?:references|mentions)\b|\bother\s+(?:years|times|occasions)\b|"
-    r"\bfor\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper)\s+(?:on|about)\b|\b(?:the\s+)?end\s+of\s+the\s+decade\b|"
+    r"\bfor\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper)\s+(?:on|about)\b|"
     r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|speaking)\s+up\b",
     re.I,
 )
@@ -338,7 +339,7 @@ def _columns(question: str, countries: CountryNames | None, compare: bool) -> li
         return [Column(name, Filters(secretaries_general=(name,))) for name in people]
     if countries is None or SECRETARY_GENERAL_RE.search(question):
         return []
-    speaking = countries.speakers(question)
+    speaking = countries.speakers(question, headline=True)
     named = countries.named(question)
     if (compare and len(speaking) < 2) or (not speaking and len(named) == 1 and not _only_the_topic(question, named[0].name)):
         speaking = named
@@ -363,9 +364,28 @@ def _only_the_topic(question: str, name: str) -> bool:
     return re.search(rf"\b{TOPIC_BEFORE_COUNTRY}\s+(?:the\s+)?{re.escape(name)}(?![\w-])", question, re.I) is not None
 
 
+# "take its fishing disputes … to the Assembly": the verb that brings it there, not the topic ("hostage taking" stays)
+TAKE_TO_RE = re.compile(
+    r"\b(?:take|takes|took|taken|taking)\b(?=[^?]*?\bto\s+the\s+(?:UN\b|United\s+Nations|(?:General\s+)?Assembly))", re.I
+)
+
 # A word for a statement that ends a capitalised name ("the Amman Message", "the Brundtland Report") stays in the topic
-NAMED_DOCUMENT_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][\w'’-]*\s+)(Message|Report|Statement|Address|Declaration)\b")
+# (not after a possessive, a generic word or a word that only says which one: "the SG's Message", "the UN Report",
+# "the Annual Report")
+NAMED_DOCUMENT_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][\w-]*)(\s+)(Message|Report|Statement|Address|Declaration)\b")
+NOT_A_NAME = frozenset({"annual", "final", "special", "joint", "opening", "closing", "keynote", "president"})
 KEEP = "KEEPWORDX"  # glued to such a word so the generic words leave it; removed after
+
+
+def _keep_named_documents(text: str) -> str:
+    def keep(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name.lower() in NOT_A_NAME or GENERIC_WORDS.fullmatch(name) or text[m.end(1) : m.end(1) + 2] in ("'s", "’s"):
+            return m.group(0)
+        return m.group(1) + m.group(2) + m.group(3) + KEEP
+
+    return NAMED_DOCUMENT_RE.sub(keep, text)
+
 
 # Words that make a country's name part of another place's: Northern Ireland, South Sudan, Papua New Guinea.
 PLACE_PREFIX = "".join(rf"(?<!\b{w} )" for w in ("Northern", "Southern", "North", "South", "East", "West", "New"))
@@ -373,7 +393,7 @@ PLACE_PREFIX = "".join(rf"(?<!\b{w} )" for w in ("Northern", "Southern", "North"
 
 def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     """The question's topic words: without the speakers, the period and the words that only say "over time"."""
-    text = question
+    text = _keep_named_documents(question)  # "the Amman Message" is a name, not a statement
     for column in columns:
         if column.label:
             # not inside a longer place name: "Ireland" leaves "the Northern Ireland peace process" whole
@@ -381,15 +401,14 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     for name in PEOPLE:
         text = PEOPLE[name].sub(" ", text)
     text = RANGE_RE.sub(" ", text)
-    text = DECADE_RE.sub(" ", text)
+    text = DECADE_END_RE.sub(" ", DECADE_RE.sub(" ", text))
     text = re.sub(rf"\b{YEAR}\b", " ", text)
     text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
     # "bring Khojaly up": the particle goes with the verb ("human rights up front" keeps its "up")
     text = re.sub(r"\b(bring|brought|bringing)((?:\s+[\w'’-]+){1,3}?)\s+up\b", r"\1\2", text, flags=re.I)
     text = SAID_FORM_RE.sub(" ", text)  # "called for", "denouncing": how it was said, not what
-    text = NAMED_DOCUMENT_RE.sub(r"\1\2" + KEEP, text)  # "the Amman Message" is a name, not a statement
-    words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", text))).replace(KEEP, "")
+    words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", TAKE_TO_RE.sub(" ", text)))).replace(KEEP, "")
     words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation
     # "Iran-Iraq war" as its parts: a statement on "the Iraq-Iran war" or "the war between Iraq and Iran" holds them
     words = re.sub(r"(?<=\w)-(?=\w)", " ", words)

@@ -57,6 +57,12 @@ NAMES = CountryNames.from_documents(
         ("Which countries has Brazil's deforestation affected?", []),
         ("What did Canada say in 1956?", []),  # no statements of Canada in this index
         ("What did us say?", []),  # short forms are matched case-sensitively
+        # typed in lower case but for an acronym: "US" is still the United States, "UN" and "I" are no capitals
+        ("what did the US say about iran in 2003", ["USA"]),
+        ("how did the US talk about iran over the years", ["USA"]),
+        ("I need the years brazil raised deforestation at the UN", ["BRA"]),
+        # an ordinary question opening with a country before "on" is about it, not by it
+        ("Pakistan on the verge of famine: what did OCHA say in 2018?", []),
         ("What did the Secretary-General say about Brazil's government?", []),  # he speaks, not Brazil
         ("In his 2017 address, what did Guterres say about Ghana's president?", []),
         ("How many refugees does Pakistan host?", []),  # a country's state, not its statement
