@@ -343,3 +343,10 @@ def test_a_message_changes_only_as_its_owners_and_climate_change_keeps_its_chang
     assert ask is not None and ask.topic == "climate change" and ask.first_year == 1990
     ask = read_timeline("From 1984 to the end of that decade, how did Mexico talk about the debt crisis?", COUNTRIES)
     assert ask is not None and ask.topic == "debt crisis" and (ask.first_year, ask.last_year) == (1984, 1989)
+
+
+def test_what_a_speaker_said_over_a_period_of_years_is_a_timeline() -> None:
+    ask = read_timeline("What did Mexico say in the General Debate between 2000 and 2013 about migrants?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (2000, 2013)
+    assert ask.topic == "migrants"
+    assert read_timeline("What did Mexico say about migrants in 2013?", COUNTRIES) is None  # one statement
