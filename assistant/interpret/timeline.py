@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.models import Filters
+from assistant.text.lexical import key_terms
 
 COMPARE_RE = re.compile(
     r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?(?:say|said|tell|told|present|presented|address|addressed|describe|described)\b|"
@@ -200,6 +201,11 @@ STATEMENT_YEAR_RE = re.compile(
     re.I,
 )
 CLAUSE_RE = re.compile(r"(?<=[.:;!?])\s+")
+SENTENCE_END_RE = re.compile(r"(?<=[.!])\s+(?=[A-Z])")
+# "that summit", "this case", "the same proposal": the asking sentence points back to a sentence of context
+POINTS_BACK_RE = re.compile(
+    r"\b(?:that|this|these|those|such|the\s+same)\s+(?!year|years|decade|decades|period|time|times|date|one\b)[a-z]", re.I
+)
 # A verb of speaking in its -ed or -ing form, with "for" after a call: what the topic was said with, not the topic
 # ("called for a world solidarity fund", "denouncing the homelands"); not "early warning"
 SAID_FORM_RE = re.compile(r"(?<!\bearly\s)\b(?=\w+(?:ed|ing)\b)" + SPEAKING + r"(?:\s+for\b)?|\bcalls?\s+for\b", re.I)
@@ -329,7 +335,7 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     if kind == "first_mention" and lo is not None and not (RANGE_RE.search(question) or SINCE_RE.search(question)):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
-    return TimelineAsk(kind, topic_of(question, columns), lo, hi, tuple(columns) or (Column(""),), period_text)
+    return TimelineAsk(kind, _topic(question, columns), lo, hi, tuple(columns) or (Column(""),), period_text)
 
 
 def _columns(question: str, countries: CountryNames | None, compare: bool) -> list[Column]:
@@ -389,6 +395,25 @@ def _keep_named_documents(text: str) -> str:
 
 # Words that make a country's name part of another place's: Northern Ireland, South Sudan, Papua New Guinea.
 PLACE_PREFIX = "".join(rf"(?<!\b{w} )" for w in ("Northern", "Southern", "North", "South", "East", "West", "New"))
+
+
+def _topic(question: str, columns: list[Column]) -> str:
+    """The topic of the sentences that ask, without the sentences of context before them.
+
+    "Lesotho is surrounded by South Africa. When did its speeches start denouncing …" searches what the second
+    sentence names, unless it points back to the context ("When did it first raise that summit?") or names only
+    what the context named more fully ("… the Indian Ocean Commission. When did the Comoros first mention the
+    Commission?").
+    """
+    sentences = SENTENCE_END_RE.split(question.strip())
+    start = next((i for i, sentence in enumerate(sentences) if "?" in sentence), len(sentences) - 1)
+    if start == 0 or POINTS_BACK_RE.search(" ".join(sentences[start:])):
+        return topic_of(question, columns)
+    asking = " ".join(sentences[start:])
+    topic = topic_of(asking, columns)
+    if topic == asking or set(key_terms(topic)) <= set(key_terms(" ".join(sentences[:start]))):  # no topic of its own
+        return topic_of(question, columns)
+    return topic
 
 
 def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:

@@ -350,3 +350,13 @@ def test_what_a_speaker_said_over_a_period_of_years_is_a_timeline() -> None:
     assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (2000, 2013)
     assert ask.topic == "migrants"
     assert read_timeline("What did Mexico say about migrants in 2013?", COUNTRIES) is None  # one statement
+
+
+def test_a_sentence_of_context_before_the_question_is_not_the_topic() -> None:
+    ask = read_timeline("Japan is an island nation. When did Japan first raise whaling in its speeches?", COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "whaling"
+    # ... unless the question points back to it, or names only what the context named more fully
+    ask = read_timeline("Mexico hosted the Cancun summit in 1981. When did it first raise that summit at the UN?", COUNTRIES)
+    assert ask is not None and ask.topic == "hosted Cancun summit summit"
+    ask = read_timeline("I'm writing on France and the Sahel Alliance. When did France first mention the Alliance?", COUNTRIES)
+    assert ask is not None and ask.topic == "Sahel Alliance Alliance"
