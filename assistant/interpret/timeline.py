@@ -68,7 +68,7 @@ FIRST_IF_SAID_RE = re.compile(
     + r"|"
     # "when did X start to …" (an event's start, "When did the Syrian war begin?", is not: a verb of speaking must follow)
     r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|"
-    r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b|"
+    r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b|\bearliest\s+year\b|"
     # "first year it appears", "the first time and any later times" (not "for the first time", "the first year of")
     r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|in|at|as|since)\b)",
     re.I,
@@ -93,7 +93,10 @@ CHANGE_RE = re.compile(
     r"\bhow\b[^?]*?\b"
     + STANCE
     + r"\b[^?]*?(?<!climate\s)(?<!regime\s)\b(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
-    r"\bhow\s+(?:has|have|did)\s+(?:its|his|her|their|[\w-]+(?:'s|’s))\s+messages?\s+(?:chang(?:e|ed)|evolv(?:e|ed)|shift(?:ed)?)\s*[?.]|"
+    # "how did its message change", "how did its complaints about them develop": what an owner said, changing
+    r"\bhow\s+(?:has|have|did)\s+(?:its|his|her|their|[\w-]+(?:'s|’s))\s+"
+    r"(?:messages?|complaints?|criticisms?|concerns?|appeals?|demands?|calls?)\b[^?]*?\b"
+    r"(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
     r"\b(?:evolution\s+of|(?:show|describe|trace|explain)\s+(?:the|its|their)\s+evolution|over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|"
     r"across\s+(?:the\s+)?(?:years|decades)|year\s+by\s+year|each\s+year|every\s+year|trace|"
     r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of|"
@@ -146,7 +149,7 @@ GENERIC_WORDS = re.compile(
     r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
     r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|come\s+up|came\s+up|mention(?:ed|s)?|"
     r"report(?:ed|s)?|tell|told|each|both|compare[ds]?|comparison|vs|versus|(?<!climate\s)(?<!regime\s)change[ds]?|changing|evolv(?:e|ed|es)|evolution|"
-    r"(?<!least\s)develop(?:ed|ment)?|shift(?:ed)?|over|years?|decades?|time|times|first|later|latest|last|again|afterwards|ever|"
+    r"(?<!least\s)develop(?:ed)?|shift(?:ed)?|over|years?|decades?|time|times|first|later|latest|last|again|afterwards|ever|"
     r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|return(?:ed|s)?|come\s+back|came\s+back|pursue[ds]?|kept|keep|continued|"
     r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|united\s+nations|"
     r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
@@ -156,7 +159,8 @@ GENERIC_WORDS = re.compile(
     r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
     r"describing|addressing|referring|"
     # how people ask in a chat box: "please", "I need", "could you cover", "how far back", "earliest", "walk me through"
-    r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give\s+me|list\s+the\s+years|show\s+me|show|"
+    r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give\s+me|give|list\s+the\s+years|list|outline|"
+    r"show\s+me|show|i\.e\.?|e\.g\.?|every|all|"
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|list\s+(?:them|those|these)|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
@@ -201,7 +205,8 @@ STATEMENT_YEAR_RE = re.compile(
     re.I,
 )
 CLAUSE_RE = re.compile(r"(?<=[.:;!?])\s+")
-SENTENCE_END_RE = re.compile(r"(?<=[.!])\s+(?=[A-Z])")
+# (a question typed in lower case has sentences too: "… back in 1992. what is the earliest …"; not "i.e. the")
+SENTENCE_END_RE = re.compile(r"(?<=\w\w[.!])\s+(?=[A-Za-z])")
 # "that summit", "this case", "the same proposal": the asking sentence points back to a sentence of context
 POINTS_BACK_RE = re.compile(
     r"\b(?:that|this|these|those|such|the\s+same)\s+(?!year|years|decade|decades|period|time|times|date|one\b)[a-z]", re.I
@@ -356,7 +361,10 @@ def _columns(question: str, countries: CountryNames | None, compare: bool) -> li
 
 
 # "its speeches", "its General Debate statements": the statements of a country the question named before
-ITS_SPEECHES_RE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,4}?(?:statements?|speech(?:es)?|address(?:es)?|remarks)\b", re.I)
+ITS_SPEECHES_RE = re.compile(
+    r"\bits\s+(?:[\w-]+\s+){0,4}?(?:statements?|speech(?:es)?|address(?:es)?|remarks|messages?|complaints?|position|stance)\b",
+    re.I,
+)
 
 
 # A country named as what is spoken about, not who speaks: "the question of Palestine", "the war in Viet Nam"

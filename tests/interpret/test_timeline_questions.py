@@ -360,3 +360,21 @@ def test_a_sentence_of_context_before_the_question_is_not_the_topic() -> None:
     assert ask is not None and ask.topic == "hosted Cancun summit summit"
     ask = read_timeline("I'm writing on France and the Sahel Alliance. When did France first mention the Alliance?", COUNTRIES)
     assert ask is not None and ask.topic == "Sahel Alliance Alliance"
+
+
+def test_readings_the_tenth_part_showed() -> None:
+    # a lower-case question has sentences too, and "the earliest year" with a verb of speaking is a first mention
+    ask = read_timeline(
+        "japan set up a whaling commission back in 1992. what is the earliest year its speech mentions whaling bans?", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "whaling bans"
+    # "how did its complaints … develop": an owner's complaints over a period; "its" is the country named first
+    ask = read_timeline(
+        "mexico tariffs imposed by france - how did its complaints about them develop between 2004 and 2013", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "timeline" and [c.filters.countries for c in ask.columns] == [("MEX",)]
+    # "development" is a topic word; "list", "give", "outline", "i.e." and "every" are not
+    ask = read_timeline("What did France say about official development assistance from 1995 through 2005?", COUNTRIES)
+    assert ask is not None and ask.topic == "official development assistance"
+    ask = read_timeline("When did Japan first raise whaling bans? Please list each year and give every later one.", COUNTRIES)
+    assert ask is not None and ask.topic == "whaling bans"
