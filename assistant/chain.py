@@ -19,7 +19,8 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
 from assistant.interpret.question import Interpretation
-from assistant.interpret.timeline import SummaryAsk, TimelineAsk
+from assistant.interpret.summaries import SummaryAsk
+from assistant.interpret.timeline import TimelineAsk
 from assistant.models import Answer, Filters, Preferences
 from assistant.retrieve.search import Searcher, SearchResult
 

@@ -34,7 +34,8 @@ from assistant.index.live import InUse, LiveIndex
 from assistant.index.store import IndexStore
 from assistant.interpret.countries import CountryNames
 from assistant.interpret.question import Interpretation, expand_query, interpret
-from assistant.interpret.timeline import SummaryAsk, TimelineAsk, read_summary, read_timeline
+from assistant.interpret.summaries import SummaryAsk, read_summary
+from assistant.interpret.timeline import TimelineAsk, read_timeline
 from assistant.interpret.validation import validate_k, validate_question
 from assistant.models import Answer, Filters, Hit, Preferences, Reading
 from assistant.retrieve.search import Searcher

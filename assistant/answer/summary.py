@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.extractive import Candidate, cite
-from assistant.interpret.timeline import SummaryAsk
+from assistant.interpret.summaries import SummaryAsk
 from assistant.models import Answer, Citation, DocumentMeta, Filters, Hit, Passage, Preferences, QuotedSentence
 from assistant.retrieve.filtering import allowed_rows
 from assistant.retrieve.search import Searcher

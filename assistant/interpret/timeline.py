@@ -1,9 +1,10 @@
-"""Read questions about time and whole documents: timelines, first mentions, comparisons, summaries.
+"""Read questions about time: timelines, first mentions, comparisons.
 
 "How has the Secretary-General's position on the veto evolved since 2013?", "When did Malta first raise
 the sea-bed?", "Compare what France and Mexico said about the veto" become a `TimelineAsk` (the kind, the
-period, the speakers side by side and the topic to search); "Summarize the 2016 report's recommendations"
-becomes a `SummaryAsk`. Anything else is an ordinary question (None).
+period, the speakers side by side and the topic to search); its period is read by `assistant.interpret.periods`.
+A request to summarise one document is read by `assistant.interpret.summaries`. Anything else is an ordinary
+question (None).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames
+from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, RANGE_RE, SINCE_RE, read_period
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.models import Filters
 from assistant.text.lexical import key_terms
@@ -111,37 +113,7 @@ STATEMENTS_RE = re.compile(
     r"\bwalk\s+me\s+through\b",
     re.I,
 )
-DOCUMENT_WORDS = r"(?:report|message|statement|speech|remarks|address|article|document|text|letter)"
-# "Summarize …", "the main points of the 2015 message", "the 2016 report's recommendations": a summary of one
-# document. "Outline", "overview" or "the proposals for …" alone ask about content, not for a summary.
-SUMMARY_RE = re.compile(
-    r"\b(?:summari[sz]e|summari[sz]ing|summary\s+of|sum\s+up|give\s+(?:me\s+)?the\s+gist)\b|"
-    r"\b(?:main|key|central|principal|major)\s+(?:points?|messages?|recommendations?|takeaways?|themes?|ideas?)\s+"
-    r"(?:of|in|from)\b[^?]*\b" + DOCUMENT_WORDS + r"\b|"
-    r"\bwhat\s+(?:are|were)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}" + DOCUMENT_WORDS + r"(?:'s|’s)\s+(?:main\s+|key\s+)?"
-    r"(?:recommendations|proposals|points)\b|"
-    r"\bwhat\s+(?:are|were)\s+the\s+(?:main\s+|key\s+)?recommendations\s+(?:of|in)\s+[^?]*\b" + DOCUMENT_WORDS + r"\b",
-    re.I,
-)
-RECOMMENDATIONS_RE = re.compile(
-    r"\b(?:recommendations?|recommend\w*|proposals?|propose[sd]?|calls?\s+to\s+action|what\s+should)\b", re.I
-)
 
-DECADE_RE = re.compile(
-    r"\b(?:the\s+)?(?:(early|mid|late|(?:first|second|latter)\s+half\s+of\s+the)[- ])?"
-    r"(?:(19[4-9]0|20[0-2]0)'?s|(forties|fifties|sixties|seventies|eighties|nineties))\b",
-    re.I,
-)
-DECADE_WORDS = {"forties": 1940, "fifties": 1950, "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
-RANGE_RE = re.compile(
-    rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
-    rf"\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
-    rf"\b({YEAR})\s+(?:to|through|until)\s+({YEAR})(?:\s*[?.!]?\s*$|\s*:)",
-    re.I,
-)
-SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?({YEAR})\b", re.I)
-DECADE_END_RE = re.compile(r"\b(?:to|until|till|through|up\s+to)\s+the\s+end\s+of\s+(?:the|that)\s+decade\b", re.I)
-UNTIL_RE = re.compile(rf"\b(?:until|till|through|up\s+to|up\s+until|to|before|by)\s+({YEAR})\b", re.I)
 # words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
 GENERIC_WORDS = re.compile(
     r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debate|united\s+nations|secretary-general|secretary\s+general|bring\s+up|brought\s+up|"
@@ -255,54 +227,6 @@ class TimelineAsk:
             date_from=str(self.first_year) if self.first_year else None,
             date_to=str(self.last_year) if self.last_year else None,
         )
-
-
-@dataclass(frozen=True)
-class SummaryAsk:
-    """A request to summarise one document (the question's filters identify it)."""
-
-    focus: str  # "recommendations" or "" (the main points)
-
-
-def read_period(question: str) -> tuple[int | None, int | None, str]:
-    """The first and last year a question asks about, and how it was said ("" when it names none)."""
-    m = RANGE_RE.search(question)
-    if m:
-        a, b = next((m.group(i), m.group(i + 1)) for i in range(1, m.re.groups, 2) if m.group(i))
-        first, last = sorted((int(a), int(b)))
-        return first, last, f"{first}–{last}"
-    decades = list(DECADE_RE.finditer(question))
-    lo: int | None = None
-    hi: int | None = None
-    if decades:
-        spans = [_decade(d.group(1), int(d.group(2)) if d.group(2) else DECADE_WORDS[d.group(3).lower()]) for d in decades]
-        lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
-        if len(decades) == 1 and re.search(r"\b(?:since|from|after)\s+(?:the\s+)?$", question[: decades[0].start()], re.I):
-            hi = None  # "from the mid-1980s": an open end, unless a later year closes it
-    since = SINCE_RE.search(question)
-    if since and (lo is None or not decades):
-        lo = int(since.group(1)) + (1 if since.group(0).lower().startswith("after") else 0)
-    until = [u for u in UNTIL_RE.finditer(question) if not since or u.start() > since.start() or u.group(1) != since.group(1)]
-    if until:
-        u = until[-1]
-        hi = int(u.group(1)) - (1 if u.group(0).lower().startswith("before") else 0)
-        if lo is not None and hi < lo:
-            lo, hi = hi, lo
-    elif lo is not None and hi is None and DECADE_END_RE.search(question):
-        hi = lo // 10 * 10 + 9  # "from 1984 to the end of the decade": up to 1989
-    if lo is None and hi is None:
-        return None, None, ""
-    text = f"{lo or ''}–{hi or ''}" if lo and hi else (f"since {lo}" if lo else f"up to {hi}")
-    return lo, hi, text
-
-
-def _decade(part: str | None, start: int) -> tuple[int, int]:
-    if not part:
-        return start, start + 9
-    half = part.split()[0].lower()  # "the second half of the 1980s": 1985-1989
-    if half in ("first", "second", "latter"):
-        return (start, start + 4) if half == "first" else (start + 5, start + 9)
-    return {"early": (start, start + 3), "mid": (start + 4, start + 6), "late": (start + 7, start + 9)}[part.lower()]
 
 
 QUANTITY_RE = re.compile(r"^\W*(?:how\s+(?:many|much|often|long)|what\s+(?:number|share|percentage|proportion))\b", re.I)
@@ -447,11 +371,3 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     words = re.sub(r"(?<=\w)-(?=\w)", " ", words)
     topic = re.sub(r"\s{2,}", " ", words).strip()
     return topic or question
-
-
-def read_summary(question: str) -> SummaryAsk | None:
-    """The summary ``question`` asks for, or None."""
-    if not SUMMARY_RE.search(question):
-        return None
-    focus = "recommendations" if RECOMMENDATIONS_RE.search(question) else ""
-    return SummaryAsk(focus)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.interpret.countries import CountryNames
-from assistant.interpret.timeline import read_period, read_summary, read_timeline, topic_of
+from assistant.interpret.periods import read_period
+from assistant.interpret.summaries import read_summary
+from assistant.interpret.timeline import read_timeline, topic_of
 
 COUNTRIES = CountryNames(
     {

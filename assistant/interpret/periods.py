@@ -1,0 +1,68 @@
+"""The period a question asks about: "between 1990 and 2010", "since 2013", "in the 1970s", "the late eighties".
+
+`read_period` gives the first and last year and how the question said them; the patterns are shared with the
+timeline reader, which takes the period out of a timeline's topic.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.interpret.question import YEAR
+
+DECADE_RE = re.compile(
+    r"\b(?:the\s+)?(?:(early|mid|late|(?:first|second|latter)\s+half\s+of\s+the)[- ])?"
+    r"(?:(19[4-9]0|20[0-2]0)'?s|(forties|fifties|sixties|seventies|eighties|nineties))\b",
+    re.I,
+)
+DECADE_WORDS = {"forties": 1940, "fifties": 1950, "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
+RANGE_RE = re.compile(
+    rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
+    rf"\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
+    rf"\b({YEAR})\s+(?:to|through|until)\s+({YEAR})(?:\s*[?.!]?\s*$|\s*:)",
+    re.I,
+)
+SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?({YEAR})\b", re.I)
+DECADE_END_RE = re.compile(r"\b(?:to|until|till|through|up\s+to)\s+the\s+end\s+of\s+(?:the|that)\s+decade\b", re.I)
+UNTIL_RE = re.compile(rf"\b(?:until|till|through|up\s+to|up\s+until|to|before|by)\s+({YEAR})\b", re.I)
+
+
+def read_period(question: str) -> tuple[int | None, int | None, str]:
+    """The first and last year a question asks about, and how it was said ("" when it names none)."""
+    m = RANGE_RE.search(question)
+    if m:
+        a, b = next((m.group(i), m.group(i + 1)) for i in range(1, m.re.groups, 2) if m.group(i))
+        first, last = sorted((int(a), int(b)))
+        return first, last, f"{first}–{last}"
+    decades = list(DECADE_RE.finditer(question))
+    lo: int | None = None
+    hi: int | None = None
+    if decades:
+        spans = [_decade(d.group(1), int(d.group(2)) if d.group(2) else DECADE_WORDS[d.group(3).lower()]) for d in decades]
+        lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
+        if len(decades) == 1 and re.search(r"\b(?:since|from|after)\s+(?:the\s+)?$", question[: decades[0].start()], re.I):
+            hi = None  # "from the mid-1980s": an open end, unless a later year closes it
+    since = SINCE_RE.search(question)
+    if since and (lo is None or not decades):
+        lo = int(since.group(1)) + (1 if since.group(0).lower().startswith("after") else 0)
+    until = [u for u in UNTIL_RE.finditer(question) if not since or u.start() > since.start() or u.group(1) != since.group(1)]
+    if until:
+        u = until[-1]
+        hi = int(u.group(1)) - (1 if u.group(0).lower().startswith("before") else 0)
+        if lo is not None and hi < lo:
+            lo, hi = hi, lo
+    elif lo is not None and hi is None and DECADE_END_RE.search(question):
+        hi = lo // 10 * 10 + 9  # "from 1984 to the end of the decade": up to 1989
+    if lo is None and hi is None:
+        return None, None, ""
+    text = f"{lo or ''}–{hi or ''}" if lo and hi else (f"since {lo}" if lo else f"up to {hi}")
+    return lo, hi, text
+
+
+def _decade(part: str | None, start: int) -> tuple[int, int]:
+    if not part:
+        return start, start + 9
+    half = part.split()[0].lower()  # "the second half of the 1980s": 1985-1989
+    if half in ("first", "second", "latter"):
+        return (start, start + 4) if half == "first" else (start + 5, start + 9)
+    return {"early": (start, start + 3), "mid": (start + 4, start + 6), "late": (start + 7, start + 9)}[part.lower()]
