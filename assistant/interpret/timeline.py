@@ -131,11 +131,10 @@ GENERIC_WORDS = re.compile(
     r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
     r"describing|addressing|referring|"
     # how people ask in a chat box: "please", "I need", "could you cover", "how far back", "earliest", "walk me through"
-    r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give\s+me|give|list\s+the\s+years|list|outline|"
-    r"show\s+me|show|i\.e\.?|e\.g\.?|every|all|"
+    r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give|list|outline|show|i\.e\.?|e\.g\.?|every|all|"
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
-    r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|list\s+(?:them|those|these)|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
+    r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
     r"tone|often|idea|ideas|proposal|proposals|put\s+forward|announc(?:e|ed|es|ing)|wanted|wants|invok(?:e|ed|es|ing)|"

@@ -64,6 +64,7 @@ class TermStatistics:
         self.store = store
         self.spellings = spellings
         self._hyphenated: dict[str, list[str]] | None = None  # closed form -> the corpus's hyphenated forms
+        self._forms: dict[str, tuple[str, ...]] = {}  # each term's spellings, once (asked per sentence)
         self._with_spellings: TermStatistics | None = None
 
     def with_spellings(self) -> TermStatistics:
@@ -78,6 +79,11 @@ class TermStatistics:
         """``term`` and, with ``spellings``, its other spellings in the corpus's vocabulary."""
         if not self.spellings:
             return (term,)
+        if term not in self._forms:
+            self._forms[term] = self._spellings_of(term)
+        return self._forms[term]
+
+    def _spellings_of(self, term: str) -> tuple[str, ...]:
         vocab = self.store.bm25_idf[0]
         if "-" in term:
             others = [term.replace("-", "")] if term.replace("-", "") in vocab else []
