@@ -336,6 +336,7 @@ class Signals:
     unseen_terms: float = 0.0  # share of the question's key terms that no passage of the corpus uses
     rare_term_missing: float = 0.0  # 1 when the question's rarest key term (that the corpus has) is not in the top passage
     scope_contrast: float = 0.0  # the top passage's evidence minus the whole index's best (0 unfiltered)
+    name_missing: float = 0.0  # share of the names the question gives ("Love Canal", "NATO") that no passage read holds
 
     def values(self, names: tuple[str, ...]) -> list[float]:
         """The values of ``names``, in that order."""

@@ -34,6 +34,7 @@ from assistant.index.live import InUse, LiveIndex
 from assistant.index.store import IndexStore
 from assistant.interpret.countries import CountryNames
 from assistant.interpret.question import Interpretation, expand_query, interpret
+from assistant.interpret.relaxation import missing_statement, preferences_from, relax, relaxed_note
 from assistant.interpret.summaries import SummaryAsk, read_summary
 from assistant.interpret.timeline import TimelineAsk, read_timeline
 from assistant.interpret.validation import validate_k, validate_question
@@ -234,11 +235,10 @@ class Assistant:
         reading = interpret(question, list(request.history), infer_filters=options.infer_filters, countries=self.countries)
         if reading.chitchat:
             return Planned(request, question, reading, None, (time.perf_counter() - t0) * 1000)
-        filters = options.filters.merged(reading.filters)
-        preferences, relaxed = reading.preferences, None
-        if not reading.filters.is_empty() and not self._any_document(filters):
-            # what the question seemed to name is not indexed: search everything, favouring it, and say so
-            relaxed, filters = reading.filters, options.filters
+        # what the question named but no document matches is searched as a preference, and the answer says so
+        searched = relax(reading.filters, options.filters, self._any_document)
+        filters, relaxed, preferences = searched.filters, searched.unmatched, reading.preferences
+        if relaxed is not None:
             preferences = preferences_from(relaxed, preferences)
         if reading.latest:
             filters = self._latest_only(filters)
@@ -335,6 +335,9 @@ class Assistant:
             unfiltered=unfiltered,
         )
         score = self.abstention.confidence(signals)
+        missing = missing_statement(plan.relaxed)
+        if missing is not None:
+            score = 0.0  # the statement asked about is not indexed: no passage can say what it said
         said = replace(
             said, hits=tuple(hits), evidence_score=round(score, 4), abstain_threshold=options.threshold, signals=signals
         )
@@ -348,7 +351,7 @@ class Assistant:
             said = replace(said, notices=(*said.notices, SETTLED_NOTICE[settled]))
         if not candidates or refuse:  # no sentence to quote is no answer
             timings["answer"] = (time.perf_counter() - t0) * 1000
-            notice = "The evidence found is too weak to answer; the nearest passages are shown instead."
+            notice = missing or "The evidence found is too weak to answer; the nearest passages are shown instead."
             return replace(said, notices=said.notices or (notice,), kind="abstention", withheld=text)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         answer = replace(
@@ -373,21 +376,9 @@ def _reading(reading: Interpretation, plan: SearchPlan | None) -> Reading:
     if plan is None:
         return Reading(reading.standalone, reading.follow_up, Filters(), reading.preferences, tuple(reading.describe()))
     notes = [n for n in reading.describe() if not (plan.relaxed and n.startswith("Filter from the question"))]
-    if plan.relaxed is not None:
-        notes.append(f"No document {plan.relaxed.describe()} is indexed; searched all documents, preferring any that match.")
+    if plan.relaxed is not None and missing_statement(plan.relaxed) is None:  # a missing statement is a notice
+        notes.append(relaxed_note(plan.relaxed, plan.filters))
     return Reading(reading.standalone, reading.follow_up, plan.filters, plan.preferences, tuple(notes))
-
-
-def preferences_from(filters: Filters, preferences: Preferences) -> Preferences:
-    """``preferences`` widened with the years and document types of ``filters`` (a filter that matched nothing)."""
-    years = list(preferences.years)
-    if filters.date_from or filters.date_to:
-        first = int((filters.date_from or filters.date_to or "0")[:4])
-        last = int((filters.date_to or filters.date_from or "0")[:4])
-        if 0 <= last - first <= 10:
-            years += [str(y) for y in range(first, last + 1)]
-    types = list(preferences.doc_types) + list(filters.doc_types)
-    return Preferences(tuple(dict.fromkeys(years)), tuple(dict.fromkeys(types)))
 
 
 def shared_assistant(settings: Settings) -> Assistant:

@@ -164,3 +164,34 @@ def test_explicit_filters_that_match_nothing_are_kept_and_said(seed_assistant) -
     """The caller's own filters are never relaxed: "No passage matches the filters." stands."""
     answer = seed_assistant.ask("What did he say about prevention?", filters=Filters(date_from="1990", date_to="1991"))
     assert answer.abstained and answer.notices == ("No passage matches the filters.",)
+
+
+def test_a_countrys_statement_of_a_year_that_is_not_indexed_is_not_in_the_corpus(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Through a real General Debate index: Uruguay's 1990 statement is missing, so another year's words do not answer."""
+    from conftest import settings_for, write_speech
+
+    from assistant.index.builder import ingest
+    from assistant.ingest.ungdc.speeches import iter_ungdc
+    from assistant.pipeline import Assistant
+
+    root = tmp_path / "ungdc"
+    filler = "The Assembly must also address development, trade and the reform of the international financial system."
+    said = {
+        1985: "Uruguay has sent its officers to the peace-keeping operations in Cyprus and will keep contributing troops.",
+        1995: "Uruguay asks that peace-keeping operations receive stable financing from every Member State.",
+    }
+    for year, text in said.items():
+        write_speech(root, "URY", year - 1945, year, f"{filler}\n\n{text}\n")
+    write_speech(root, "KEN", 45, 1990, f"{filler}\n\nKenya welcomes the end of the cold war and the new hopes for Africa.\n")
+    settings = settings_for(tmp_path / "index")
+    ingest(settings, list(iter_ungdc(root)), progress=False, corpus_name="ungdc")
+    assistant = Assistant(settings)
+
+    missing = assistant.ask("What did Uruguay say about peace-keeping in its 1990 General Debate statement?")
+    assert missing.abstained and missing.kind == "abstention" and missing.evidence_score == 0.0
+    assert missing.notices[0].startswith("No statement by Uruguay from 1990 is indexed")
+    assert any("Uruguay" in h.meta.title for h in missing.hits)  # the nearest passages are still shown
+    assert missing.signals is not None and missing.signals.relaxed == 1.0
+
+    present = assistant.ask("What did Uruguay say about peace-keeping in its 1985 General Debate statement?")
+    assert not present.abstained and "Cyprus" in present.text

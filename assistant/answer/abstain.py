@@ -31,7 +31,7 @@ from assistant.errors import UsageError
 from assistant.models import Signals
 from assistant.retrieve.rerank import TermStatistics
 from assistant.retrieve.search import SearchResult
-from assistant.text.lexical import key_terms
+from assistant.text.lexical import index_terms, key_terms, stem
 
 MODEL_FILE = "abstention.json"
 RULE_FILE = "abstention-rule.json"  # the hand-weighted rule: timeline entries (assistant.answer.timeline)
@@ -101,7 +101,44 @@ def signals_for(
         relaxed=float(relaxed),
         **_term_signals(terms, wanted or [], top),
         scope_contrast=_scope_contrast(ev.score, unfiltered),
+        name_missing=_name_missing(question, terms, wanted or [], result.rows),
     )
+
+
+# Capitalised words that questions use for the setting rather than the topic ("the General Debate", "the Assembly")
+SETTING_WORDS = frozenset(
+    stem(w)
+    for w in "general debate assembly council security charter member members state states organization republic "
+    "government president minister prime foreign delegation delegate speech statement report message remarks article "
+    "session address".split()
+)
+_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*|[.?!:;]")
+
+
+def question_names(question: str, wanted: list[str]) -> list[str]:
+    """The stemmed key terms the question writes as names: capitalised, not opening a sentence, not the setting."""
+    out: dict[str, None] = {}
+    opens = True
+    for word in _WORD_RE.findall(question):
+        if word in ".?!:;":
+            opens = True
+            continue
+        if not opens and word[0].isupper():
+            for t in index_terms(word):
+                if t in wanted and t not in SETTING_WORDS:
+                    out.setdefault(t, None)
+        opens = False
+    return list(out)
+
+
+def _name_missing(question: str, terms: TermStatistics | None, wanted: list[str], rows: list[int]) -> float:
+    """Share of the question's names (`question_names`) that none of the passages read holds, in any spelling."""
+    names = question_names(question, wanted)
+    if terms is None or not names or not rows:
+        return 0.0
+    read = np.asarray(rows, dtype=np.int64)
+    missing = sum(1 for t in names if not terms.rows_holding(t, read).any())
+    return missing / len(names)
 
 
 def _scope_contrast(evidence: float, unfiltered: SearchResult | None) -> float:

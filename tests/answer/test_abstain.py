@@ -146,3 +146,17 @@ def test_the_packaged_model_reads_known_signals() -> None:
     model = load_model()
     assert set(model.features) <= set(Signals.__dataclass_fields__)
     assert "seed" in model.thresholds and 0.0 < model.confidence(signals(evidence=0.5, best_sentence=0.5)) < 1.0
+
+
+def test_the_names_a_question_gives_are_its_capitalised_key_terms_but_not_the_setting() -> None:
+    from assistant.answer.abstain import question_names
+    from assistant.text.lexical import key_terms
+
+    def names(q: str) -> list[str]:
+        return question_names(q, key_terms(q))
+
+    assert names("What did delegations say about the toxic waste buried at Love Canal?") == ["love", "canal"]
+    assert names("What did the Secretary-General say about NATO's intervention in Kosovo?") == ["nato", "kosovo"]
+    # the words of the setting, a word opening a sentence and a question typed in lower case give none
+    assert names("What did the General Assembly hear? Famine was raised in the Security Council.") == []
+    assert names("what did they say about kosovo") == []
