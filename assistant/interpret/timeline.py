@@ -47,7 +47,8 @@ WHEN_ASKED_RE = re.compile(r"\bwhen\b|\b(?:which|what)\s+year\b|\bhow\s+far\s+ba
 FIRST_RE = re.compile(
     r"\bfirst\s+(?:mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
     r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
-    r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began)\b|"
+    r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began|"
+    r"protest|protested|object|objected)\b|"
     r"\bfirst\s+(?:appear|show)s?\b|"
     # "when was X first discussed": a question about when, with "first" and a verb of speaking
     r"\bwhen\s+(?:was|were|did|do|does|has|have|had)\b[^?]*\bfirst\s+" + SPEAKING + r"|"
@@ -72,7 +73,7 @@ FIRST_IF_SAID_RE = re.compile(
     r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|"
     r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b|\bearliest\s+year\b|"
     # "first year it appears", "the first time and any later times" (not "for the first time", "the first year of")
-    r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|in|at|as|since)\b)",
+    r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|at|as|since)\b)(?!\s+in\b(?!\s+which\b))",
     re.I,
 )
 # "In which years did Laos talk about …": a timeline beside a verb of speaking ("In which years did prevention avert
@@ -134,6 +135,7 @@ GENERIC_WORDS = re.compile(
     r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give|list|outline|show|i\.e\.?|e\.g\.?|every|all|"
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
+    r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|protest(?:ed|s|ing)?|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
@@ -150,7 +152,7 @@ GENERIC_WORDS = re.compile(
 SETTING_RE = re.compile(
     r"\b(?:at|to|in|before|from|during|tells?|told|warn(?:s|ed)?|address(?:es|ed)?|inform(?:s|ed)?|remind(?:s|ed)?)\s+"
     r"(?:the\s+|its\s+|his\s+|her\s+|their\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly(?:'s|’s)?\b|"
-    r"\b(?:to|at|before|in)\s+the\s+Assembly\b|"
+    r"\b(?:to|at|before|in|tells?|told|inform(?:s|ed)?|remind(?:s|ed)?|address(?:es|ed)?)\s+the\s+Assembly\b|"
     r"\b(?:UN\s+)?General\s+Assembly\s+(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*",
     re.I,
 )
@@ -340,11 +342,20 @@ def _topic(question: str, columns: list[Column]) -> str:
     start = next((i for i, sentence in enumerate(sentences) if "?" in sentence), len(sentences) - 1)
     if start == 0 or POINTS_BACK_RE.search(" ".join(sentences[start:])):
         return topic_of(question, columns)
-    asking = " ".join(sentences[start:])
+    asking, context = " ".join(sentences[start:]), " ".join(sentences[:start])
     topic = topic_of(asking, columns)
-    if topic == asking or set(key_terms(topic)) <= set(key_terms(" ".join(sentences[:start]))):  # no topic of its own
+    if topic == asking or set(key_terms(topic)) <= set(key_terms(context)):  # no topic of its own
         return topic_of(question, columns)
+    if re.fullmatch(r"[a-z][\w-]*", topic) and re.search(rf"\bthe\s+{re.escape(topic)}\b", asking):
+        # "The Danube forms its border. When did Romania first bring up the river?": the river the context names
+        labels = {c.label.lower() for c in columns}
+        names = [w for w in CONTEXT_NAME_RE.findall(context) if w.lower() not in labels]
+        return " ".join(dict.fromkeys([*names, topic]))
     return topic
+
+
+# A capitalised word that does not open a sentence, without a possessive ending: a name the context gives
+CONTEXT_NAME_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)(?:'s|’s)?")
 
 
 def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:

@@ -142,6 +142,10 @@ def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
         ("When did Brazil first put forward the idea of an Amazon fund?", "Amazon fund"),
         ("When did France first announce it wanted a seat on the Human Rights Council?", "seat Human Rights Council"),
         ("For a briefing on the Sahel: when did France first raise it?", "Sahel"),
+        # after the eleventh part: "the first year in which", "first protest", "at what session"
+        ("What is the first year in which Japan told the Assembly about whaling bans?", "whaling bans"),
+        ("When did Brazil first protest against deforestation quotas?", "against deforestation quotas"),
+        ("At what session did France first bring up the Sahel?", "Sahel"),
     ],
 )
 def test_first_mentions_in_other_words(question: str, topic: str) -> None:
@@ -178,6 +182,8 @@ def test_a_comparison_has_one_column_per_speaker() -> None:
         "Summarize the 2016 report",
         "What did the first hundred days of the new administration achieve?",
         "When was the first peacekeeping mission deployed?",
+        "What was the first year in office of the new Secretary-General?",
+        "What happened in the first year of the session?",
         "When was the UN first established?",
         "When was the Paris Agreement first signed?",
         "When was Japan first elected to the Security Council?",
@@ -380,3 +386,15 @@ def test_readings_the_tenth_part_showed() -> None:
     assert ask is not None and ask.topic == "official development assistance"
     ask = read_timeline("When did Japan first raise whaling bans? Please list each year and give every later one.", COUNTRIES)
     assert ask is not None and ask.topic == "whaling bans"
+
+
+def test_readings_the_eleventh_part_showed() -> None:
+    # "the river" after a sentence naming it: the river the context names
+    ask = read_timeline(
+        "The Seine flows through France's capital. At what session did France first bring up the river?", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "Seine river"
+    # a country the question speaks of stays in the topic, the speaker does not
+    ask = read_timeline("When did Mexico first protest against the United Kingdom's embargo? In which later years?", COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention" and [c.filters.countries for c in ask.columns] == [("MEX",)]
+    assert "United Kingdom" in ask.topic
