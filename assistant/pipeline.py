@@ -38,7 +38,7 @@ from assistant.interpret.relaxation import missing_statement, preferences_from, 
 from assistant.interpret.summaries import SummaryAsk, read_summary
 from assistant.interpret.timeline import TimelineAsk, read_timeline
 from assistant.interpret.validation import validate_k, validate_question
-from assistant.models import Answer, Filters, Hit, Preferences, Reading
+from assistant.models import Answer, Filters, Hit, Reading
 from assistant.retrieve.search import Searcher
 from assistant.settings import Settings
 from assistant.shared import shared_instance

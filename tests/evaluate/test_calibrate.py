@@ -13,6 +13,18 @@ from assistant.evaluate.calibrate import choose_threshold
 from assistant.settings import PROJECT_ROOT
 
 SEED_TRAIN = PROJECT_ROOT / "eval" / "trust" / "seed_train.jsonl"
+# the answer-trust test parts not yet read: no fit may use them or their documents (eval/trust/README.md)
+HELD_OUT = ("eval/trust/seed_test5.jsonl", "eval/trust/ungdc_f_test.jsonl")
+
+
+def _documents(files: list[str] | tuple[str, ...]) -> set[str]:
+    """The documents the questions of ``files`` are about (``doc``: one id, several, or none)."""
+    out: set[str] = set()
+    for name in files:
+        for line in (PROJECT_ROOT / name).read_text(encoding="utf-8").splitlines():
+            doc = json.loads(line).get("doc") if line.strip() else None
+            out.update([doc] if isinstance(doc, str) else doc or [])
+    return out
 
 
 def test_a_threshold_refuses_at_most_the_allowed_share() -> None:
@@ -78,7 +90,9 @@ def test_the_shipped_models_name_where_they_come_from() -> None:
     learned = load_model()
     assert learned.kind == "logistic" and set(learned.features) <= set(FEATURES) and {"seed", "large"} <= set(learned.thresholds)
     files = learned.fitted["training_files"]
-    assert files and all(f.endswith("_train.jsonl") for f in files), "fitted on something other than a training part"
+    assert files and not set(files) & set(HELD_OUT), "fitted on a held-out test part"
+    # split by document: no held-out question shares its document (so its paragraph) with a training question
+    assert not _documents(files) & _documents(HELD_OUT), "a held-out part shares documents with the training data"
     assert all(0.0 < t < 1.0 for t in learned.thresholds.values())
 
 

@@ -24,7 +24,7 @@ def test_a_filter_that_matches_is_kept_whole() -> None:
 
 
 def test_a_type_named_loosely_is_loosened_first_and_the_year_kept() -> None:
-    """"the 2017 statement" is the 2017 remarks: the year stays a filter, the type becomes a preference."""
+    """The 2017 statement is the 2017 remarks: the year stays a filter, the type becomes a preference."""
     named = Filters(date_from="2017", date_to="2017", doc_types=("statement",))
     got = relax(named, Filters(), _any)
     assert got.filters == Filters(date_from="2017", date_to="2017")
