@@ -61,6 +61,7 @@ class SearchPlan:
     reranker: str
     ignore_terms: tuple[str, ...] = ()  # words used up as filters, not content
     relaxed: Filters | None = None  # what the question named but no document matches: turned into preferences
+    missing: Filters | None = None  # the country and year of a statement asked about that is not indexed
 
 
 @dataclass(frozen=True)

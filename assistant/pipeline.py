@@ -236,7 +236,7 @@ class Assistant:
         if reading.chitchat:
             return Planned(request, question, reading, None, (time.perf_counter() - t0) * 1000)
         # what the question named but no document matches is searched as a preference, and the answer says so
-        searched = relax(reading.filters, options.filters, self._any_document)
+        searched = relax(reading.filters, options.filters, self._any_document, reading.preferences.years)
         filters, relaxed, preferences = searched.filters, searched.unmatched, reading.preferences
         if relaxed is not None:
             preferences = preferences_from(relaxed, preferences)
@@ -252,6 +252,7 @@ class Assistant:
             filters=filters,
             preferences=preferences,
             relaxed=relaxed,
+            missing=searched.missing,
             k=options.k,
             retriever=options.retriever,
             reranker=options.reranker,
@@ -301,8 +302,10 @@ class Assistant:
                 options.on_exact(timeline)  # the exact timeline first, while the model writes its summary
             return with_summary(self.settings, self.embedder, timeline, options.on_token)
         if isinstance(planned.scope, SummaryAsk):
-            # a year or type that matches no document: ask which one, rather than summarise another
-            meant = [] if plan.relaxed else documents_meant(self.store.documents, plan.filters, plan.preferences)
+            # a year or type that matches no document: ask which one, rather than summarise another; a type
+            # loosened while the year still filters ("the 2017 statement") still means the documents of that year
+            nothing_kept = plan.relaxed is not None and plan.filters.is_empty()
+            meant = [] if nothing_kept else documents_meant(self.store.documents, plan.filters, plan.preferences)
             return summary_answer(said, planned.scope, self.searcher, meant)
         if result is None:  # the chain searches every ordinary question
             raise AssistantError(f"no search was run for the ordinary question {question!r}")
@@ -335,14 +338,14 @@ class Assistant:
             unfiltered=unfiltered,
         )
         score = self.abstention.confidence(signals)
-        missing = missing_statement(plan.relaxed)
+        missing = missing_statement(plan.missing)
         if missing is not None:
-            score = 0.0  # the statement asked about is not indexed: no passage can say what it said
+            score = 0.0  # the statement asked about is not indexed: no passage can say what was said there
         said = replace(
             said, hits=tuple(hits), evidence_score=round(score, 4), abstain_threshold=options.threshold, signals=signals
         )
         text, citations, sentences = compose(candidates, context, self.settings.max_answer_sentences)
-        refuse = score < options.threshold
+        refuse = score < options.threshold or missing is not None
         settled = self._settle(reading.standalone, text, score, options.threshold, timings) if candidates else None
         if settled is not None:
             from assistant.answer.generative.uncertain import SETTLED_NOTICE
@@ -351,8 +354,9 @@ class Assistant:
             said = replace(said, notices=(*said.notices, SETTLED_NOTICE[settled]))
         if not candidates or refuse:  # no sentence to quote is no answer
             timings["answer"] = (time.perf_counter() - t0) * 1000
-            notice = missing or "The evidence found is too weak to answer; the nearest passages are shown instead."
-            return replace(said, notices=said.notices or (notice,), kind="abstention", withheld=text)
+            notice = "The evidence found is too weak to answer; the nearest passages are shown instead."
+            notices = (*said.notices, missing) if missing is not None else said.notices or (notice,)
+            return replace(said, notices=notices, kind="abstention", withheld=text)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         answer = replace(
             said,
@@ -376,7 +380,7 @@ def _reading(reading: Interpretation, plan: SearchPlan | None) -> Reading:
     if plan is None:
         return Reading(reading.standalone, reading.follow_up, Filters(), reading.preferences, tuple(reading.describe()))
     notes = [n for n in reading.describe() if not (plan.relaxed and n.startswith("Filter from the question"))]
-    if plan.relaxed is not None and missing_statement(plan.relaxed) is None:  # a missing statement is a notice
+    if plan.relaxed is not None:
         notes.append(relaxed_note(plan.relaxed, plan.filters))
     return Reading(reading.standalone, reading.follow_up, plan.filters, plan.preferences, tuple(notes))
 

@@ -105,25 +105,35 @@ def signals_for(
     )
 
 
-# Capitalised words that questions use for the setting rather than the topic ("the General Debate", "the Assembly")
+# Capitalised words that questions use for the setting rather than the topic ("the General Debate", "the Assembly"),
+# and the calendar's names
 SETTING_WORDS = frozenset(
     stem(w)
     for w in "general debate assembly council security charter member members state states organization republic "
     "government president minister prime foreign delegation delegate speech statement report message remarks article "
-    "session address".split()
+    "session address january february march april may june july august september october november december monday "
+    "tuesday wednesday thursday friday saturday sunday".split()
 )
-_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*|[.?!:;]")
+# a word (any script's capitals: "Élysée"), or a mark that ends a sentence; "Mr." and "U.S." end none
+_WORD_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Messrs)\.|[^\W\d_][\w'’-]*(?:\.[^\W\d_]\.)*|[.?!:;\"“”(]")
+SENTENCE_MARKS = frozenset('.?!:;"“”(')
 
 
 def question_names(question: str, wanted: list[str]) -> list[str]:
-    """The stemmed key terms the question writes as names: capitalised, not opening a sentence, not the setting."""
+    """The stemmed key terms the question writes as names: capitalised, not opening a sentence, not the setting.
+
+    A question typed all in capitals gives none: its capitals mark nothing.
+    """
+    if not any(ch.islower() for ch in question):
+        return []
     out: dict[str, None] = {}
     opens = True
     for word in _WORD_RE.findall(question):
-        if word in ".?!:;":
+        if word in SENTENCE_MARKS:
             opens = True
             continue
-        if not opens and word[0].isupper():
+        title = word.endswith(".") and "." not in word[:-1]  # "Mr." opens no sentence and names no one
+        if not opens and not title and word[0].isupper():
             for t in index_terms(word):
                 if t in wanted and t not in SETTING_WORDS:
                     out.setdefault(t, None)

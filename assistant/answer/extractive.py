@@ -40,8 +40,6 @@ class Candidate:
     end: int
     text: str
     score: float
-    similarity: float = 0.0  # the sentence's cosine similarity to the question
-    coverage: float = 0.0  # the share of the question's key terms (IDF-weighted) it holds
 
 
 def with_neighbours(store: IndexStore, hits: list[Hit], rows: list[int]) -> tuple[list[Hit], list[int]]:
@@ -83,8 +81,7 @@ def candidate_sentences(
             if overlaps(s, e, withheld) or repeats_payload(text, planted):
                 continue
             cov = terms.coverage(wanted, set(index_terms(text)))
-            score = factor * (WEIGHT_SIMILARITY * float(sim) + WEIGHT_COVERAGE * cov)
-            out.append(Candidate(i, s, e, text, score, float(sim), cov))
+            out.append(Candidate(i, s, e, text, factor * (WEIGHT_SIMILARITY * float(sim) + WEIGHT_COVERAGE * cov)))
     return sorted(out, key=lambda c: -c.score)
 
 

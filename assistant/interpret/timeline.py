@@ -18,11 +18,6 @@ from assistant.interpret.question import PEOPLE, YEAR
 from assistant.models import Filters
 from assistant.text.lexical import key_terms
 
-COMPARE_RE = re.compile(
-    r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?(?:say|said|tell|told|present|presented|address|addressed|describe|described)\b|"
-    r"\b(?:differ|differed|difference|differences)\b",
-    re.I,
-)
 # Verbs of speaking about something, as verbs only ("talked", not "peace talks"; "named", not "Namibia"; "appealed",
 # not "the flash appeal"): what a first mention is about ("first discussed", "start mentioning"), unlike "first
 # established", "first test a weapon" or "first host the Olympics", which ask when an event happened.
@@ -36,6 +31,12 @@ SPEAKING = (
     r"critici[sz](?:e|es|ed|ing)|appeal(?:ed|ing)|plead(?:s|ed|ing)?|deplor(?:e|es|ed|ing)|lament(?:ed|ing)|"
     r"advocat(?:e|es|ed|ing)|champion(?:ed|ing)|(?:brought|bring|bringing)\s+(?:(?:it|this|that|them)\s+)?up)(?![\w-])"
 )
+COMPARE_RE = re.compile(
+    r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?(?:present|presented|"
+    r"put|frame|framed)\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?" + SPEAKING + r"|"
+    r"\b(?:differ|differed|difference|differences)\b",
+    re.I,
+)
 # "which year did they initially bring it up", "when was it originally raised": only with raising verbs, and only in a
 # question about when ("What was the UN originally called?", "the initially proposed budget" are not)
 ORIGINALLY_RE = re.compile(
@@ -48,11 +49,15 @@ FIRST_RE = re.compile(
     r"\bfirst\s+(?:mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
     r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
     r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began|"
-    r"protest|protested|object|objected)\b|"
+    r"present|presented|describe|described)\b|"
+    # "when did the Sudan first protest in the General Assembly": a protest made there (not "the first protest")
+    r"(?<!\bthe\s)(?<!\ba\s)\bfirst\s+(?:protest(?:ed)?|object(?:ed)?)\b(?=[^?]*\b(?:General\s+Assembly|Assembly|UN|"
+    r"United\s+Nations|general\s+debate)\b)|"
     r"\bfirst\s+(?:appear|show)s?\b|"
     # "when was X first discussed": a question about when, with "first" and a verb of speaking
     r"\bwhen\s+(?:was|were|did|do|does|has|have|had)\b[^?]*\bfirst\s+" + SPEAKING + r"|"
-    r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn)\w*|"
+    r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn|champion|"
+    r"present|describ|call|urg|denounc|advocat|promot|press|push)\w*|"
     r"\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)|"
     r"\bsince\s+when\b[^?]*\b" + SPEAKING + r"|"
     # "the earliest mention / speech / reference"
@@ -66,7 +71,7 @@ FIRST_IF_SAID_RE = re.compile(
     # "the first General Debate statement in which …", "from which year did its speeches talk about …"
     r"\bthe\s+first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?"
     + SPEAKING
-    + r"|\bfrom\s+(?:which|what)\s+year\b[^?]*?\b"
+    + r"|\bfrom\s+(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:year|speech|statement|address|session)\b[^?]*?\b"
     + SPEAKING
     + r"|"
     # "when did X start to …" (an event's start, "When did the Syrian war begin?", is not: a verb of speaking must follow)
@@ -135,7 +140,8 @@ GENERIC_WORDS = re.compile(
     r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give|list|outline|show|i\.e\.?|e\.g\.?|every|all|"
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
-    r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|protest(?:ed|s|ing)?|"
+    r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|"
+    r"repeat(?:ed|s)?|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
@@ -182,7 +188,9 @@ CLAUSE_RE = re.compile(r"(?<=[.:;!?])\s+")
 SENTENCE_END_RE = re.compile(r"(?<=\w\w[.!])\s+(?=[A-Za-z])")
 # "that summit", "this case", "the same proposal": the asking sentence points back to a sentence of context
 POINTS_BACK_RE = re.compile(
-    r"\b(?:that|this|these|those|such|the\s+same)\s+(?!year|years|decade|decades|period|time|times|date|one\b)[a-z]", re.I
+    r"(?<!\buntil\s)(?<!\btill\s)(?<!\bbefore\s)(?<!\bafter\s)(?<!\bsince\s)"
+    r"\b(?:that|this|these|those|such|the\s+same)\s+(?!year|years|decade|decades|period|time|times|date|one\b)[a-z]",
+    re.I,
 )
 # A verb of speaking in its -ed or -ing form, with "for" after a call: what the topic was said with, not the topic
 # ("called for a world solidarity fund", "denouncing the homelands"); not "early warning"
@@ -265,7 +273,7 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     if kind == "first_mention" and lo is not None and not (RANGE_RE.search(question) or SINCE_RE.search(question)):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
-    return TimelineAsk(kind, _topic(question, columns), lo, hi, tuple(columns) or (Column(""),), period_text)
+    return TimelineAsk(kind, _topic(question, columns, countries), lo, hi, tuple(columns) or (Column(""),), period_text)
 
 
 def _columns(question: str, countries: CountryNames | None, compare: bool) -> list[Column]:
@@ -330,7 +338,13 @@ def _keep_named_documents(text: str) -> str:
 PLACE_PREFIX = "".join(rf"(?<!\b{w} )" for w in ("Northern", "Southern", "North", "South", "East", "West", "New"))
 
 
-def _topic(question: str, columns: list[Column]) -> str:
+def _is_country(topic: str, countries: CountryNames) -> bool:
+    """Whether ``topic`` is exactly the name of a country ("Iraq"): a topic of its own, whatever the context says."""
+    named = countries.named(topic)
+    return len(named) == 1 and named[0].name.lower() == topic.lower()
+
+
+def _topic(question: str, columns: list[Column], countries: CountryNames | None = None) -> str:
     """The topic of the sentences that ask, without the sentences of context before them.
 
     "Lesotho is surrounded by South Africa. When did its speeches start denouncing …" searches what the second
@@ -344,18 +358,28 @@ def _topic(question: str, columns: list[Column]) -> str:
         return topic_of(question, columns)
     asking, context = " ".join(sentences[start:]), " ".join(sentences[:start])
     topic = topic_of(asking, columns)
-    if topic == asking or set(key_terms(topic)) <= set(key_terms(context)):  # no topic of its own
+    own = topic != asking and not (set(key_terms(topic)) <= set(key_terms(context)))
+    if not own and not (countries is not None and _is_country(topic, countries)):
+        # no topic of its own, or only a word of a name the context gives more fully; a country is a whole name
         return topic_of(question, columns)
-    if re.fullmatch(r"[a-z][\w-]*", topic) and re.search(rf"\bthe\s+{re.escape(topic)}\b", asking):
-        # "The Danube forms its border. When did Romania first bring up the river?": the river the context names
-        labels = {c.label.lower() for c in columns}
-        names = [w for w in CONTEXT_NAME_RE.findall(context) if w.lower() not in labels]
-        return " ".join(dict.fromkeys([*names, topic]))
+    subject = CONTEXT_SUBJECT_RE.match(context)
+    if topic.lower() in KIND_NOUNS and re.search(rf"\b(?:the|that|this)\s+{re.escape(topic)}\b", asking) and subject:
+        # "The Danube forms its border. When did Romania first bring up the river?": the river the context is about
+        name = subject.group(1)
+        labels = [c.label.lower() for c in columns if c.label]
+        if name.split()[0] not in NOT_NAMES and not any(label in name.lower() for label in labels):
+            return f"{name} {topic}"
     return topic
 
 
-# A capitalised word that does not open a sentence, without a possessive ending: a name the context gives
-CONTEXT_NAME_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)(?:'s|’s)?")
+# Nouns for a named thing that a question may point back to with "the river", "that treaty"
+KIND_NOUNS = frozenset(
+    "river rivers sea lake ocean island islands canal strait gulf bay mountain mountains reserve park treaty accord "
+    "agreement convention initiative plan programme dam region territory".split()
+)
+# The capitalised name a context sentence opens with, as its subject ("The Danube forms …", "Lake Chad is shrinking")
+CONTEXT_SUBJECT_RE = re.compile(r"\s*(?:The\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)\s+(?!of\b)[a-z]")
+NOT_NAMES = frozenset("I We My Our It Its This That These Those He She They Their Your You In On At For As".split())
 
 
 def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:

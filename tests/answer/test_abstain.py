@@ -160,3 +160,6 @@ def test_the_names_a_question_gives_are_its_capitalised_key_terms_but_not_the_se
     # the words of the setting, a word opening a sentence and a question typed in lower case give none
     assert names("What did the General Assembly hear? Famine was raised in the Security Council.") == []
     assert names("what did they say about kosovo") == []
+    # capitals that mark nothing: a question typed in capitals, the calendar; a title opens no sentence
+    assert names("WHAT DID THE DELEGATES SAY ABOUT NUCLEAR TESTING") == []
+    assert names("What did Mr. Annan say in September about the Élysée Treaty?") == ["annan", "elyse", "treati"]

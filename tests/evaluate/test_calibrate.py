@@ -13,7 +13,8 @@ from assistant.evaluate.calibrate import choose_threshold
 from assistant.settings import PROJECT_ROOT
 
 SEED_TRAIN = PROJECT_ROOT / "eval" / "trust" / "seed_train.jsonl"
-# the answer-trust test parts not yet read: no fit may use them or their documents (eval/trust/README.md)
+# the newest answer-trust test parts, whose figures docs/evaluation.md reports: no fit may use them or their
+# documents; when newer parts are written (eval/trust/README.md), they take these parts' place here
 HELD_OUT = ("eval/trust/seed_test5.jsonl", "eval/trust/ungdc_f_test.jsonl")
 
 

@@ -144,7 +144,7 @@ def test_the_speaker_inside_a_longer_place_name_stays_in_the_topic() -> None:
         ("For a briefing on the Sahel: when did France first raise it?", "Sahel"),
         # after the eleventh part: "the first year in which", "first protest", "at what session"
         ("What is the first year in which Japan told the Assembly about whaling bans?", "whaling bans"),
-        ("When did Brazil first protest against deforestation quotas?", "against deforestation quotas"),
+        ("When did Brazil first protest against deforestation quotas at the UN?", "against deforestation quotas"),
         ("At what session did France first bring up the Sahel?", "Sahel"),
     ],
 )
@@ -184,6 +184,11 @@ def test_a_comparison_has_one_column_per_speaker() -> None:
         "When was the first peacekeeping mission deployed?",
         "What was the first year in office of the new Secretary-General?",
         "What happened in the first year of the session?",
+        # "protest" and "object" as nouns, or a protest not made at the UN
+        "When was the first object placed in orbit?",
+        "When was the first protest against apartheid at the UN?",
+        "When did the students first protest in Soweto?",
+        "When did people first protest against nuclear testing?",
         "When was the UN first established?",
         "When was the Paris Agreement first signed?",
         "When was Japan first elected to the Security Council?",
@@ -395,6 +400,45 @@ def test_readings_the_eleventh_part_showed() -> None:
     )
     assert ask is not None and ask.kind == "first_mention" and ask.topic == "Seine river"
     # a country the question speaks of stays in the topic, the speaker does not
-    ask = read_timeline("When did Mexico first protest against the United Kingdom's embargo? In which later years?", COUNTRIES)
+    ask = read_timeline(
+        "When did Mexico first protest in the Assembly against the United Kingdom's embargo? In which later years?", COUNTRIES
+    )
     assert ask is not None and ask.kind == "first_mention" and [c.filters.countries for c in ask.columns] == [("MEX",)]
     assert "United Kingdom" in ask.topic
+    # the name is the context's subject only: not the asker's own context, nor the speaker
+    ask = read_timeline("I work at Oxfam. When did France first mention the ocean?", COUNTRIES)
+    assert ask is not None and ask.topic == "ocean"
+    ask = read_timeline(
+        "The Thames flows through the United Kingdom. When did the United Kingdom first bring up the river?", COUNTRIES
+    )
+    assert ask is not None and ask.topic == "Thames river"
+    # only the verb after "first" leaves the topic: protests spoken of stay
+    ask = read_timeline("When did France first mention student protests?", COUNTRIES)
+    assert ask is not None and ask.topic == "student protests"
+
+
+def test_readings_the_twelfth_part_showed() -> None:
+    # "from which speech did X start championing", "first present itself as"
+    ask = read_timeline("From which general debate speech did Brazil start championing the Amazon fund?", COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "Amazon fund"
+    ask = read_timeline(
+        "In which statement did Japan first present itself as a whaling nation, and which repeated it?", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "whaling nation"
+    # "until that switch" dates the period; it does not point back to the context for the topic
+    ask = read_timeline(
+        "France left NATO's command in 1966. What did France say about Germany in its statements from 1960 until that switch?",
+        COUNTRIES,
+    )
+    assert ask is not None and ask.kind == "timeline" and "NATO" not in ask.topic and ask.first_year == 1960
+    # a country as the whole topic is a topic of its own, though the context names it too
+    ask = read_timeline(
+        "Brazil sent troops to Haiti in 2004. How did its position on Mexico evolve in its statements from 2002 to 2007?",
+        COUNTRIES,
+    )
+    assert ask is not None and ask.topic == "Mexico" and [c.label for c in ask.columns] == ["Brazil"]
+    # "how did each of them raise …" compares the countries the context names
+    ask = read_timeline(
+        "France and Japan both host large fleets. During the 2010s, how did each of them raise fishing quotas?", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "compare" and [c.label for c in ask.columns] == ["France", "Japan"]
