@@ -40,8 +40,11 @@ def read_period(question: str) -> tuple[int | None, int | None, str]:
     if decades:
         spans = [_decade(d.group(1), int(d.group(2)) if d.group(2) else DECADE_WORDS[d.group(3).lower()]) for d in decades]
         lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
-        if len(decades) == 1 and re.search(r"\b(?:since|from|after)\s+(?:the\s+)?$", question[: decades[0].start()], re.I):
+        before = question[: decades[0].start()] if len(decades) == 1 else ""
+        if re.search(r"\b(?:since|from|after)\s+(?:the\s+)?$", before, re.I):
             hi = None  # "from the mid-1980s": an open end, unless a later year closes it
+        elif re.search(r"\b(?:to|until|till|through|up\s+to)\s+(?:the\s+)?$", before, re.I) and SINCE_RE.search(before):
+            lo = None  # "from 1973 to the mid-1980s": the year opens the period, the decade closes it
     since = SINCE_RE.search(question)
     if since and (lo is None or not decades):
         lo = int(since.group(1)) + (1 if since.group(0).lower().startswith("after") else 0)

@@ -120,6 +120,10 @@ STATEMENTS_RE = re.compile(
     re.I,
 )
 
+# "up to 2002" with statements in the plural: a period that only ends ("by 2030" is a target, not a period)
+UP_TO_RE = re.compile(rf"\b(?:up\s+to|up\s+until|until|till|through)\s+{YEAR}\b", re.I)
+PLURAL_STATEMENTS_RE = re.compile(r"\b(?:statements|speeches|addresses)\b", re.I)
+
 # words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
 GENERIC_WORDS = re.compile(
     r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debate|united\s+nations|secretary-general|secretary\s+general|bring\s+up|brought\s+up|"
@@ -140,7 +144,7 @@ GENERIC_WORDS = re.compile(
     r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give|list|outline|show|i\.e\.?|e\.g\.?|every|all|"
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
-    r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|"
+    r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
     r"repeat(?:ed|s)?|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
@@ -266,7 +270,11 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         kind = "first_mention"
     elif latest:
         kind = "latest_mention"
-    elif changing or (lo is not None and (hi is None or hi > lo) and STATEMENTS_RE.search(question)):
+    elif (
+        changing
+        or (lo is not None and (hi is None or hi > lo) and STATEMENTS_RE.search(question))
+        or (lo is None and hi is not None and UP_TO_RE.search(question) and PLURAL_STATEMENTS_RE.search(question))
+    ):
         kind = "timeline"
     else:
         return None
@@ -358,7 +366,9 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
         return topic_of(question, columns)
     asking, context = " ".join(sentences[start:]), " ".join(sentences[:start])
     topic = topic_of(asking, columns)
-    own = topic != asking and not (set(key_terms(topic)) <= set(key_terms(context)))
+    # a phrase the context holds whole ("green growth") is a topic of its own; one word of a longer name is not
+    whole = " " in topic and topic.lower() in context.lower()
+    own = topic != asking and (whole or not set(key_terms(topic)) <= set(key_terms(context)))
     if not own and not (countries is not None and _is_country(topic, countries)):
         # no topic of its own, or only a word of a name the context gives more fully; a country is a whole name
         return topic_of(question, columns)

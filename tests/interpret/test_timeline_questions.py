@@ -442,3 +442,17 @@ def test_readings_the_twelfth_part_showed() -> None:
         "France and Japan both host large fleets. During the 2010s, how did each of them raise fishing quotas?", COUNTRIES
     )
     assert ask is not None and ask.kind == "compare" and [c.label for c in ask.columns] == ["France", "Japan"]
+
+
+def test_readings_the_thirteenth_part_showed() -> None:
+    # a year opens the period and a part of a decade closes it
+    assert read_period("How did Mali describe the drought, from 1973 to the mid-1980s?")[:2] == (1973, 1986)
+    # a period that only ends, with statements in the plural, is a timeline; a target year is not a period
+    ask = read_timeline("Up to 2002, how did Japan's statements address North Korea's nuclear programme?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (None, 2002)
+    assert read_timeline("What did Brazil's statement promise to achieve by 2030?", COUNTRIES) is None
+    # a phrase the context holds whole is the topic; "too" and "side by side" are not
+    ask = read_timeline("Japan made 'green growth' a strategy. In what year did Japan first present green growth?", COUNTRIES)
+    assert ask is not None and ask.topic == "green growth"
+    ask = read_timeline("when did france first bring up the belt and road initiative? list the later years too", COUNTRIES)
+    assert ask is not None and ask.topic == "belt road initiative"
