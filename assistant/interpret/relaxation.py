@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
-from typing import Any
 
-from assistant.ingest.ungdc.countries import country_name, load_countries, with_article
+from assistant.ingest.ungdc.countries import country_name, with_article
 from assistant.models import Filters, Preferences
 
 AnyDocument = Callable[[Filters], bool]  # whether any indexed document passes a filter
@@ -67,16 +65,11 @@ def missing_statement(missing: Filters | None) -> str | None:
     first = (missing.date_from or missing.date_to or "")[:4]
     last = (missing.date_to or missing.date_from or "")[:4]
     years = first if first == last else f"{first} to {last}"
-    names = " or ".join(with_article(country_name(code, int(first), _countries())) for code in missing.countries)
+    names = " or ".join(with_article(country_name(code, int(first))) for code in missing.countries)
     return (
         f"No statement by {names} from {years} is indexed, so the corpus cannot say what was said there; "
         "the nearest passages are shown instead."
     )
-
-
-@cache
-def _countries() -> dict[str, Any]:
-    return load_countries()
 
 
 def relaxed_note(unmatched: Filters, searched: Filters) -> str:

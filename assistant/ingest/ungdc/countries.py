@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from importlib import resources
 from typing import Any
 
 
+@cache
 def load_countries() -> dict[str, Any]:
-    """The table in ``assistant/data/ungdc_countries.json``: ``names`` by code and dated ``former_names``."""
+    """The table in ``assistant/data/ungdc_countries.json``: ``names`` by code and dated ``former_names``.
+
+    Read once per process and shared: callers only read it.
+    """
     data = resources.files("assistant").joinpath("data/ungdc_countries.json").read_text(encoding="utf-8")
     return json.loads(data)
 
