@@ -24,7 +24,10 @@ RANGE_RE = re.compile(
 )
 SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?({YEAR})\b", re.I)
 DECADE_END_RE = re.compile(r"\b(?:to|until|till|through|up\s+to)\s+the\s+end\s+of\s+(?:the|that)\s+decade\b", re.I)
-UNTIL_RE = re.compile(rf"\b(?:until|till|through|up\s+to|up\s+until|to|before|by)\s+({YEAR})\b", re.I)
+CLOSING = r"until|till|through|up\s+to|up\s+until"  # words that end a period at a year
+UNTIL_RE = re.compile(rf"\b(?:{CLOSING}|to|before|by)\s+({YEAR})\b", re.I)
+# a period that only ends ("up to 2002"); "to", "before" and "by" end one only beside a start ("by 2030" is a target)
+ENDS_RE = re.compile(rf"\b(?:{CLOSING})\s+{YEAR}\b", re.I)
 
 
 def read_period(question: str) -> tuple[int | None, int | None, str]:

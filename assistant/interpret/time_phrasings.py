@@ -1,0 +1,114 @@
+"""How a question asks about time: the phrasings that make it a first mention, a change, a comparison.
+
+Each pattern is a way people ask ("when did X first raise …", "how has its position changed", "compare what
+X and Y said"); `assistant.interpret.timeline` reads a question with them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Verbs of speaking about something, as verbs only ("talked", not "peace talks"; "named", not "Namibia"; "appealed",
+# not "the flash appeal"): what a first mention is about ("first discussed", "start mentioning"), unlike "first
+# established", "first test a weapon" or "first host the Olympics", which ask when an event happened.
+SPEAKING = (
+    r"(?:mention(?:s|ed|ing)?|rais(?:e|es|ed|ing)|discuss(?:es|ed|ing)?|cit(?:e|es|ed|ing)|nam(?:e|es|ed|ing)|"
+    r"refer(?:s|red|ring)?|warn(?:s|ed|ing)?|spoke|spoken|speak(?:s|ing)?|talk(?:ed|ing)?|address(?:es|ed|ing)?|"
+    r"not(?:e|es|ed|ing)|highlight(?:s|ed|ing)?|recall(?:s|ed|ing)?|call(?:ed|ing)?|urg(?:e|es|ed|ing)|"
+    r"propos(?:e|es|ed|ing)|express(?:es|ed|ing)?|voic(?:e|es|ed|ing)|denounc(?:e|es|ed|ing)|condemn(?:s|ed|ing)?|"
+    r"welcom(?:e|es|ed|ing)|acknowledg(?:e|es|ed|ing)|describ(?:e|es|ed|ing)|say(?:s|ing)?|said|told|tell(?:s|ing)?|"
+    r"announc(?:e|es|ed|ing)|link(?:s|ed|ing)?|connect(?:s|ed|ing)?|complain(?:s|ed|ing)?|"
+    r"critici[sz](?:e|es|ed|ing)|appeal(?:ed|ing)|plead(?:s|ed|ing)?|deplor(?:e|es|ed|ing)|lament(?:ed|ing)|"
+    r"advocat(?:e|es|ed|ing)|champion(?:ed|ing)|(?:brought|bring|bringing)\s+(?:(?:it|this|that|them)\s+)?up)(?![\w-])"
+)
+COMPARE_RE = re.compile(
+    r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?(?:present|presented|"
+    r"put|frame|framed)\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?" + SPEAKING + r"|"
+    r"\b(?:differ|differed|difference|differences)\b",
+    re.I,
+)
+# "which year did they initially bring it up", "when was it originally raised": only with raising verbs, and only in a
+# question about when ("What was the UN originally called?", "the initially proposed budget" are not)
+ORIGINALLY_RE = re.compile(
+    r"\b(?:initially|originally)\s+(?:mention(?:ed)?|rais(?:e|ed)|refer(?:red)?|discuss(?:ed)?|talk(?:ed)?|spoke|speak|"
+    r"address(?:ed)?|(?:brought|bring)\s+(?:(?:it|this|that|them)\s+)?up)(?![\w-])",
+    re.I,
+)
+WHEN_ASKED_RE = re.compile(r"\bwhen\b|\b(?:which|what)\s+year\b|\bhow\s+far\s+back\b", re.I)
+FIRST_RE = re.compile(
+    r"\bfirst\s+(?:mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
+    r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
+    r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began|"
+    r"present|presented|describe|described)\b|"
+    # "when did the Sudan first protest in the General Assembly": a protest made there (not "the first protest")
+    r"(?<!\bthe\s)(?<!\ba\s)\bfirst\s+(?:protest(?:ed)?|object(?:ed)?)\b(?=[^?]*\b(?:General\s+Assembly|Assembly|UN|"
+    r"United\s+Nations|general\s+debate)\b)|"
+    r"\bfirst\s+(?:appear|show)s?\b|"
+    # "when was X first discussed": a question about when, with "first" and a verb of speaking
+    r"\bwhen\s+(?:was|were|did|do|does|has|have|had)\b[^?]*\bfirst\s+" + SPEAKING + r"|"
+    r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn|champion|"
+    r"present|describ|call|urg|denounc|advocat|promot|press|push)\w*|"
+    r"\bever\s+(?:raise|mention|speak|talk|address|refer|recall|discuss|cite)|"
+    r"\bsince\s+when\b[^?]*\b" + SPEAKING + r"|"
+    # "the earliest mention / speech / reference"
+    r"\bearliest\s+(?:[\w-]+\s+){0,3}?(?:mention|reference|speech|statement|address)s?\b",
+    re.I,
+)
+# "which was the earliest", "how far back does that go", "what year did it begin", "which year is the first": first
+# mentions only beside a verb of speaking or a word for statements ("What year did the Decade of Action begin?" is not)
+FIRST_IF_SAID_RE = re.compile(
+    r"\bwhich\s+(?:one\s+)?(?:was|is)\s+the\s+earliest\b|\bhow\s+far\s+back\b|\bstarting\s+when\b|"
+    # "the first General Debate statement in which …", "from which year did its speeches talk about …"
+    r"\bthe\s+first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?"
+    + SPEAKING
+    + r"|\bfrom\s+(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:year|speech|statement|address|session)\b[^?]*?\b"
+    + SPEAKING
+    + r"|"
+    # "when did X start to …" (an event's start, "When did the Syrian war begin?", is not: a verb of speaking must follow)
+    r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|"
+    r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b|\bearliest\s+year\b|"
+    # "first year it appears", "the first time and any later times" (not "for the first time", "the first year of")
+    r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|at|as|since)\b)(?!\s+in\b(?!\s+which\b))",
+    re.I,
+)
+# "In which years did Laos talk about …": a timeline beside a verb of speaking ("In which years did prevention avert
+# atrocities?" asks when events happened)
+WHICH_YEARS_RE = re.compile(r"\b(?:which|what)\s+years\b", re.I)
+# "first year it appears", "the first time and any later times": first mentions when the question also speaks of
+# saying something or of later mentions (not "the first year of the mission")
+SAYING_RE = re.compile(
+    r"\b" + SPEAKING + r"|\b(?:appear\w*|come\s+up|came\s+up|speech(?:es)?|statements?|remarks|references?|mentions?)\b", re.I
+)
+# The verb after "first" in the forms only the speaking verbs make a first mention: not the topic ("first name the Sahel")
+FIRST_VERB_RE = re.compile(r"\bfirst\s+((?:name|note|cite|highlight|recall|link)[sd]?)\b", re.I)
+LATEST_MENTION_RE = re.compile(
+    r"\b(?:last|latest|most\s+recent(?:ly)?)\s+(?:time|mention|mentioned|raised|spoke|talked|addressed|referred)\b", re.I
+)
+# "How has X's position on Y changed": a change in what is said (a position, a view, the way it is talked about),
+# not "How did the pandemic change the world?"
+STANCE = r"(?:position|positions|view|views|stance|line|emphasis|approach|tone|language|rhetoric|attitude|thinking|policy|framing|talk\w*|spoke|speak\w*|sa(?:y|id)|describ\w*|refer\w*|rais\w*|mention\w*)"
+CHANGE_RE = re.compile(
+    r"\bhow\b[^?]*?\b"
+    + STANCE
+    + r"\b[^?]*?(?<!climate\s)(?<!regime\s)\b(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
+    # "how did its message change", "how did its complaints about them develop": what an owner said, changing
+    r"\bhow\s+(?:has|have|did)\s+(?:its|his|her|their|[\w-]+(?:'s|’s))\s+"
+    r"(?:messages?|complaints?|criticisms?|concerns?|appeals?|demands?|calls?)\b[^?]*?\b"
+    r"(?:chang(?:e|ed)|evolv(?:e|ed)|develop(?:ed)?|shift(?:ed)?)\b|"
+    r"\b(?:evolution\s+of|(?:show|describe|trace|explain)\s+(?:the|its|their)\s+evolution|over\s+(?:the\s+)?(?:years|decades|time)|through\s+the\s+(?:years|decades)|"
+    r"across\s+(?:the\s+)?(?:years|decades)|year\s+by\s+year|each\s+year|every\s+year|trace|"
+    r"(?:kept|keep|continued|continue)\s+(?:to\s+)?rais\w*|timeline|history\s+of|"
+    r"list\s+the\s+years)\b",
+    re.I,
+)
+# "What has Haiti said about X at the UN over the years": a speaker and said/talked with a period or plural statements
+STATEMENTS_RE = re.compile(
+    r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|"
+    r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bwhat\s+did\b.*\b(?:say|tell|state|argue)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken)\b|"
+    r"\bhow\s+(?:was|were|is|are)\b.*\b(?:referred|described|mentioned|discussed|presented|raised|addressed)\b|"
+    r"\bwalk\s+me\s+through\b",
+    re.I,
+)
+
+# "up to 2002" (`periods.ENDS_RE`) with statements in the plural is a period that only ends
+PLURAL_STATEMENTS_RE = re.compile(r"\b(?:statements|speeches|addresses)\b", re.I)
