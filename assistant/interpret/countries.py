@@ -39,6 +39,10 @@ SHORT_FORMS = {
     "Vietnam": "VNM",
     "Macedonia": "MKD",
     "Micronesia": "FSM",
+    "Federated States of Micronesia": "FSM",
+    "Islamic Republic of Iran": "IRN",
+    "People's Republic of China": "CHN",
+    "Kingdom of Saudi Arabia": "SAU",
     "DR Congo": "COD",
     "DRC": "COD",
     "Brunei": "BRN",
@@ -92,6 +96,11 @@ DEMONYM_SPEAKER_RE = re.compile(
     re.I,
 )
 # After "did/has <country>", words that make the country a topic, not a speaker ("Did Iraq have ...", "did US forces")
+SPEAKING_ING = (
+    r"saying|telling|stating|arguing|declaring|calling|urging|proposing|pledging|warning|talking|speaking|raising|"
+    r"mentioning|addressing|referring|discussing|pressing|pushing|demanding|asking|denouncing|condemning|protesting|"
+    r"complaining|championing|advocating|campaigning|insisting"
+)
 NOT_SPEAKING_AFTER = (
     r"have|has|had|be|been|being|exist|own|possess|host|hosts|get|become|face|suffer|lose|need|"
     r"forces|troops|army|military|government|authorities|officials|people|citizens|economy|refugees"
@@ -124,7 +133,9 @@ class CountryNames:
         # not "us", the pronoun
         self._folded = {n.casefold(): c for n, c in names.items() if n.casefold() != "us"}
         self._folded.update({n: c for n, c in names.items() if n.isupper()})  # "US", "UK" as typed, among lower case
-        self._name_re: re.Pattern[str] | None = _names_pattern(names)
+        # a name of several words is a country's in any case ("since when has south africa …" among capitals)
+        self._mixed = {**{n.casefold(): c for n, c in names.items() if " " in n}, **names}
+        self._name_re: re.Pattern[str] | None = _names_pattern(self._mixed)
         self._lower_re: re.Pattern[str] | None = _names_pattern(self._folded)
 
     @classmethod
@@ -159,7 +170,7 @@ class CountryNames:
         letters = ACRONYM_RE.sub("", question)
         if letters == letters.lower() and any(c.isalpha() for c in letters):
             return self._lower_re, self._folded
-        return self._name_re, self.names
+        return self._name_re, self._mixed
 
     def named(self, question: str) -> list[Mention]:
         """Every country ``question`` names, speaking or not, in order (one mention per country)."""
@@ -222,6 +233,7 @@ def _speaks(question: str, name: str, start: int) -> bool:
         # "What did Brazil say" (not "has Brazil's ...", "did Iraq have ...", "did US forces ...")
         rf"\b(?:did|does|do|has|had|have|would|will|could)\s+{n}(?!'s|’s)(?=\s+(?!(?:{NOT_SPEAKING_AFTER})\b)[a-z])",
         rf"(?<![\w-]){re.escape(name)}(?:'s|’s)\s+(?:[\w-]+\s+){{0,4}}?(?:{SPEAKING_NOUNS})(?:e?s)?\b",  # "Ghana's leader"
+        rf"\b(?:has|have|had)\s+{n}\s+been\s+(?:{SPEAKING_ING})\b",  # "since when has South Africa been calling"
         rf"\baccording\s+to\s+{n}",  # "According to Malta in 1967"
         rf"\b(?:{SPEAKING_NOUNS})\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",  # "the 1975 speech by Mauritius"
         rf"(?<![\w-]){re.escape(name)}\s+(?:{SPEAKING_VERBS})\b",  # "Brazil said"

@@ -54,7 +54,7 @@ GENERIC_WORDS = re.compile(
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
-    r"repeat(?:ed|s)?|"
+    r"repeat(?:ed|s)?|now|including|press(?:ed)?(?=\s+(?:at|for|on|in)\b)|push(?:ed)?(?=\s+(?:at|for|on)\b)|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
@@ -98,7 +98,7 @@ STATEMENT_YEAR_RE = re.compile(
 )
 CLAUSE_RE = re.compile(r"(?<=[.:;!?])\s+")
 # (a question typed in lower case has sentences too: "… back in 1992. what is the earliest …"; not "i.e. the")
-SENTENCE_END_RE = re.compile(r"(?<=\w\w[.!])\s+(?=[A-Za-z])")
+SENTENCE_END_RE = re.compile(r"(?:(?<=\w\w[.!])|(?<=\w['’\"”][.!]))\s+(?=[A-Za-z])")  # also after a quotation
 # "that summit", "this case", "the same proposal": the asking sentence points back to a sentence of context
 POINTS_BACK_RE = re.compile(
     r"(?<!\buntil\s)(?<!\btill\s)(?<!\bbefore\s)(?<!\bafter\s)(?<!\bsince\s)"
@@ -255,6 +255,10 @@ def _keep_named_documents(text: str) -> str:
 PLACE_PREFIX = "".join(rf"(?<!\b{w} )" for w in ("Northern", "Southern", "North", "South", "East", "West", "New"))
 
 
+# The words before a country's short name in its long one: "the Federated States of Micronesia"
+LONG_FORM = r"\b(?:Federated\s+States|(?:Islamic\s+|People's\s+|Democratic\s+|United\s+|Federal\s+)?Republic|Kingdom|Sultanate|Principality|Grand\s+Duchy|State|Commonwealth)"
+
+
 def _is_country(topic: str, countries: CountryNames) -> bool:
     """Whether ``topic`` is exactly the name of a country ("Iraq"): a topic of its own, whatever the context says."""
     named = countries.named(topic)
@@ -274,6 +278,10 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
     if start == 0 or POINTS_BACK_RE.search(" ".join(sentences[start:])):
         return topic_of(question, columns)
     asking, context = " ".join(sentences[start:]), " ".join(sentences[:start])
+    quoted = QUOTED_RE.search(context)
+    if quoted and POINTED_OBJECT_RE.search(asking):
+        # "… made 'dialogue among civilizations' his signature idea. How did Iran's statements promote it?"
+        return topic_of(quoted.group(1) or quoted.group(2), columns)
     topic = topic_of(asking, columns)
     # a phrase the context holds whole ("green growth") is a topic of its own; one word of a longer name is not
     whole = " " in topic and topic.lower() in context.lower()
@@ -291,6 +299,9 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
     return topic
 
 
+# A phrase the context puts in quotation marks, and "it" or "them" as the object the asking sentence points back with
+QUOTED_RE = re.compile(r"[\"“]([^\"”]{3,80})[\"”]|(?<![\w])[‘']([^'’]{3,80})['’](?![\w])")
+POINTED_OBJECT_RE = re.compile(r"\b(?:it|them)\b(?=\s*(?:[?.,;:]|$|\s+(?:in|at|over|during|since|from|between|and|up)\b))", re.I)
 # Nouns for a named thing that a question may point back to with "the river", "that treaty"
 KIND_NOUNS = frozenset(
     "river rivers sea lake ocean island islands canal strait gulf bay mountain mountains reserve park treaty accord "
@@ -307,7 +318,8 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
     for column in columns:
         if column.label:
             # not inside a longer place name: "Ireland" leaves "the Northern Ireland peace process" whole
-            text = re.sub(rf"{PLACE_PREFIX}(?<![\w-]){re.escape(column.label)}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
+            label = rf"(?:{LONG_FORM}\s+of\s+(?:the\s+)?)?{PLACE_PREFIX}(?<![\w-]){re.escape(column.label)}"
+            text = re.sub(rf"{label}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
     for name in PEOPLE:
         text = PEOPLE[name].sub(" ", text)
     text = RANGE_RE.sub(" ", text)

@@ -18,6 +18,8 @@ COUNTRIES = CountryNames(
         "North Korea": "PRK",
         "United Kingdom": "GBR",
         "Ireland": "IRL",
+        "South Africa": "ZAF",
+        "Micronesia": "FSM",
     }
 )
 
@@ -456,3 +458,24 @@ def test_readings_the_thirteenth_part_showed() -> None:
     assert ask is not None and ask.topic == "green growth"
     ask = read_timeline("when did france first bring up the belt and road initiative? list the later years too", COUNTRIES)
     assert ask is not None and ask.topic == "belt road initiative"
+
+
+def test_readings_the_fourteenth_part_showed() -> None:
+    # a country's name of several words, typed in lower case among capitals, is the speaker ("has … been calling")
+    ask = read_timeline("since when has south africa been calling on the UN to end the blockade of Gaza?", COUNTRIES)
+    assert ask is not None and [c.label for c in ask.columns] == ["south africa"] and ask.topic == "end blockade Gaza"
+    # "it", pointing back to a phrase the context quotes, is that phrase
+    ask = read_timeline(
+        "Japan called its aid policy 'human security'. From 1998 to 2008, how did Japan's statements promote it?", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "timeline" and ask.topic == "human security"
+    # "how did X press for …" over a period of years is a timeline; "press for" and "up to now" are not the topic
+    ask = read_timeline("In the 1980s and 1990s, how did Mexico press for debt relief?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and ask.topic == "debt relief" and ask.first_year == 1980
+    ask = read_timeline(
+        "Trace the Brazil Amazon Fund in Brazil's speeches, from when it was first announced up to now.", COUNTRIES
+    )
+    assert ask is not None and ask.topic == "Amazon Fund"
+    # a country's long name leaves the topic whole
+    ask = read_timeline("When did the Federated States of Micronesia first speak about coral bleaching?", COUNTRIES)
+    assert ask is not None and [c.label for c in ask.columns] == ["Micronesia"] and ask.topic == "coral bleaching"
