@@ -104,12 +104,18 @@ CHANGE_RE = re.compile(
 # "What has Haiti said about X at the UN over the years": a speaker and said/talked with a period or plural statements
 STATEMENTS_RE = re.compile(
     r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|"
-    r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bwhat\s+did\b.*\b(?:say|tell|state|argue)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken|"
-    r"press|pressed|push|pushed|champion\w*|advocat\w*|promot\w*|defend\w*|portray\w*|characteri[sz]\w*|frame|framed|treat|treated|"
-    r"approach|approached|react|reacted|respond|responded|argue|argued|call|called|urge|urged)\b|"
+    r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bwhat\s+did\b.*\b(?:say|tell|state|argue)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken)\b|"
     r"\bhow\s+(?:was|were|is|are)\b.*\b(?:referred|described|mentioned|discussed|presented|raised|addressed)\b|"
     r"\bwalk\s+me\s+through\b",
     re.I,
+)
+
+# "How did Grenada press for …", "how has Mexico been pushing for …": a verb of advocacy right after a named speaker
+# (capitalised, not a possessive: "How did the UN's approach … differ" is not one); only with a speaker and a period
+STANCE_RE = re.compile(
+    r"\b[Hh]ow\s+(?:has|have|did)\s+(?:the\s+)?(?:[A-Z][\w.-]*(?<!'s)(?<!’s)\s+){1,4}(?:been\s+)?"
+    r"(?:press(?:ing)?|push(?:ing)?|champion(?:ing)?|advocat(?:e|ing)|promot(?:e|ing)|defend(?:ing)?|lobby(?:ing)?|"
+    r"campaign(?:ing)?|argu(?:e|ing)|urg(?:e|ing)|call(?:ing)?\s+for|fight(?:ing)?\s+for)\b"
 )
 
 # "up to 2002" (`periods.ENDS_RE`) with statements in the plural is a period that only ends

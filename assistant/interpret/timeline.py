@@ -26,6 +26,7 @@ from assistant.interpret.time_phrasings import (
     PLURAL_STATEMENTS_RE,
     SAYING_RE,
     SPEAKING,
+    STANCE_RE,
     STATEMENTS_RE,
     WHEN_ASKED_RE,
     WHICH_YEARS_RE,
@@ -54,7 +55,7 @@ GENERIC_WORDS = re.compile(
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
-    r"repeat(?:ed|s)?|now|including|press(?:ed)?(?=\s+(?:at|for|on|in)\b)|push(?:ed)?(?=\s+(?:at|for|on)\b)|"
+    r"repeat(?:ed|s)?|now|including|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
@@ -98,7 +99,8 @@ STATEMENT_YEAR_RE = re.compile(
 )
 CLAUSE_RE = re.compile(r"(?<=[.:;!?])\s+")
 # (a question typed in lower case has sentences too: "… back in 1992. what is the earliest …"; not "i.e. the")
-SENTENCE_END_RE = re.compile(r"(?:(?<=\w\w[.!])|(?<=\w['’\"”][.!]))\s+(?=[A-Za-z])")  # also after a quotation
+# (also after a quotation: "… 'human security'. From 1998 …", "… "human security." From 1998 …")
+SENTENCE_END_RE = re.compile(r"(?:(?<=\w\w[.!])|(?<=\w['’\"”][.!])|(?<=\w[.!]['’\"”]))\s+(?=[A-Za-z])")
 # "that summit", "this case", "the same proposal": the asking sentence points back to a sentence of context
 POINTS_BACK_RE = re.compile(
     r"(?<!\buntil\s)(?<!\btill\s)(?<!\bbefore\s)(?<!\bafter\s)(?<!\bsince\s)"
@@ -182,6 +184,7 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     elif (
         changing
         or (lo is not None and (hi is None or hi > lo) and STATEMENTS_RE.search(question))
+        or (lo is not None and (hi is None or hi > lo) and columns and STANCE_RE.search(question))
         or (lo is None and hi is not None and ENDS_RE.search(question) and PLURAL_STATEMENTS_RE.search(question))
     ):
         kind = "timeline"
@@ -255,10 +258,6 @@ def _keep_named_documents(text: str) -> str:
 PLACE_PREFIX = "".join(rf"(?<!\b{w} )" for w in ("Northern", "Southern", "North", "South", "East", "West", "New"))
 
 
-# The words before a country's short name in its long one: "the Federated States of Micronesia"
-LONG_FORM = r"\b(?:Federated\s+States|(?:Islamic\s+|People's\s+|Democratic\s+|United\s+|Federal\s+)?Republic|Kingdom|Sultanate|Principality|Grand\s+Duchy|State|Commonwealth)"
-
-
 def _is_country(topic: str, countries: CountryNames) -> bool:
     """Whether ``topic`` is exactly the name of a country ("Iraq"): a topic of its own, whatever the context says."""
     named = countries.named(topic)
@@ -273,22 +272,25 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
     what the context named more fully ("… the Indian Ocean Commission. When did the Comoros first mention the
     Commission?").
     """
+    codes = {code for column in columns for code in column.filters.countries}
+    # the speakers' long names ("the Federated States of Micronesia", "Iran (Islamic Republic of)")
+    aliases = tuple(n for n, code in countries.names.items() if code in codes and " of" in n) if countries else ()
     sentences = SENTENCE_END_RE.split(question.strip())
     start = next((i for i, sentence in enumerate(sentences) if "?" in sentence), len(sentences) - 1)
     if start == 0 or POINTS_BACK_RE.search(" ".join(sentences[start:])):
-        return topic_of(question, columns)
+        return topic_of(question, columns, aliases)
     asking, context = " ".join(sentences[start:]), " ".join(sentences[:start])
     quoted = QUOTED_RE.search(context)
-    if quoted and POINTED_OBJECT_RE.search(asking):
+    if quoted and POINTED_OBJECT_RE.search(asking) and not STANCE_WORDS.sub(" ", topic_of(asking, columns, aliases)).strip():
         # "… made 'dialogue among civilizations' his signature idea. How did Iran's statements promote it?"
         return topic_of(quoted.group(1) or quoted.group(2), columns)
-    topic = topic_of(asking, columns)
+    topic = topic_of(asking, columns, aliases)
     # a phrase the context holds whole ("green growth") is a topic of its own; one word of a longer name is not
     whole = " " in topic and topic.lower() in context.lower()
     own = topic != asking and (whole or not set(key_terms(topic)) <= set(key_terms(context)))
     if not own and not (countries is not None and _is_country(topic, countries)):
         # no topic of its own, or only a word of a name the context gives more fully; a country is a whole name
-        return topic_of(question, columns)
+        return topic_of(question, columns, aliases)
     subject = CONTEXT_SUBJECT_RE.match(context)
     if topic.lower() in KIND_NOUNS and re.search(rf"\b(?:the|that|this)\s+{re.escape(topic)}\b", asking) and subject:
         # "The Danube forms its border. When did Romania first bring up the river?": the river the context is about
@@ -300,7 +302,13 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
 
 
 # A phrase the context puts in quotation marks, and "it" or "them" as the object the asking sentence points back with
-QUOTED_RE = re.compile(r"[\"“]([^\"”]{3,80})[\"”]|(?<![\w])[‘']([^'’]{3,80})['’](?![\w])")
+QUOTED_RE = re.compile(r"[\"“]([A-Za-z][^\"”]{2,79})[\"”]|(?<![\w])[‘']([A-Za-z][^'’]{2,79})['’](?![\w])")
+# ... and what is left of an asking sentence with no topic of its own ("During his presidency, how did … promote it?")
+STANCE_WORDS = re.compile(
+    r"\b(?:promot\w*|press\w*|push\w*|champion\w*|advocat\w*|defend\w*|pursu\w*|present\w*|support\w*|"
+    r"presidency|tenure|term|mandate|it|them)\b",
+    re.I,
+)
 POINTED_OBJECT_RE = re.compile(r"\b(?:it|them)\b(?=\s*(?:[?.,;:]|$|\s+(?:in|at|over|during|since|from|between|and|up)\b))", re.I)
 # Nouns for a named thing that a question may point back to with "the river", "that treaty"
 KIND_NOUNS = frozenset(
@@ -312,14 +320,19 @@ CONTEXT_SUBJECT_RE = re.compile(r"\s*(?:The\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)
 NOT_NAMES = frozenset("I We My Our It Its This That These Those He She They Their Your You In On At For As".split())
 
 
-def topic_of(question: str, columns: list[Column] | tuple[Column, ...]) -> str:
-    """The question's topic words: without the speakers, the period and the words that only say "over time"."""
+def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases: tuple[str, ...] = ()) -> str:
+    """The question's topic words: without the speakers, the period and the words that only say "over time".
+
+    ``aliases``: the speakers' other names ("the Federated States of Micronesia" where the column is "Micronesia").
+    """
     text = _keep_named_documents(question)  # "the Amman Message" is a name, not a statement
+    for alias in sorted(aliases, key=len, reverse=True):
+        name = re.escape(alias).replace("'", "['’]")
+        text = re.sub(rf"(?<![\w-])(?:the\s+)?{name}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
     for column in columns:
         if column.label:
             # not inside a longer place name: "Ireland" leaves "the Northern Ireland peace process" whole
-            label = rf"(?:{LONG_FORM}\s+of\s+(?:the\s+)?)?{PLACE_PREFIX}(?<![\w-]){re.escape(column.label)}"
-            text = re.sub(rf"{label}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
+            text = re.sub(rf"{PLACE_PREFIX}(?<![\w-]){re.escape(column.label)}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
     for name in PEOPLE:
         text = PEOPLE[name].sub(" ", text)
     text = RANGE_RE.sub(" ", text)

@@ -159,3 +159,10 @@ def test_a_people_adjective_that_is_the_topic_is_no_speaker(question: str) -> No
 def test_a_people_adjective_as_the_speaker_in_any_case() -> None:
     assert [m.code for m in NAMES.speakers("what did the ghanaian representative say in 1972?")] == ["GHA"]
     assert [m.code for m in NAMES.speakers("The Pakistani delegate said what about Kashmir?")] == ["PAK"]
+
+
+def test_a_long_name_in_brackets_is_also_a_name_in_its_usual_order() -> None:
+    assert [m.code for m in NAMES.speakers("What did the Islamic Republic of Iran say about sanctions?")] == ["IRN"]
+    assert [m.name for m in NAMES.named("When did the Islamic Republic of Iran first mention Afghanistan?")] == [
+        "Islamic Republic of Iran"
+    ]
