@@ -19,10 +19,15 @@ DECADE_WORDS = {"forties": 1940, "fifties": 1950, "sixties": 1960, "seventies": 
 RANGE_RE = re.compile(
     rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
     rf"\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
-    rf"\b({YEAR})\s+(?:to|through|until)\s+({YEAR})(?:\s*[?.!]?\s*$|\s*:)",
+    rf"\b({YEAR})\s+(?:to|through|until)\s+({YEAR})(?:\s*[?.!]?\s*$|\s*:)|"
+    # from one dated event to another: "from the International Year of Freshwater in 2003 to the … in 2013"
+    rf"\bfrom\s+(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+({YEAR})\s+(?:to|until|till|through|up\s+to)\s+(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+({YEAR})\b",
     re.I,
 )
-SINCE_RE = re.compile(rf"\b(?:since|after|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?({YEAR})\b", re.I)
+# (not across a word that ends a period: "from independence up to 2001" only ends)
+SINCE_RE = re.compile(
+    rf"\b(?:since|after|from)\s+(?:the\s+)?(?:(?!(?:to|until|till|through|up)\b)[\w-]+\s+){{0,3}}?({YEAR})\b", re.I
+)
 DECADE_END_RE = re.compile(r"\b(?:to|until|till|through|up\s+to)\s+the\s+end\s+of\s+(?:the|that)\s+decade\b", re.I)
 CLOSING = r"until|till|through|up\s+to|up\s+until"  # words that end a period at a year
 UNTIL_RE = re.compile(rf"\b(?:{CLOSING}|to|before|by)\s+({YEAR})\b", re.I)

@@ -26,10 +26,10 @@ from assistant.interpret.time_phrasings import (
     PLURAL_STATEMENTS_RE,
     SAYING_RE,
     SPEAKING,
-    STANCE_RE,
     STATEMENTS_RE,
     WHEN_ASKED_RE,
     WHICH_YEARS_RE,
+    stance_of,
 )
 from assistant.models import Filters
 from assistant.text.lexical import key_terms
@@ -86,6 +86,8 @@ CHAT_PHRASES_RE = re.compile(
     r"(?:(?:background\s+)?(?:brief|briefing|note|memo|paper|piece|research)\s+)?(?:on|about|for)\b|"
     r"\b(?:its|their|the)\s+record\s+of\s+(?:references|mentions)\b|\bother\s+(?:years|times|occasions)\b|"
     r"\bfor\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper)\s+(?:on|about)\b|"
+    # a period that starts at independence and ends at a year ("from independence up to 2001")
+    r"\bfrom\s+(?:its\s+|their\s+)?independence(?=\s+(?:up\s+to|until|till|to|through)\b)|"
     r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|speaking)\s+up\b",
     re.I,
 )
@@ -175,6 +177,9 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     latest = bool(LATEST_MENTION_RE.search(question))
     changing = bool(CHANGE_RE.search(question)) or (WHICH_YEARS_RE.search(question) is not None and said)
     columns = _columns(question, countries, compare)
+    stance = stance_of(question, [c.label for c in columns])
+    if stance is not None:  # "how did Grenada press for …": how it was said, not what
+        question = question[: stance.start(1)] + question[stance.end(1) :]
     if compare and len(columns) >= 2:
         kind = "compare"
     elif first:
@@ -183,9 +188,14 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         kind = "latest_mention"
     elif (
         changing
-        or (lo is not None and (hi is None or hi > lo) and STATEMENTS_RE.search(question))
-        or (lo is not None and (hi is None or hi > lo) and columns and STANCE_RE.search(question))
-        or (lo is None and hi is not None and ENDS_RE.search(question) and PLURAL_STATEMENTS_RE.search(question))
+        or (lo is not None and (hi is None or hi > lo) and (STATEMENTS_RE.search(question) or stance is not None))
+        # "up to 2002" with statements in the plural, or with a speaker saying or pressing for something
+        or (
+            lo is None
+            and hi is not None
+            and ENDS_RE.search(question)
+            and (PLURAL_STATEMENTS_RE.search(question) or STATEMENTS_RE.search(question) or stance is not None)
+        )
     ):
         kind = "timeline"
     else:

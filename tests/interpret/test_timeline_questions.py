@@ -495,6 +495,20 @@ def test_readings_the_fourteenth_part_showed() -> None:
     assert ask is not None and [c.filters.countries for c in ask.columns] == [("FSM",)] and ask.topic == "coral bleaching"
 
 
+def test_readings_the_fifteenth_part_showed() -> None:
+    # a verb of advocacy right after the speaker, in a question typed in lower case, and out of the topic
+    ask = read_timeline("how did japan push the whaling moratorium review, 2010-2020?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and ask.topic == "whaling moratorium review"
+    # a period from one dated event to another, and one that starts at an event and ends at a year
+    ask = read_timeline(
+        "From the Rio Summit in 1992 to the Paris conference in 2015, what did Brazil say about forests?", COUNTRIES
+    )
+    assert ask is not None and (ask.first_year, ask.last_year) == (1992, 2015) and ask.topic == "forests"
+    ask = read_timeline("from independence up to 1995 - how did ireland raise partition in the general debate?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (None, 1995)
+    assert ask.topic == "partition"
+
+
 @pytest.mark.parametrize(
     "question",
     [
