@@ -126,8 +126,13 @@ def stance_of(question: str, speakers: list[str]) -> re.Match[str] | None:
     names = "|".join(re.escape(s) for s in speakers if s)
     if not names:
         return None
-    pattern = rf"\bhow\s+(?:has|have|did)\s+(?:the\s+)?(?:{names}|it)\s+(?:been\s+)?({STANCE_VERBS})\b"
-    return re.search(pattern, question, re.I)
+    verb = rf"\s+(?:been\s+)?({STANCE_VERBS})\b"
+    said = re.search(rf"\bhow\s+(?:has|have|did)\s+(?:the\s+)?(?:{names}|it){verb}", question, re.I)
+    # or another name for the speaker, capitalised ("the DPRK"), not a possessive ("the UN's approach")
+    return said or re.search(
+        rf"\b[Hh]ow\s+(?:has|have|did)\s+(?:the\s+)?(?:[A-Z][\w.-]*(?<!'s)(?<!’s)\s+){{0,3}}[A-Z][\w.-]*(?<!'s)(?<!’s){verb}",
+        question,
+    )
 
 
 # "up to 2002" (`periods.ENDS_RE`) with statements in the plural is a period that only ends

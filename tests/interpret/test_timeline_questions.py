@@ -499,6 +499,9 @@ def test_readings_the_fifteenth_part_showed() -> None:
     # a verb of advocacy right after the speaker, in a question typed in lower case, and out of the topic
     ask = read_timeline("how did japan push the whaling moratorium review, 2010-2020?", COUNTRIES)
     assert ask is not None and ask.kind == "timeline" and ask.topic == "whaling moratorium review"
+    # ... or after another name the speaker goes by
+    ask = read_timeline("North Korea wants a treaty. In the 1990s, how did the DPRK argue for a peace treaty?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (1990, 1999)
     # a period from one dated event to another, and one that starts at an event and ends at a year
     ask = read_timeline(
         "From the Rio Summit in 1992 to the Paris conference in 2015, what did Brazil say about forests?", COUNTRIES
