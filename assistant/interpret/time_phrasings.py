@@ -113,8 +113,11 @@ STATEMENTS_RE = re.compile(
 # "How did Grenada press for …", "how has Mexico been pushing for …": a verb of advocacy right after the speaker
 # (`stance_of`); "How did the economy respond …" is no timeline
 STANCE_VERBS = (
-    r"press(?:ing)?|push(?:ing)?|champion(?:ing)?|advocat(?:e|ing)|promot(?:e|ing)|defend(?:ing)?|lobby(?:ing)?|"
-    r"campaign(?:ing)?|argu(?:e|ing)|urg(?:e|ing)|call(?:ing)?\s+for|fight(?:ing)?\s+for"
+    r"press(?:ed|ing)?|push(?:ed|ing)?|champion(?:ed|ing)?|advocat(?:e|ed|ing)|promot(?:e|ed|ing)|defend(?:ed|ing)?|"
+    r"lobb(?:y|ied|ying)|campaign(?:ed|ing)?|argu(?:e|ed|ing)|urg(?:e|ed|ing)|call(?:ed|ing)?\s+for|"
+    r"fight(?:ing)?\s+for|fought\s+for|advanc(?:e|ed|ing)|pursu(?:e|ed|ing)|"
+    # a reply: "how did Oman answer (respond to, react to) …"
+    r"answer(?:ed|ing)?|respond(?:ed|ing)?\s+to|react(?:ed|ing)?\s+to|repl(?:y|ied|ying)\s+to"
 )
 
 

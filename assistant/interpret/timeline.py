@@ -55,7 +55,7 @@ GENERIC_WORDS = re.compile(
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
-    r"repeat(?:ed|s)?|now|including|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
+    r"repeat(?:ed|s)?|now|including|dealt|deal(?=\s+with\b)|rest(?=\s+of\s+(?:the|that)\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
@@ -320,6 +320,7 @@ STANCE_WORDS = re.compile(
     re.I,
 )
 POINTED_OBJECT_RE = re.compile(r"\b(?:it|them)\b(?=\s*(?:[?.,;:]|$|\s+(?:in|at|over|during|since|from|between|and|up)\b))", re.I)
+MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 # Nouns for a named thing that a question may point back to with "the river", "that treaty"
 KIND_NOUNS = frozenset(
     "river rivers sea lake ocean island islands canal strait gulf bay mountain mountains reserve park treaty accord "
@@ -347,6 +348,7 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
         text = PEOPLE[name].sub(" ", text)
     text = RANGE_RE.sub(" ", text)
     text = DECADE_END_RE.sub(" ", DECADE_RE.sub(" ", text))
+    text = re.sub(rf"\b{MONTHS}\s+(?:\d{{1,2}},?\s+)?(?={YEAR}\b)", " ", text, flags=re.I)  # "the september 2011 application"
     text = re.sub(rf"\b{YEAR}\b", " ", text)
     text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"

@@ -512,6 +512,21 @@ def test_readings_the_fifteenth_part_showed() -> None:
     assert ask.topic == "partition"
 
 
+def test_readings_the_sixteenth_part_showed() -> None:
+    # a verb of advocacy in the past ("has … pressed"), a reply ("how did X answer …"), a month beside a year
+    ask = read_timeline("since the march 2012 vote, how has mexico pressed its claim in the general debate?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and ask.first_year == 2012 and ask.topic == "vote claim"
+    ask = read_timeline("From 1975 to 1980, how did France answer Japan's whaling in the general debate?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and ask.topic == "Japan whaling"
+    # "the rest of that decade" after a year of context; "dealt with" is how, not what
+    ask = read_timeline(
+        "In 1981 Japan proposed a fishing zone. Through the rest of that decade, how did Japan advance the idea?", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (1981, 1989)
+    ask = read_timeline("How have the statements of Ireland dealt with the peace process, over the years?", COUNTRIES)
+    assert ask is not None and ask.topic == "peace process"
+
+
 @pytest.mark.parametrize(
     "question",
     [
