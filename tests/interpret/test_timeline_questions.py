@@ -525,6 +525,8 @@ def test_readings_the_sixteenth_part_showed() -> None:
     assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (1981, 1989)
     ask = read_timeline("How have the statements of Ireland dealt with the peace process, over the years?", COUNTRIES)
     assert ask is not None and ask.topic == "peace process"
+    ask = read_timeline("When did Brazil first mention the Amazon Cooperation Treaty? List the later years as well.", COUNTRIES)
+    assert ask is not None and ask.topic == "Amazon Cooperation Treaty"
 
 
 @pytest.mark.parametrize(
