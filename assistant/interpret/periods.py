@@ -28,10 +28,9 @@ RANGE_RE = re.compile(
 SINCE_RE = re.compile(
     rf"\b(?:since|after|from)\s+(?:the\s+)?(?:(?!(?:to|until|till|through|up)\b)[\w-]+\s+){{0,3}}?({YEAR})\b", re.I
 )
-DECADE_END_RE = re.compile(
-    r"\b(?:(?:to|until|till|through|up\s+to)\s+the\s+end|(?:through|over|for|during|in)\s+the\s+rest)\s+of\s+(?:the|that)\s+decade\b",
-    re.I,
-)
+DECADE_END_RE = re.compile(r"\b(?:to|until|till|through|up\s+to)\s+the\s+end\s+of\s+(?:the|that)\s+decade\b", re.I)
+# "In 1981 Zhivkov proposed … Through the rest of that decade, how did …": from the year the context gives
+REST_OF_THAT_DECADE_RE = re.compile(r"(?:^|[.?!:;]\s+)(?:through|over|during)\s+the\s+rest\s+of\s+that\s+decade\b", re.I)
 CLOSING = r"until|till|through|up\s+to|up\s+until"  # words that end a period at a year
 UNTIL_RE = re.compile(rf"\b(?:{CLOSING}|to|before|by)\s+({YEAR})\b", re.I)
 # a period that only ends ("up to 2002"); "to", "before" and "by" end one only beside a start ("by 2030" is a target)
@@ -65,11 +64,13 @@ def read_period(question: str) -> tuple[int | None, int | None, str]:
         hi = int(u.group(1)) - (1 if u.group(0).lower().startswith("before") else 0)
         if lo is not None and hi < lo:
             lo, hi = hi, lo
-    elif hi is None and DECADE_END_RE.search(question):
-        # "from 1984 to the end of the decade": up to 1989; "In 1981 … Through the rest of that decade": 1981-1989
-        years = [int(y) for y in re.findall(rf"\b{YEAR}\b", question)] if lo is None else [lo]
+    elif lo is not None and hi is None and DECADE_END_RE.search(question):
+        hi = lo // 10 * 10 + 9  # "from 1984 to the end of the decade": up to 1989
+    elif lo is None and hi is None and REST_OF_THAT_DECADE_RE.search(question):
+        years = {int(y) for y in re.findall(rf"\b{YEAR}\b", question)}
         if len(years) == 1:
-            lo, hi = years[0], years[0] // 10 * 10 + 9
+            lo = years.pop()
+            hi = lo // 10 * 10 + 9
     if lo is None and hi is None:
         return None, None, ""
     text = f"{lo or ''}–{hi or ''}" if lo and hi else (f"since {lo}" if lo else f"up to {hi}")

@@ -55,7 +55,7 @@ GENERIC_WORDS = re.compile(
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
-    r"repeat(?:ed|s)?|now|including|dealt|deal(?=\s+with\b)|rest(?=\s+of\s+(?:the|that)\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
+    r"repeat(?:ed|s)?|now|including|dealt|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s))deal(?=\s+with\b)|rest(?=\s+of\s+that\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
@@ -204,7 +204,10 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     if kind == "first_mention" and lo is not None and not (RANGE_RE.search(question) or SINCE_RE.search(question)):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
-    return TimelineAsk(kind, _topic(question, columns, countries), lo, hi, tuple(columns) or (Column(""),), period_text)
+    topic = _topic(question, columns, countries)
+    if stance is not None and topic == question:
+        return None  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
+    return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text)
 
 
 def _columns(question: str, countries: CountryNames | None, compare: bool) -> list[Column]:
@@ -349,7 +352,10 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
         text = PEOPLE[name].sub(" ", text)
     text = RANGE_RE.sub(" ", text)
     text = DECADE_END_RE.sub(" ", DECADE_RE.sub(" ", text))
-    text = re.sub(rf"\b{MONTHS}\s+(?:\d{{1,2}},?\s+)?(?={YEAR}\b)", " ", text, flags=re.I)  # "the september 2011 application"
+    # a month that dates a period's start or end ("since the september 2011 application"), not an event ("the June 1967 war")
+    text = re.sub(
+        rf"\b((?:since|from|after|until|till|through|to|up\s+to)\s+(?:the\s+)?){MONTHS}\s+(?={YEAR}\b)", r"\1", text, flags=re.I
+    )
     text = re.sub(rf"\b{YEAR}\b", " ", text)
     text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"

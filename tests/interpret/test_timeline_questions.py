@@ -529,6 +529,23 @@ def test_readings_the_sixteenth_part_showed() -> None:
     assert ask is not None and ask.topic == "Amazon Cooperation Treaty"
 
 
+def test_a_reply_a_month_and_the_rest_of_a_decade_read_only_where_they_date_or_speak() -> None:
+    # a reply counts only after the speaker's own name: a body replying to a country is not that country speaking
+    ask = read_timeline("How did Ireland reply to the United Kingdom between 1998 and 2002?", COUNTRIES)
+    assert ask is not None and [c.label for c in ask.columns] == ["Ireland"] and ask.topic == "United Kingdom"
+    assert read_timeline("How did the Security Council respond to Mexico between 1994 and 1996?", COUNTRIES) is None
+    assert read_timeline("How did Mexico respond to it between 2008 and 2010?", COUNTRIES) is None
+    # a month dating an event stays; "the deal with" is a noun
+    ask = read_timeline("What did France say about the September 11, 2001 attacks in its statements since 2001?", COUNTRIES)
+    assert ask is not None and ask.topic == "September 11 attacks" and ask.first_year == 2001
+    ask = read_timeline("What did France say about the nuclear deal with Japan since 2015?", COUNTRIES)
+    assert ask is not None and ask.topic == "nuclear deal Japan"
+    # "the rest of the decade" in what was said is no period; an open period stays open
+    assert read_timeline("What did Mexico say in 1990 about its goals for the rest of the decade?", COUNTRIES) is None
+    ask = read_timeline("What has Brazil said about debt since 1985, looking ahead over the rest of the decade?", COUNTRIES)
+    assert ask is not None and (ask.first_year, ask.last_year) == (1985, None)
+
+
 @pytest.mark.parametrize(
     "question",
     [
