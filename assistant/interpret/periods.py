@@ -10,6 +10,7 @@ import re
 
 from assistant.interpret.question import YEAR
 
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DECADE_RE = re.compile(
     r"\b(?:the\s+)?(?:(early|mid|late|(?:first|second|latter)\s+half\s+of\s+the)[- ])?"
     r"(?:(19[4-9]0|20[0-2]0)'?s|(forties|fifties|sixties|seventies|eighties|nineties))\b",
@@ -21,7 +22,8 @@ RANGE_RE = re.compile(
     rf"\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
     rf"\b({YEAR})\s+(?:to|through|until)\s+({YEAR})(?:\s*[?.!]?\s*$|\s*:)|"
     # from one dated event to another: "from the International Year of Freshwater in 2003 to the … in 2013"
-    rf"\bfrom\s+(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+({YEAR})\s+(?:to|until|till|through|up\s+to)\s+(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+({YEAR})\b",
+    rf"\bfrom\s+(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+(?:{MONTH}\s+)?({YEAR})\s+(?:to|until|till|through|up\s+to)\s+"
+    rf"(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+(?:{MONTH}\s+)?({YEAR})\b",
     re.I,
 )
 # (not across a word that ends a period: "from independence up to 2001" only ends)

@@ -44,6 +44,7 @@ FIRST_RE = re.compile(
     r"(?<!\bthe\s)(?<!\ba\s)\bfirst\s+(?:protest(?:ed)?|object(?:ed)?)\b(?=[^?]*\b(?:General\s+Assembly|Assembly|UN|"
     r"United\s+Nations|general\s+debate)\b)|"
     r"\bfirst\s+(?:appear|show)s?\b|"
+    r"\bfirst\s+(?:reference|mention|allusion)s?\s+(?:by|from)\b|"  # "first reference by mauritania to …"
     # "when was X first discussed": a question about when, with "first" and a verb of speaking
     r"\bwhen\s+(?:was|were|did|do|does|has|have|had)\b[^?]*\bfirst\s+" + SPEAKING + r"|"
     r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn|champion|"
@@ -104,7 +105,8 @@ CHANGE_RE = re.compile(
 # "What has Haiti said about X at the UN over the years": a speaker and said/talked with a period or plural statements
 STATEMENTS_RE = re.compile(
     r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|"
-    r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bwhat\s+did\b.*\b(?:say|tell|state|argue)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken)\b|"
+    r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bwhat\s+did\b.*\b(?:say|tell|state|argue)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken|"
+    r"refer|referred|referring|mention|mentioned)\b|"
     r"\bhow\s+(?:was|were|is|are)\b.*\b(?:referred|described|mentioned|discussed|presented|raised|addressed)\b|"
     r"\bwalk\s+me\s+through\b",
     re.I,

@@ -55,7 +55,7 @@ GENERIC_WORDS = re.compile(
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
-    r"repeat(?:ed|s)?|now|including|dealt|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s))deal(?=\s+with\b)|rest(?=\s+of\s+that\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
+    r"repeat(?:ed|s)?|now|including|timeline|dealt|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s))deal(?=\s+with\b)|rest(?=\s+of\s+that\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
     r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
@@ -201,6 +201,8 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         kind = "timeline"
     else:
         return None
+    if kind == "timeline" and len(columns) >= 2:
+        kind = "compare"  # "How did Saint Kitts and Nevis and Cabo Verde refer to …": side by side
     if kind == "first_mention" and lo is not None and not (RANGE_RE.search(question) or SINCE_RE.search(question)):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
@@ -299,6 +301,9 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
         # "… made 'dialogue among civilizations' his signature idea. How did Iran's statements promote it?"
         return topic_of(quoted.group(1) or quoted.group(2), columns)
     topic = topic_of(asking, columns, aliases)
+    if POINTED_OBJECT_RE.search(asking) and len(topic.split()) == 1 and topic != asking:
+        # "guinea took in refugees from the wars in liberia …. timeline of what guinea said about hosting them"
+        return f"{topic_of(context, columns, aliases)} {topic}"
     # a phrase the context holds whole ("green growth") is a topic of its own; one word of a longer name is not
     whole = " " in topic and topic.lower() in context.lower()
     own = topic != asking and (whole or not set(key_terms(topic)) <= set(key_terms(context)))

@@ -529,6 +529,24 @@ def test_readings_the_sixteenth_part_showed() -> None:
     assert ask is not None and ask.topic == "Amazon Cooperation Treaty"
 
 
+def test_readings_the_seventeenth_part_showed() -> None:
+    # "first reference by X to …" is a first mention; "timeline of" is not the topic
+    ask = read_timeline("first reference by mexico to the tlatelolco treaty in its speeches? later years too.", COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "tlatelolco treaty"
+    # "them", after a sentence of context, with one word of its own: the context says what "them" is
+    ask = read_timeline(
+        "japan took in boat people from viet nam. timeline of what japan said about resettling them in the 1980s", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "timeline" and ask.topic == "took boat people viet nam resettling"
+    # two speakers who "refer to" something over a period dated by events are side by side
+    ask = read_timeline(
+        "How did France and Mexico refer to the Rio conference, from the preparations in 1990 up to the meeting of June 1997?",
+        COUNTRIES,
+    )
+    assert ask is not None and ask.kind == "compare" and (ask.first_year, ask.last_year) == (1990, 1997)
+    assert [c.label for c in ask.columns] == ["France", "Mexico"] and ask.topic == "Rio conference"
+
+
 def test_a_reply_a_month_and_the_rest_of_a_decade_read_only_where_they_date_or_speak() -> None:
     # a reply counts only after the speaker's own name: a body replying to a country is not that country speaking
     ask = read_timeline("How did Ireland reply to the United Kingdom between 1998 and 2002?", COUNTRIES)
