@@ -42,7 +42,7 @@ SENTENCE_ROWS = 1  # of those, the best by passage-level evidence are scored (an
 # silent on the topic without scoring its sentences: fitted on the timeline training part (docs/timeline.md).
 # A first (latest) mention's passage holds at least this IDF-weighted share of the topic's terms: fitted, with
 # `timeline_threshold`, on every part read so far (161 questions: 0.4 / 0.45 / 0.5 / 0.55 / 0.6 got the first year
-# right for 126 / 125 / 126 / 124 / 121 of them at the threshold 0.46, 0.5 with the best precision; docs/timeline.md)
+# right for 126 / 125 / 126 / 124 / 121 of them at the threshold then, 0.46; 0.5 with the best precision; docs/timeline.md)
 ANCHOR_COVERAGE = 0.5
 SCREEN_FLOOR = 0.35  # the lowest kept on training was 0.40
 MAX_STATEMENTS = 400  # statements ranked at most (the best by their first-stage rank)
