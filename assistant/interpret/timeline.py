@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames
-from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, RANGE_RE, SINCE_RE, read_period
+from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE, read_period
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.interpret.time_phrasings import (
     CHANGE_RE,
@@ -329,7 +329,6 @@ STANCE_WORDS = re.compile(
     re.I,
 )
 POINTED_OBJECT_RE = re.compile(r"\b(?:it|them)\b(?=\s*(?:[?.,;:]|$|\s+(?:in|at|over|during|since|from|between|and|up)\b))", re.I)
-MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 # Nouns for a named thing that a question may point back to with "the river", "that treaty"
 KIND_NOUNS = frozenset(
     "river rivers sea lake ocean island islands canal strait gulf bay mountain mountains reserve park treaty accord "
@@ -359,7 +358,7 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
     text = DECADE_END_RE.sub(" ", DECADE_RE.sub(" ", text))
     # a month that dates a period's start or end ("since the september 2011 application"), not an event ("the June 1967 war")
     text = re.sub(
-        rf"\b((?:since|from|after|until|till|through|to|up\s+to)\s+(?:the\s+)?){MONTHS}\s+(?={YEAR}\b)", r"\1", text, flags=re.I
+        rf"\b((?:since|from|after|until|till|through|to|up\s+to)\s+(?:the\s+)?){MONTH}\s+(?={YEAR}\b)", r"\1", text, flags=re.I
     )
     text = re.sub(rf"\b{YEAR}\b", " ", text)
     text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
