@@ -25,6 +25,7 @@ from assistant.answer.extractive import NOT_IN_CORPUS, candidate_sentences, comp
 from assistant.answer.generative.generators import GeneratorCancelled
 from assistant.answer.summary import documents_meant, summary_answer
 from assistant.answer.timeline import build_timeline
+from assistant.answer.timeline_entry import load_entry_model
 from assistant.answer.timeline_text import timeline_answer
 from assistant.chain import AskOptions, PassageRetriever, Planned, Request, Retrieved, SearchPlan, build_chain
 from assistant.embed.registry import embedder_for
@@ -93,7 +94,7 @@ class Assistant:
         opened = store or IndexStore(settings.index_dir, settings)  # a missing or damaged index fails before the model loads
         self.embedder = embedder_for(settings)
         self.abstention = load_model(settings.abstain_model)
-        self.timeline_rule = load_rule()  # timeline entries: the rule their threshold was fitted with
+        self.timeline_rule = load_rule()  # one of the signals the timeline entry decision reads
         self._live = LiveIndex(settings, self._load, opened, follow=store is None if follow is None else follow)
 
     def _load(self, store: IndexStore) -> Loaded:
@@ -287,10 +288,12 @@ class Assistant:
         plan = planned.plan
         said = Answer(question, NOT_IN_CORPUS, True, (), (), timings, mode=options.mode, reading=_reading(reading, plan))
         if isinstance(planned.scope, TimelineAsk):
-            rule = self.timeline_rule
+            decision = load_entry_model(self.settings.timeline_model)  # cached; read here, so a refit needs none
             threshold = self.settings.timeline_threshold
-            threshold = rule.threshold(self.passages) if threshold is None else threshold
-            found = build_timeline(planned.scope, self.searcher, rule, threshold, self.passages, options.filters)
+            threshold = decision.threshold if threshold is None else threshold
+            found = build_timeline(
+                planned.scope, self.searcher, self.timeline_rule, decision, threshold, self.passages, options.filters
+            )
             timeline = timeline_answer(said, planned.scope, found)
             # a paragraph on how something changed: not above a first mention (a claim of "first" cannot be checked
             # against the paragraphs read) nor a comparison (its columns are not one line of dates)

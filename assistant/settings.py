@@ -78,10 +78,10 @@ class Settings(BaseSettings):
 
     # answering
     max_answer_sentences: int = 3
-    # a timeline entry's confidence floor under the hand-weighted rule (None: the rule's threshold); 0.41: the most
-    # first-mention years right, with recall >= 0.8 and precision >= 0.9, on every timeline part read so far (328
-    # questions, through the seventeenth part; docs/timeline.md)
-    timeline_threshold: float | None = 0.41
+    # the probability a statement must reach to be a timeline entry (None: the one the entry model was fitted with,
+    # assistant/answer/timeline-entry.json; docs/timeline.md)
+    timeline_threshold: float | None = None
+    timeline_model: Path | None = None  # a refitted entry model (python -m assistant calibrate-timeline --out)
     abstain_threshold: float | None = None  # refuse below this confidence; None: the abstention model's, per corpus size
     abstain_model: Path | None = None  # a refitted model (python -m assistant calibrate --out); None: the packaged one
     max_question_chars: int = 2000

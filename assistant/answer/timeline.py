@@ -2,9 +2,9 @@
 
 Every statement in the question's scope (its speakers, its period) is searched on its own: its passages
 are ranked by the dense and the lexical retrievers, the best few scored sentence by sentence, and the
-abstention decision (`assistant.answer.abstain`) is applied to the statement as to an answer. A statement
-is an entry only when that decision says it addresses the topic; a year without one is left out, never
-padded. The counts say how many statements of each year address the topic, against the year's statements.
+abstention rule's signals (`assistant.answer.abstain`) are read for the statement as for an answer. A statement
+is an entry only when the entry decision (`assistant.answer.timeline_entry`, learned on the read timeline parts)
+says it addresses the topic; a year without one is left out, never padded. The counts say how many statements of each year address the topic, against the year's statements.
 
 A scope of at most ``EXHAUSTIVE_ROWS`` passages (a country's statements over decades, the Secretary-General's
 over years) is searched passage by passage; a larger one (every country over the whole General Debate) is
@@ -19,11 +19,13 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 import numpy as np
 
 from assistant.answer.abstain import AbstentionModel, signals_for
 from assistant.answer.extractive import Candidate, candidate_sentences, for_question
+from assistant.answer.timeline_entry import EntryEvidence, EntryModel
 from assistant.index.store import IndexStore
 from assistant.interpret.timeline import Column, TimelineAsk
 from assistant.models import Citation, DocumentMeta, Filters, Hit, TimelineEntry, YearCount
@@ -58,8 +60,27 @@ MAX_ENTRIES = 40  # entries per column; beyond, the best statement of each year
 
 
 @dataclass(frozen=True)
+class Considered:
+    """One statement of a column, scored, before the entry decision: its best passage and sentence, and the evidence."""
+
+    hit: Hit
+    quote: Candidate
+    evidence: EntryEvidence
+
+
+@dataclass(frozen=True)
+class ColumnEvidence:
+    """One column's scored statements, its statements in scope, and whether every one of them was read."""
+
+    column: Column
+    considered: list[Considered]
+    in_scope: list[DocumentMeta]
+    complete: bool
+
+
+@dataclass(frozen=True)
 class Scored:
-    """One statement's best evidence for the topic and the abstention decision's confidence in it."""
+    """One statement's best evidence for the topic and the entry decision's confidence in it."""
 
     meta: DocumentMeta
     hit: Hit
@@ -101,25 +122,24 @@ def year_of(meta: DocumentMeta) -> int | None:
 def build_timeline(
     ask: TimelineAsk,
     searcher: Searcher,
-    model: AbstentionModel,
+    rule: AbstentionModel,
+    decision: EntryModel,
     threshold: float,
     passages: int,
     base: Filters,
     screen: float | None = SCREEN_FLOOR,
 ) -> Timeline:
-    """The timeline ``ask`` asks for over ``searcher``'s index, entries kept when ``model`` >= ``threshold``.
+    """The timeline ``ask`` asks for over ``searcher``'s index, entries kept when ``decision`` >= ``threshold``.
 
-    ``screen``: statements whose passage-level evidence is below it are not scored (None: every statement is).
+    ``rule``: the hand-weighted rule, one of the signals ``decision`` reads; ``screen``: statements whose
+    passage-level evidence is below it are not scored (None: every statement is).
     """
     t0 = time.perf_counter()
-    columns = [
-        _column(searcher, col, base.merged(col.filters).merged(ask.period), ask.topic, model, threshold, passages, screen)
-        for col in ask.columns
-    ]
+    columns = [_decide(col, decision, threshold) for col in column_evidence(ask, searcher, rule, passages, base, screen)]
     entries: list[TimelineEntry] = []
     citations: list[Citation] = []
     for col in columns:
-        chosen = _anchor(_thin(col.scored), ask.kind)
+        chosen = anchor_mentions(_thin(col.scored), ask.kind)
         for i, s in enumerate(chosen):
             n = len(citations) + 1
             citations.append(Citation(n, s.hit, s.quote.text))
@@ -151,7 +171,15 @@ def build_timeline(
     )
 
 
-def _anchor(ordered: list[Scored], kind: str) -> list[Scored]:
+class _Anchorable(Protocol):
+    @property
+    def anchored(self) -> bool: ...
+
+
+A = TypeVar("A", bound=_Anchorable)
+
+
+def anchor_mentions(ordered: list[A], kind: str) -> list[A]:
     """For a first (latest) mention: the entries from the first (up to the latest) whose passage holds the topic's terms.
 
     One entry that only resembles the topic would otherwise decide the answer to "when did X first ...".
@@ -178,16 +206,43 @@ def _thin(scored: list[Scored]) -> list[Scored]:
     return sorted(best.values(), key=lambda s: (s.meta.date or "", s.meta.doc_id))
 
 
-def _column(
+def column_evidence(
+    ask: TimelineAsk,
+    searcher: Searcher,
+    rule: AbstentionModel,
+    passages: int,
+    base: Filters,
+    screen: float | None = SCREEN_FLOOR,
+) -> list[ColumnEvidence]:
+    """Every column's statements in scope, scored (those past the screen and the budget), before the entry decision."""
+    return [
+        _evidence(searcher, col, base.merged(col.filters).merged(ask.period), ask.topic, rule, passages, screen)
+        for col in ask.columns
+    ]
+
+
+def _decide(evidence: ColumnEvidence, decision: EntryModel, threshold: float) -> ColumnTimeline:
+    """The column's entries: its statements whose probability of addressing the topic reaches ``threshold``."""
+    considered = evidence.considered
+    probability = decision.confidences([c.evidence for c in considered])
+    scored = [
+        Scored(c.hit.meta, c.hit, c.quote, float(p), c.evidence.screen, c.evidence.anchored)
+        for c, p in zip(considered, probability, strict=True)
+        if p >= threshold
+    ]
+    counts = _counts(evidence.in_scope, scored, evidence.column.label)
+    return ColumnTimeline(evidence.column, scored, counts, len(evidence.in_scope), evidence.complete)
+
+
+def _evidence(
     searcher: Searcher,
     column: Column,
     filters: Filters,
     topic: str,
-    model: AbstentionModel,
-    threshold: float,
+    rule: AbstentionModel,
     passages: int,
     screen: float | None,
-) -> ColumnTimeline:
+) -> ColumnEvidence:
     store = searcher.store
     in_scope = [m for m in store.documents if filters.allows(m) and year_of(m) is not None]
     allowed = allowed_rows(store, filters)
@@ -225,7 +280,7 @@ def _column(
     searcher.sentences.of([r for _, mine, _, _ in statements for r in mine[:SENTENCE_ROWS]])
     sizes = store.passage_counts()  # once per column: what each statement's own search would have searched
     scorer = EvidenceReranker(store, searcher.sentences, terms, sentence_depth=SENTENCE_ROWS, sentence_words=1)
-    scored: list[Scored] = []
+    considered: list[Considered] = []
     for provisional, _, dense, bm25 in statements:
         result = _statement_search(searcher, scorer, topic, query_vec, dense, bm25, sizes)
         # the sentences of the passages the evidence scored sentence by sentence: nothing more to embed
@@ -237,11 +292,9 @@ def _column(
             continue
         best = candidates[0]
         signals = signals_for(topic, result, (best.text, best.score), passages, terms=terms, wanted=wanted)
-        confidence = model.confidence(signals)
-        if confidence >= threshold:
-            hit = hits[best.hit_index]
-            scored.append(Scored(hit.meta, hit, best, confidence, provisional, signals.coverage >= ANCHOR_COVERAGE))
-    return ColumnTimeline(column, scored, _counts(in_scope, scored, column.label), len(in_scope), complete)
+        evidence = EntryEvidence(signals, rule.confidence(signals), provisional, signals.coverage >= ANCHOR_COVERAGE)
+        considered.append(Considered(hits[best.hit_index], best, evidence))
+    return ColumnEvidence(column, considered, in_scope, complete)
 
 
 # one statement to score: its passage-level evidence, its passages best first, and each retriever's best passages

@@ -1,4 +1,4 @@
-"""``calibrate``: refit the "not in the corpus" decision on labelled training questions.
+"""``calibrate`` and ``calibrate-timeline``: refit the "not in the corpus" and the timeline entry decisions.
 
     python -m assistant calibrate eval/trust/seed_train.jsonl \
         eval/trust/ungdc_a_train.jsonl@data/index-sample eval/trust/ungdc_b_train.jsonl@data/index-sample
@@ -20,6 +20,7 @@ from assistant.cli.common import Command, add_index_flag, settings_from
 from assistant.errors import UsageError
 
 PACKAGED = Path(__file__).resolve().parent.parent / "answer" / "abstention.json"
+PACKAGED_ENTRIES = Path(__file__).resolve().parent.parent / "answer" / "timeline-entry.json"
 
 
 def _flags(p: argparse.ArgumentParser) -> None:
@@ -69,6 +70,54 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _timeline_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="TRAIN.jsonl[@INDEX]", help="labelled timeline questions (never a test part)")
+    add_index_flag(p)
+    p.add_argument("--out", type=Path, default=PACKAGED_ENTRIES, help="where to write the model (default: the packaged one)")
+    p.add_argument("--recall", type=float, default=0.8, help="question-level timeline recall the threshold must keep")
+    p.add_argument("--precision", type=float, default=0.9, help="question-level timeline precision the threshold must keep")
+
+
+def cmd_calibrate_timeline(args: argparse.Namespace) -> int:
+    """Score every training timeline question's statements, fit, choose the threshold, write the model."""
+    from dataclasses import replace
+
+    from assistant.evaluate.qa_sets import load_qa_set
+    from assistant.evaluate.timeline_calibrate import collect, fit, provenance
+    from assistant.pipeline import Assistant
+
+    for name in ("recall", "precision"):
+        if not 0 < getattr(args, name) <= 1:
+            raise UsageError(f"--{name} {getattr(args, name)} must be above 0 and at most 1")
+    settings = settings_from(args)
+    questions, indexes = [], []
+    for spec in args.files:
+        path, _, index = spec.partition("@")
+        index_dir = Path(index) if index else settings.index_dir
+        indexes.append(str(index_dir))
+        qa = load_qa_set(Path(path))
+        assistant = Assistant(settings.with_overrides(index_dir=index_dir))
+        found = collect(qa, assistant, path)
+        print(f"{path}: {len(found)} timeline questions over {index_dir}", file=sys.stderr)
+        questions += found
+    if not questions:
+        raise UsageError("none of these files has a timeline question (a record with a `timeline` gold field)")
+    model, training = fit(questions, recall=args.recall, precision=args.precision)
+    argv = sys.argv[2:] if sys.argv[1:2] == ["calibrate-timeline"] else None
+    files = [f.partition("@")[0] for f in args.files]
+    model = replace(model, fitted={**provenance(files, indexes, argv, args.recall, args.precision), "training": training})
+    args.out.write_text(model.to_json() + "\n", encoding="utf-8")
+    print(json.dumps({"threshold": model.threshold, "training": training}, indent=2))
+    print(f"Wrote {args.out}")
+    return 0
+
+
 COMMANDS: list[Command] = [
-    ("calibrate", "refit the 'not in the corpus' decision on labelled training questions", _flags, cmd_calibrate)
+    ("calibrate", "refit the 'not in the corpus' decision on labelled training questions", _flags, cmd_calibrate),
+    (
+        "calibrate-timeline",
+        "refit the timeline entry decision on labelled timeline questions",
+        _timeline_flags,
+        cmd_calibrate_timeline,
+    ),
 ]

@@ -144,14 +144,14 @@ def provenance(files: list[str], indexes: list[str], argv: list[str] | None, max
     """Where a fitted model came from: files, indexes, the command, the target, the date."""
     return {
         "training_files": files,
-        "indexes": [_relative(i) for i in indexes],
+        "indexes": [project_relative(i) for i in indexes],
         "command": "python -m assistant calibrate " + " ".join(argv or []),
         "target": f"at most {max_refused:.0%} of answered training questions refused, per profile",
         "fitted_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
 
 
-def _relative(path: str) -> str:
+def project_relative(path: str) -> str:
     """A path inside the project as the project names it ("index", "data/index-sample")."""
     from pathlib import Path
 

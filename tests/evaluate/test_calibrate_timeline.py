@@ -1,0 +1,74 @@
+"""Fitting the timeline entry decision: the command refits on the seed timeline questions and the assistant reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.timeline_entry import FEATURES, load_entry_model
+from assistant.cli import main
+from assistant.evaluate.timeline_calibrate import TrainingQuestion, choose_threshold, replay
+from assistant.settings import PROJECT_ROOT
+
+SEED_FILES = [str(PROJECT_ROOT / "eval" / "timeline" / f"seed_{name}.jsonl") for name in ("train", "test", "test2", "test3")]
+
+
+def _statement(year: int, key: str, entry: bool, anchored: bool = True):  # type: ignore[no-untyped-def]
+    from assistant.evaluate.timeline_calibrate import Statement
+
+    return Statement(year, key, anchored, (), entry)
+
+
+def test_the_replay_scores_questions_as_eval_does() -> None:
+    a, b, c = _statement(2001, "a", False, anchored=False), _statement(2003, "b", True), _statement(2005, "c", True)
+    q = TrainingQuestion("q", "f", "first_mention", frozenset({"b", "c"}), 2003, ((a, b, c),))
+    probability = {id(a): 0.7, id(b): 0.6, id(c): 0.2}
+    # at 0.5: a and b kept; a is not anchored, so the first mention starts at b: recall 1/2, precision 1, first right
+    assert replay([q], probability, 0.5) == {"threshold": 0.5, "recall": 0.5, "precision": 1.0, "first_year": 1.0}
+    # at 0.1 every statement is kept, c too
+    assert replay([q], probability, 0.1)["recall"] == 1.0
+    # above every probability: nothing found, no precision, the first year missed
+    assert replay([q], probability, 0.9) == {"threshold": 0.9, "recall": 0.0, "precision": 0.0, "first_year": 0.0}
+
+
+def test_the_threshold_keeps_the_targets_and_then_the_most_first_years() -> None:
+    scores = {
+        0.3: {"recall": 0.9, "precision": 0.85, "first_year": 0.9},  # precision below target
+        0.4: {"recall": 0.85, "precision": 0.91, "first_year": 0.7},
+        0.5: {"recall": 0.82, "precision": 0.93, "first_year": 0.75},
+        0.6: {"recall": 0.7, "precision": 0.97, "first_year": 0.8},  # recall below target
+    }
+    assert choose_threshold(scores, 0.8, 0.9) == 0.5
+    # no threshold meets both: the best balance of the two (0.4: recall 0.89 and precision 0.92 of their targets)
+    assert choose_threshold(scores, 0.95, 0.99) == 0.4
+
+
+def test_the_command_refits_on_seed_questions_and_the_assistant_reads_it(seed_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "entries.json"
+    code = main(["calibrate-timeline", *SEED_FILES, "--index", str(seed_settings.index_dir), "--out", str(out)])
+    assert code == 0
+    model = load_entry_model(out)
+    assert model.features == FEATURES and 0.0 < model.threshold < 1.0
+    assert model.fitted["training_files"] == SEED_FILES and "calibrate-timeline" in model.fitted["command"]
+    training = model.fitted["training"]
+    assert training["questions"] == 22 and 0 < training["entries"] < training["statements"]
+    # the fitted decision finds most of the gold of the questions it was fitted on, out of fold
+    assert training["out_of_fold"]["recall"] >= 0.6 and training["out_of_fold"]["auroc"] is not None
+
+    from assistant.pipeline import Assistant
+
+    assistant = Assistant(seed_settings.with_overrides(timeline_model=out))
+    answer = assistant.ask(
+        "How has the Secretary-General's position on the responsibility to protect changed between 2011 and 2017?"
+    )
+    assert answer.kind == "timeline" and answer.timeline
+    assert all(e.confidence >= model.threshold for e in answer.timeline)
+
+
+def test_a_refit_without_timeline_questions_says_so(seed_settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    plain = PROJECT_ROOT / "eval" / "trust" / "seed_train.jsonl"
+    out = tmp_path / "m.json"
+    code = main(["calibrate-timeline", str(plain), "--index", str(seed_settings.index_dir), "--out", str(out)])
+    assert code != 0 and not out.exists()
+    assert "none of these files has a timeline question" in capsys.readouterr().err
