@@ -44,7 +44,8 @@ FIRST_RE = re.compile(
     r"(?<!\bthe\s)(?<!\ba\s)\bfirst\s+(?:protest(?:ed)?|object(?:ed)?)\b(?=[^?]*\b(?:General\s+Assembly|Assembly|UN|"
     r"United\s+Nations|general\s+debate)\b)|"
     r"\bfirst\s+(?:appear|show)s?\b|"
-    r"\bfirst\s+(?:reference|mention|allusion)s?\s+(?:by|from)\b|"  # "first reference by mauritania to …"
+    # "first reference by mauritania to …", "first general debate mention of it by Brunei"
+    r"\bfirst\s+(?:[\w-]+\s+){0,3}?(?:reference|mention|allusion)s?\s+(?:of\s+(?:it|them|this|that)\s+)?(?:by|from)\b|"
     # "when was X first discussed": a question about when, with "first" and a verb of speaking
     r"\bwhen\s+(?:was|were|did|do|does|has|have|had)\b[^?]*\bfirst\s+" + SPEAKING + r"|"
     r"\b(?:start|started|begin|began|begun)\s+(?:to\s+)?(?:mention|rais|talk|speak|refer|discuss|cit|address|warn|champion|"
@@ -72,9 +73,13 @@ FIRST_IF_SAID_RE = re.compile(
     r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|at|as|since)\b)(?!\s+in\b(?!\s+which\b))",
     re.I,
 )
-# "In which years did Laos talk about …": a timeline beside a verb of speaking ("In which years did prevention avert
-# atrocities?" asks when events happened)
-WHICH_YEARS_RE = re.compile(r"\b(?:which|what)\s+years\b", re.I)
+# "In which years did Laos talk about …", "in which of its general debate speeches does it talk about …": a timeline
+# beside a verb of speaking or a word for statements ("In which years did prevention avert atrocities?" asks when
+# events happened)
+WHICH_YEARS_RE = re.compile(
+    r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+)?(?:[\w-]+\s+){0,2}?(?:years|statements|speeches|addresses|sessions)\b",
+    re.I,
+)
 # "first year it appears", "the first time and any later times": first mentions when the question also speaks of
 # saying something or of later mentions (not "the first year of the mission")
 SAYING_RE = re.compile(

@@ -289,8 +289,9 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
     Commission?").
     """
     codes = {code for column in columns for code in column.filters.countries}
-    # the speakers' long names ("the Federated States of Micronesia", "Iran (Islamic Republic of)")
-    aliases = tuple(n for n, code in countries.names.items() if code in codes and " of" in n) if countries else ()
+    # the speakers' names of several words ("the Federated States of Micronesia", "Iran (Islamic Republic of)",
+    # "Brunei Darussalam")
+    aliases = tuple(n for n, code in countries.names.items() if code in codes and " " in n) if countries else ()
     sentences = SENTENCE_END_RE.split(question.strip())
     start = next((i for i, sentence in enumerate(sentences) if "?" in sentence), len(sentences) - 1)
     if start == 0 or POINTS_BACK_RE.search(" ".join(sentences[start:])):

@@ -547,6 +547,38 @@ def test_readings_the_seventeenth_part_showed() -> None:
     assert [c.label for c in ask.columns] == ["France", "Mexico"] and ask.topic == "Rio conference"
 
 
+def test_readings_the_nineteenth_part_showed() -> None:
+    # "in which (of its) general debate speeches did X …" lists statements: a timeline
+    ask = read_timeline("In which general debate speeches did Mexico point to its migrants, from its first speech on?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and [c.label for c in ask.columns] == ["Mexico"]
+    assert ask.topic == "point migrants"
+    ask = read_timeline("japan took in boat people. in which of its speeches does it talk about the boat people?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and ask.topic == "boat people"
+    # "first general debate mention of it by X": a first mention, "it" the context's topic
+    ask = read_timeline(
+        "France hosted the COP21 talks. First general debate mention of it by France, and any later ones?", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "hosted COP21"
+    # a speaker's name of several words leaves the topic whole, not only its first word
+    brunei = CountryNames({"Brunei": "BRN", "Brunei Darussalam": "BRN"})
+    ask = read_timeline("When did Brunei Darussalam first mention the South China Sea?", brunei)
+    assert ask is not None and [c.label for c in ask.columns] == ["Brunei Darussalam"] and ask.topic == "South China Sea"
+    ask = read_timeline("Brunei has a plan, Wawasan 2035. First general debate mention of it by Brunei Darussalam?", brunei)
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "plan Wawasan"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In which statement did the Secretary-General mention the veto?",  # one statement: an ordinary question
+        "In which years did prevention avert atrocities?",  # when events happened, nothing said
+        "Which sessions of the Assembly were held outside New York?",
+    ],
+)
+def test_which_statement_or_which_years_alone_is_no_timeline(question: str) -> None:
+    assert read_timeline(question, COUNTRIES) is None
+
+
 def test_a_reply_a_month_and_the_rest_of_a_decade_read_only_where_they_date_or_speak() -> None:
     # a reply counts only after the speaker's own name: a body replying to a country is not that country speaking
     ask = read_timeline("How did Ireland reply to the United Kingdom between 1998 and 2002?", COUNTRIES)
