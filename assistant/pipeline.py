@@ -95,6 +95,8 @@ class Assistant:
         self.embedder = embedder_for(settings)
         self.abstention = load_model(settings.abstain_model)
         self.timeline_rule = load_rule()  # one of the signals the timeline entry decision reads
+        if settings.timeline_model is not None:  # a refitted entry decision the asker named: checked before any question
+            load_entry_model(settings.timeline_model)
         self._live = LiveIndex(settings, self._load, opened, follow=store is None if follow is None else follow)
 
     def _load(self, store: IndexStore) -> Loaded:
@@ -288,7 +290,8 @@ class Assistant:
         plan = planned.plan
         said = Answer(question, NOT_IN_CORPUS, True, (), (), timings, mode=options.mode, reading=_reading(reading, plan))
         if isinstance(planned.scope, TimelineAsk):
-            decision = load_entry_model(self.settings.timeline_model)  # cached; read here, so a refit needs none
+            # read once per path; the packaged one here, not at start, so `calibrate-timeline` runs without a readable one
+            decision = load_entry_model(self.settings.timeline_model)
             threshold = self.settings.timeline_threshold
             threshold = decision.threshold if threshold is None else threshold
             found = build_timeline(

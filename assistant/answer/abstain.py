@@ -10,8 +10,8 @@ title block, and the corpus's size. A logistic regression
 probability that the question is answered from these passages; its weights and
 the thresholds chosen on training questions are JSON in the package
 (``abstention.json``: no pickle), with the files and command they came from.
-The hand-weighted rule it replaced (``abstention-rule.json``) still decides
-timeline entries, whose threshold was fitted with it.
+The hand-weighted rule it replaced (``abstention-rule.json``) is one of the
+signals of the timeline entry decision (`assistant.answer.timeline_entry`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from assistant.retrieve.search import SearchResult
 from assistant.text.lexical import index_terms, key_terms, stem
 
 MODEL_FILE = "abstention.json"
-RULE_FILE = "abstention-rule.json"  # the hand-weighted rule: timeline entries (assistant.answer.timeline)
+RULE_FILE = "abstention-rule.json"  # the hand-weighted rule: a signal of timeline entries (assistant.answer.timeline_entry)
 MISSING_TYPE_FACTOR = 0.8  # the "mean" rule: a best sentence without the kind of answer asked for counts less
 LARGE_CORPUS = 20_000  # passages: from here on, the "large" threshold applies (the General Debate corpus and up)
 _QUANTITY_QUESTION_RE = re.compile(r"^\s*(?:and\s+)?how (?:many|much)\b", re.I)

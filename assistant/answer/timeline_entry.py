@@ -3,8 +3,10 @@
 Each statement of a timeline's column is scored like an answer (`assistant.answer.abstain.signals_for`); the
 decision reads those signals, the hand-weighted rule's confidence, the passage-level screen, whether the best
 passage holds most of the topic's words, and the statement's standing in its column: how far its confidence and
-its key-term coverage are below the column's best, and how many statements the column scored (the more there
-are, the smaller the share that really addresses the topic). A logistic regression over them
+its key-term coverage are below the column's best. Not how many statements the column scored: the training
+questions ask about topics raised in a few years, so that count taught the model that a long column is mostly
+noise, and a country that raised its topic nearly every year lost most of its entries (docs/decisions.md).
+A logistic regression over them
 (`python -m assistant calibrate-timeline`, scikit-learn) gives the probability; its weights and the threshold
 chosen on the training questions' out-of-fold probabilities are JSON in the package (``timeline-entry.json``,
 no pickle), with the files and command they came from.
@@ -13,7 +15,6 @@ no pickle), with the files and command they came from.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -44,7 +45,7 @@ SIGNALS = (
     "unseen_terms",
     "question_terms",
 )
-FEATURES = (*SIGNALS, "rule", "screen", "anchored", "below_best", "coverage_below_best", "log_statements")
+FEATURES = (*SIGNALS, "rule", "screen", "anchored", "below_best", "coverage_below_best")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,6 @@ def entry_features(column: Sequence[EntryEvidence]) -> np.ndarray:
         return np.zeros((0, len(FEATURES)))
     best_rule = max(e.rule for e in column)
     best_coverage = max(e.signals.coverage for e in column)
-    statements = math.log1p(len(column))
     return np.array(
         [
             [
@@ -73,7 +73,6 @@ def entry_features(column: Sequence[EntryEvidence]) -> np.ndarray:
                 float(e.anchored),
                 e.rule - best_rule,
                 e.signals.coverage - best_coverage,
-                statements,
             ]
             for e in column
         ]
@@ -137,5 +136,11 @@ def _load(path: str | None) -> EntryModel:
         raise UsageError(
             f"the timeline entry model {name} does not fit this version's features; refit it with "
             "`python -m assistant calibrate-timeline`"
+        )
+    numbers = np.asarray([*model.mean, *model.scale, *model.coef, model.intercept, model.threshold])
+    if not np.isfinite(numbers).all() or min(model.scale) <= 0 or not 0 < model.threshold < 1:
+        raise UsageError(
+            f"the timeline entry model {name} holds a number that is not finite, a scale that is not positive or a "
+            "threshold outside (0, 1); refit it with `python -m assistant calibrate-timeline`"
         )
     return model

@@ -7,6 +7,12 @@ A file may name its index after ``@``; others use ``--index`` (default: the
 settings'). The model is written to ``--out`` (default: the packaged
 ``assistant/answer/abstention.json``, the decision every answer uses), with the files and command it came
 from; a model written elsewhere is used with ``ASSISTANT_ABSTAIN_MODEL``.
+
+    python -m assistant calibrate-timeline eval/timeline/seed_train.jsonl \
+        eval/timeline/ungdc_train.jsonl@data/index-timeline
+
+writes ``assistant/answer/timeline-entry.json``, the decision every timeline uses (or ``--out``, then used with
+``ASSISTANT_TIMELINE_MODEL``), the same way; the full command it was fitted with is in the file.
 """
 
 from __future__ import annotations
@@ -71,7 +77,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _timeline_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", metavar="TRAIN.jsonl[@INDEX]", help="labelled timeline questions (never a test part)")
+    p.add_argument(
+        "files", nargs="+", metavar="TRAIN.jsonl[@INDEX]", help="labelled timeline questions (never a held-out part not yet run)"
+    )
     add_index_flag(p)
     p.add_argument("--out", type=Path, default=PACKAGED_ENTRIES, help="where to write the model (default: the packaged one)")
     p.add_argument("--recall", type=float, default=0.8, help="question-level timeline recall the threshold must keep")
@@ -89,6 +97,11 @@ def cmd_calibrate_timeline(args: argparse.Namespace) -> int:
     for name in ("recall", "precision"):
         if not 0 < getattr(args, name) <= 1:
             raise UsageError(f"--{name} {getattr(args, name)} must be above 0 and at most 1")
+    paths = [f.partition("@")[0] for f in args.files]
+    if len(set(paths)) < len(paths):
+        raise UsageError("a file is named twice: each training file is one group of the out-of-fold folds")
+    if not args.out.parent.is_dir():
+        raise UsageError(f"--out {args.out}: the folder {args.out.parent} does not exist")
     settings = settings_from(args)
     questions, indexes = [], []
     for spec in args.files:
@@ -103,9 +116,14 @@ def cmd_calibrate_timeline(args: argparse.Namespace) -> int:
     if not questions:
         raise UsageError("none of these files has a timeline question (a record with a `timeline` gold field)")
     model, training = fit(questions, recall=args.recall, precision=args.precision)
-    argv = sys.argv[2:] if sys.argv[1:2] == ["calibrate-timeline"] else None
-    files = [f.partition("@")[0] for f in args.files]
-    model = replace(model, fitted={**provenance(files, indexes, argv, args.recall, args.precision), "training": training})
+    if not training["target_met"]:
+        print(
+            f"warning: no threshold keeps recall >= {args.recall} and precision >= {args.precision} out of fold; "
+            f"{model.threshold} balances the two",
+            file=sys.stderr,
+        )
+    argv = [*args.files, "--recall", str(args.recall), "--precision", str(args.precision)]
+    model = replace(model, fitted={**provenance(paths, indexes, argv, args.recall, args.precision), "training": training})
     args.out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(json.dumps({"threshold": model.threshold, "training": training}, indent=2))
     print(f"Wrote {args.out}")

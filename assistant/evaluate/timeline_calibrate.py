@@ -7,8 +7,9 @@ documents, its year). A logistic regression (scikit-learn, standardised features
 the threshold is then chosen on each statement's out-of-fold probability (folds grouped by training file, so
 a file's questions are scored by a model fitted without them; by question when there are fewer than three
 files) for a stated target: the most first-mention years right, among the thresholds whose question-level
-recall and precision reach the targets (if none does, the one with the best balance of the two). Test parts
-are never read here.
+recall and precision reach the targets (if none does, the one with the best balance of the two, and the model
+says so). A held-out part not yet run is never a training file. The figures kept with the model are those of
+the chosen threshold on the same out-of-fold probabilities, so somewhat better than a new part's.
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ THRESHOLDS = tuple(round(t / 100, 2) for t in range(5, 96))
 
 
 @dataclass(frozen=True)
-class Statement:
+class ScoredStatement:
     """One scored statement of a training question's column: its features and whether the gold names it."""
 
+    date: str
     year: int | None
     key: str  # the document's id (or its year, for gold without documents)
     anchored: bool
@@ -53,7 +55,7 @@ class TrainingQuestion:
     kind: str | None  # as read (None: not read as a timeline)
     gold: frozenset[str]
     first_year: int | None
-    columns: tuple[tuple[Statement, ...], ...]
+    columns: tuple[tuple[ScoredStatement, ...], ...]
 
 
 def collect(qa: QASet, assistant: Assistant, group: str) -> list[TrainingQuestion]:
@@ -65,7 +67,7 @@ def collect(qa: QASet, assistant: Assistant, group: str) -> list[TrainingQuestio
         by_doc = any(g.doc for g in item.timeline)
         gold = frozenset(g.doc if by_doc and g.doc else str(g.year) for g in item.timeline)
         ask = read_timeline(item.question, assistant.countries)
-        columns: list[tuple[Statement, ...]] = []
+        columns: list[tuple[ScoredStatement, ...]] = []
         if ask is not None:
             for col in column_evidence(ask, assistant.searcher, assistant.timeline_rule, assistant.passages, Filters()):
                 rows = entry_features([c.evidence for c in col.considered])
@@ -73,8 +75,10 @@ def collect(qa: QASet, assistant: Assistant, group: str) -> list[TrainingQuestio
                 for c, row in zip(col.considered, rows, strict=True):
                     meta = c.hit.meta
                     key = meta.doc_id if by_doc else str(year_of(meta))
-                    statements.append(Statement(year_of(meta), key, c.evidence.anchored, tuple(row), key in gold))
-                statements.sort(key=lambda s: (s.year or 0, s.key))
+                    statements.append(
+                        ScoredStatement(meta.date or "", year_of(meta), key, c.evidence.anchored, tuple(row), key in gold)
+                    )
+                statements.sort(key=lambda s: (s.date, s.key))  # as the answer orders its entries
                 columns.append(tuple(statements))
         out.append(TrainingQuestion(item.id, group, ask.kind if ask else None, gold, item.first_year, tuple(columns)))
     return out
@@ -95,10 +99,11 @@ def fit(
     scaler = StandardScaler().fit(x)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     model = LogisticRegression(C=c, max_iter=2000).fit((x - scaler.mean_) / scale, y)
-    held_out = out_of_fold(x, y, [q.group for q, _ in flat], [q.id for q, _ in flat], c)
+    held_out = out_of_fold(x, y, [q.group for q, _ in flat], [f"{q.group}:{q.id}" for q, _ in flat], c)
     probability = {id(s): float(p) for (_, s), p in zip(flat, held_out, strict=True)}
     scores = {t: replay(questions, probability, t) for t in THRESHOLDS}
     threshold = choose_threshold(scores, recall, precision)
+    met = scores[threshold]["recall"] >= recall and scores[threshold]["precision"] >= precision
     fitted = EntryModel(
         features=FEATURES,
         mean=tuple(float(v) for v in scaler.mean_),
@@ -112,6 +117,7 @@ def fit(
         "statements": len(flat),
         "entries": int(y.sum()),
         "out_of_fold": {**scores[threshold], "auroc": auroc(list(held_out), [bool(v) for v in y])},
+        "target_met": met,
     }
     return fitted, training
 
@@ -128,7 +134,10 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, files: list[str], ids: list[str], 
     if folds < 2:
         raise UsageError("calibration needs at least two timeline questions")
     model = make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000))
-    return np.asarray(cross_val_predict(model, x, y, groups=groups, cv=GroupKFold(folds), method="predict_proba")[:, 1])
+    try:
+        return np.asarray(cross_val_predict(model, x, y, groups=groups, cv=GroupKFold(folds), method="predict_proba")[:, 1])
+    except ValueError as exc:  # a fold whose training part holds only entries, or none
+        raise UsageError(f"too few statements of one kind to fit out of fold ({exc}); add timeline questions, or files") from exc
 
 
 def replay(questions: Sequence[TrainingQuestion], probability: dict[int, float], threshold: float) -> dict[str, float]:
@@ -171,7 +180,7 @@ def provenance(files: list[str], indexes: list[str], argv: list[str] | None, rec
     from assistant.evaluate.calibrate import project_relative
 
     return {
-        "training_files": files,
+        "training_files": [project_relative(f) for f in files],
         "indexes": [project_relative(i) for i in indexes],
         "command": "python -m assistant calibrate-timeline " + " ".join(argv or []),
         "target": f"the most first-mention years right with recall >= {recall} and precision >= {precision}, out of fold",

@@ -14,7 +14,9 @@ from assistant.answer.timeline_entry import FEATURES, EntryEvidence, EntryModel,
 from assistant.errors import UsageError
 from assistant.models import Signals
 
-HELD_OUT = "eval/timeline/ungdc_test19.jsonl"  # the newest timeline test part: never a training file
+# the timeline test parts not yet run (eval/timeline/README.md): never a training file; when a newer part is
+# written, it takes its place here, and a part run once may then train the next fit
+HELD_OUT = ("eval/timeline/ungdc_test20.jsonl",)
 
 
 def _evidence(rule: float, coverage: float, screen: float = 0.4, anchored: bool = True) -> EntryEvidence:
@@ -29,7 +31,6 @@ def test_a_statement_is_read_against_the_best_of_its_column() -> None:
     row = dict(zip(FEATURES, x[1], strict=True))
     assert row["rule"] == 0.45 and row["anchored"] == 0.0 and row["screen"] == 0.4
     assert row["below_best"] == pytest.approx(-0.15) and row["coverage_below_best"] == pytest.approx(-0.6)
-    assert row["log_statements"] == pytest.approx(math.log1p(2))
     assert dict(zip(FEATURES, x[0], strict=True))["below_best"] == 0.0  # the best is not below itself
     assert entry_features([]).shape == (0, len(FEATURES))
 
@@ -56,13 +57,18 @@ def test_a_model_that_does_not_fit_the_features_is_refused_with_the_fix(tmp_path
         load_entry_model(bad)
     with pytest.raises(UsageError, match="cannot read"):
         load_entry_model(tmp_path / "missing.json")
+    # numbers that would make every probability NaN, or a threshold no probability can meet
+    for broken in ({"scale": [0.0] * len(FEATURES)}, {"coef": [float("nan")] * len(FEATURES)}, {"threshold": 1.5}):
+        bad.write_text(json.dumps({**model, **broken}))
+        with pytest.raises(UsageError, match=r"not finite|not positive|outside"):
+            load_entry_model(bad)
 
 
 def test_the_shipped_model_names_its_training_files_never_the_held_out_part() -> None:
     model = load_entry_model()
     assert model.features == FEATURES and 0.0 < model.threshold < 1.0
     files = model.fitted["training_files"]
-    assert files and HELD_OUT not in files
+    assert files and not set(files) & set(HELD_OUT)
     assert all(f.startswith("eval/timeline/") for f in files)
     training = model.fitted["training"]["out_of_fold"]
     # what the threshold was chosen for, on the training files' out-of-fold probabilities

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from assistant.answer.timeline_entry import FEATURES, load_entry_model
 from assistant.cli import main
-from assistant.evaluate.timeline_calibrate import TrainingQuestion, choose_threshold, replay
+from assistant.evaluate.timeline_calibrate import ScoredStatement, TrainingQuestion, choose_threshold, replay
 from assistant.settings import PROJECT_ROOT
 
 SEED_FILES = [str(PROJECT_ROOT / "eval" / "timeline" / f"seed_{name}.jsonl") for name in ("train", "test", "test2", "test3")]
 
 
-def _statement(year: int, key: str, entry: bool, anchored: bool = True):  # type: ignore[no-untyped-def]
-    from assistant.evaluate.timeline_calibrate import Statement
-
-    return Statement(year, key, anchored, (), entry)
+def _statement(year: int, key: str, entry: bool, anchored: bool = True) -> ScoredStatement:
+    return ScoredStatement(f"{year}-09-20", year, key, anchored, (), entry)
 
 
 def test_the_replay_scores_questions_as_eval_does() -> None:
@@ -50,7 +49,8 @@ def test_the_command_refits_on_seed_questions_and_the_assistant_reads_it(seed_se
     assert code == 0
     model = load_entry_model(out)
     assert model.features == FEATURES and 0.0 < model.threshold < 1.0
-    assert model.fitted["training_files"] == SEED_FILES and "calibrate-timeline" in model.fitted["command"]
+    assert model.fitted["training_files"] == [f"eval/timeline/seed_{n}.jsonl" for n in ("train", "test", "test2", "test3")]
+    assert model.fitted["command"].startswith("python -m assistant calibrate-timeline " + SEED_FILES[0])
     training = model.fitted["training"]
     assert training["questions"] == 22 and 0 < training["entries"] < training["statements"]
     # the fitted decision finds most of the gold of the questions it was fitted on, out of fold
@@ -58,12 +58,28 @@ def test_the_command_refits_on_seed_questions_and_the_assistant_reads_it(seed_se
 
     from assistant.pipeline import Assistant
 
-    assistant = Assistant(seed_settings.with_overrides(timeline_model=out))
-    answer = assistant.ask(
-        "How has the Secretary-General's position on the responsibility to protect changed between 2011 and 2017?"
-    )
+    question = "How has the Secretary-General's position on the responsibility to protect changed between 2011 and 2017?"
+    answer = Assistant(seed_settings.with_overrides(timeline_model=out)).ask(question)
     assert answer.kind == "timeline" and answer.timeline
     assert all(e.confidence >= model.threshold for e in answer.timeline)
+    # the model named is the one used: the same model asking more than any statement reaches keeps none
+    strict = tmp_path / "strict.json"
+    strict.write_text(json.dumps({**json.loads(out.read_text()), "intercept": -40.0}), encoding="utf-8")
+    silent = Assistant(seed_settings.with_overrides(timeline_model=strict)).ask(question)
+    assert not silent.timeline
+
+
+def test_a_refit_that_misses_its_targets_says_so(seed_settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "entries.json"
+    args = ["calibrate-timeline", *SEED_FILES, "--index", str(seed_settings.index_dir), "--out", str(out)]
+    assert main([*args, "--recall", "1", "--precision", "1"]) == 0
+    assert "warning: no threshold keeps recall >= 1.0 and precision >= 1.0" in capsys.readouterr().err
+    assert load_entry_model(out).fitted["training"]["target_met"] is False
+    # nonsense targets, a file named twice, a folder that does not exist: a clear error before any work
+    assert main([*args, "--recall", "0"]) != 0 and "--recall 0.0 must be above 0" in capsys.readouterr().err
+    assert main([*args[:5], SEED_FILES[0], *args[5:]]) != 0 and "named twice" in capsys.readouterr().err
+    args[-1] = str(tmp_path / "no" / "such" / "entries.json")
+    assert main(args) != 0 and "does not exist" in capsys.readouterr().err
 
 
 def test_a_refit_without_timeline_questions_says_so(seed_settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
