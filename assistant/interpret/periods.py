@@ -59,7 +59,9 @@ def read_period(question: str) -> tuple[int | None, int | None, str]:
             lo = None  # "from 1973 to the mid-1980s": the year opens the period, the decade closes it
     since = SINCE_RE.search(question)
     if since and (lo is None or not decades):
-        lo = int(since.group(1)) + (1 if since.group(0).lower().startswith("after") else 0)
+        # "after 2001" opens in 2002; "after the 1973 coup", "after the disputed August 2020 election" date an event,
+        # and that year's debate may come after it
+        lo = int(since.group(1)) + (1 if re.fullmatch(rf"after\s+{YEAR}", since.group(0), re.I) else 0)
     until = [u for u in UNTIL_RE.finditer(question) if not since or u.start() > since.start() or u.group(1) != since.group(1)]
     if until:
         u = until[-1]

@@ -61,7 +61,7 @@ FIRST_RE = re.compile(
 FIRST_IF_SAID_RE = re.compile(
     r"\bwhich\s+(?:one\s+)?(?:was|is)\s+the\s+earliest\b|\bhow\s+far\s+back\b|\bstarting\s+when\b|"
     # "the first General Debate statement in which …", "from which year did its speeches talk about …"
-    r"\bthe\s+first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?"
+    r"\b(?:the\s+)?first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?"
     + SPEAKING
     + r"|\bfrom\s+(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:year|speech|statement|address|session)\b[^?]*?\b"
     + SPEAKING
@@ -70,7 +70,8 @@ FIRST_IF_SAID_RE = re.compile(
     r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|"
     r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b|\bearliest\s+year\b|"
     # "first year it appears", "the first time and any later times" (not "for the first time", "the first year of")
-    r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|at|as|since)\b)(?!\s+in\b(?!\s+which\b))",
+    # ("first general debate year it was named" too)
+    r"(?<!\bfor\sthe\s)\bfirst\s+(?:general\s+debate\s+)?(?:year|time)\b(?!\s+(?:of|at|as|since)\b)(?!\s+in\b(?!\s+which\b))",
     re.I,
 )
 # "In which years did Laos talk about …", "in which of its general debate speeches does it talk about …": a timeline

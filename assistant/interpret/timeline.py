@@ -164,7 +164,7 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     if QUANTITY_RE.match(question):
         return None
     compare = bool(COMPARE_RE.search(question))
-    lo, hi, period_text = read_period(question)
+    lo, hi, period_text, from_context = _asked_period(question)
     # a single year and no period: the question is about one statement ("in its 2001 speech, since when …")
     lone_year = lo is None and hi is None and _dates_one_statement(question)
     said = SAYING_RE.search(question) is not None
@@ -203,6 +203,10 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         return None
     if kind == "timeline" and len(columns) >= 2:
         kind = "compare"  # "How did Saint Kitts and Nevis and Cabo Verde refer to …": side by side
+    if kind == "first_mention" and from_context:
+        # "… sat on the Council for 2023-2024. When did it first speak of its bid?": the context dates an event; the
+        # first mention may come before it
+        lo, hi, period_text = None, None, ""
     if kind == "first_mention" and lo is not None and not (RANGE_RE.search(question) or SINCE_RE.search(question)):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
@@ -210,6 +214,22 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     if stance is not None and topic == question:
         return None  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
     return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text)
+
+
+def _asked_period(question: str) -> tuple[int | None, int | None, str, bool]:
+    """The period the asking sentence gives; else the one a sentence of context gives ("… in 2008. Since then, …").
+
+    "In 1996-1997 army mutinies shook Bangui. How did it speak of them between 1996 and 2000?" asks about 1996-2000.
+    Also whether the period is the context's only.
+    """
+    sentences = SENTENCE_END_RE.split(question.strip())
+    start = next((i for i, sentence in enumerate(sentences) if "?" in sentence), len(sentences) - 1)
+    if start == 0:
+        return (*read_period(question), False)
+    asked = read_period(" ".join(sentences[start:]))
+    if asked[0] is not None or asked[1] is not None:
+        return (*asked, False)
+    return (*read_period(question), True)
 
 
 def _columns(question: str, countries: CountryNames | None, compare: bool) -> list[Column]:

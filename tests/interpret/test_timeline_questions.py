@@ -567,6 +567,31 @@ def test_readings_the_nineteenth_part_showed() -> None:
     assert ask is not None and ask.kind == "first_mention" and ask.topic == "plan Wawasan"
 
 
+def test_readings_the_twentieth_part_showed() -> None:
+    # "after" an event of a year: that year's debate may come after it; "after 2001" alone opens in 2002
+    ask = read_timeline("After the 1973 coup in Chile, how did Mexico respond in its speeches up to 1978?", COUNTRIES)
+    assert ask is not None and (ask.first_year, ask.last_year) == (1973, 1978)
+    ask = read_timeline("How did Mexico talk about terrorism in its speeches after 2001?", COUNTRIES)
+    assert ask is not None and ask.first_year == 2002
+    # the asking sentence's period, not a context sentence's
+    ask = read_timeline(
+        "In 1996-1997 mutinies shook Mexico City. How did Mexico speak of them in its speeches between 1996 and 2000?",
+        COUNTRIES,
+    )
+    assert ask is not None and (ask.first_year, ask.last_year) == (1996, 2000)
+    # a first mention searches before the dates of the context: they date an event, not the search
+    ask = read_timeline(
+        "Brazil sat on the Security Council for 2010-2011. When did Brazil first speak of its bid for a Council seat?",
+        COUNTRIES,
+    )
+    assert ask is not None and ask.kind == "first_mention" and (ask.first_year, ask.last_year) == (None, None)
+    # first mentions without "the", and "the first general debate year it was named"
+    ask = read_timeline("first general debate statement in which japan spoke of its whaling, and the later ones?", COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "whaling"
+    ask = read_timeline("mexico and the drug cartels: first general debate year it was named, and the later ones", COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "drug cartels"
+
+
 @pytest.mark.parametrize(
     "question",
     [
