@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer.timeline import anchor_mentions, column_evidence, year_of
+from assistant.answer.timeline import anchor_mentions, anchors, column_evidence, year_of
 from assistant.answer.timeline_entry import FEATURES, EntryModel, entry_features
 from assistant.errors import UsageError
 from assistant.evaluate.qa_sets import QASet
@@ -151,7 +151,8 @@ def replay(questions: Sequence[TrainingQuestion], probability: dict[int, float],
         found: set[str] = set()
         firsts = []
         for col in q.columns:
-            kept = anchor_mentions([s for s in col if probability[id(s)] >= threshold], q.kind or "")
+            above = [_Kept(s, anchors(s.anchored, probability[id(s)])) for s in col if probability[id(s)] >= threshold]
+            kept = [k.statement for k in anchor_mentions(above, q.kind or "")]
             found |= {s.key for s in kept}
             firsts += [s.year for s in kept[:1] if s.year is not None]
         recalls.append(len(found & q.gold) / len(q.gold))
@@ -165,6 +166,14 @@ def replay(questions: Sequence[TrainingQuestion], probability: dict[int, float],
         "precision": round(float(np.mean(precisions)), 4) if precisions else 0.0,
         "first_year": round(float(np.mean(first)), 4) if first else 0.0,
     }
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A statement above the threshold, and whether it may be a first mention (as an answer's entry would be)."""
+
+    statement: ScoredStatement
+    anchored: bool
 
 
 def choose_threshold(scores: dict[float, dict[str, float]], recall: float, precision: float) -> float:

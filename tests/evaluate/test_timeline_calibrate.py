@@ -27,6 +27,9 @@ def test_the_replay_scores_questions_as_eval_does() -> None:
     assert replay([q], probability, 0.5) == {"threshold": 0.5, "recall": 0.5, "precision": 1.0, "first_year": 1.0}
     # at 0.1 every statement is kept, c too
     assert replay([q], probability, 0.1)["recall"] == 1.0
+    # a statement the decision is sure of may be the first mention without the topic's words in its passage
+    sure = {**probability, id(a): 0.9}
+    assert replay([q], sure, 0.5)["first_year"] == 0.0 and replay([q], sure, 0.5)["precision"] == 0.5
     # above every probability: nothing found, no precision, the first year missed
     assert replay([q], probability, 0.9) == {"threshold": 0.9, "recall": 0.0, "precision": 0.0, "first_year": 0.0}
 
