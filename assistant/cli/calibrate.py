@@ -20,13 +20,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.cli.common import Command, add_index_flag, settings_from
 from assistant.errors import UsageError
 
+if TYPE_CHECKING:
+    from assistant.evaluate.qa_sets import QASet
+    from assistant.pipeline import Assistant
+
 PACKAGED = Path(__file__).resolve().parent.parent / "answer" / "abstention.json"
 PACKAGED_ENTRIES = Path(__file__).resolve().parent.parent / "answer" / "timeline-entry.json"
+
+
+def _training_files(args: argparse.Namespace) -> Iterator[tuple[str, Path, QASet, Assistant]]:
+    """Each ``FILE[@INDEX]`` of the command: its path, its index, its questions and an assistant over that index."""
+    from assistant.evaluate.qa_sets import load_qa_set
+    from assistant.pipeline import Assistant
+
+    settings = settings_from(args)
+    for spec in args.files:
+        path, _, index = spec.partition("@")
+        index_dir = Path(index) if index else settings.index_dir
+        yield path, index_dir, load_qa_set(Path(path)), Assistant(settings.with_overrides(index_dir=index_dir))
 
 
 def _flags(p: argparse.ArgumentParser) -> None:
@@ -42,19 +60,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from assistant.evaluate.calibrate import collect, fit, provenance, training_scores
-    from assistant.evaluate.qa_sets import load_qa_set
-    from assistant.pipeline import Assistant
 
     if not 0 <= args.max_refused < 1:
         raise UsageError(f"--max-refused {args.max_refused} must be at least 0 and below 1")
-    settings = settings_from(args)
     examples, indexes = [], []
-    for spec in args.files:
-        path, _, index = spec.partition("@")
-        index_dir = Path(index) if index else settings.index_dir
+    for path, index_dir, qa, assistant in _training_files(args):
         indexes.append(str(index_dir))
-        qa = load_qa_set(Path(path))
-        assistant = Assistant(settings.with_overrides(index_dir=index_dir))
         print(f"{path}: {len(qa.items)} questions over {index_dir} ({assistant.passages:,} passages)", file=sys.stderr)
         examples += collect(qa, assistant)
     model = fit(examples, max_refused=args.max_refused)
@@ -90,9 +101,7 @@ def cmd_calibrate_timeline(args: argparse.Namespace) -> int:
     """Score every training timeline question's statements, fit, choose the threshold, write the model."""
     from dataclasses import replace
 
-    from assistant.evaluate.qa_sets import load_qa_set
     from assistant.evaluate.timeline_calibrate import collect, fit, provenance
-    from assistant.pipeline import Assistant
 
     for name in ("recall", "precision"):
         if not 0 < getattr(args, name) <= 1:
@@ -102,14 +111,9 @@ def cmd_calibrate_timeline(args: argparse.Namespace) -> int:
         raise UsageError("a file is named twice: each training file is one group of the out-of-fold folds")
     if not args.out.parent.is_dir():
         raise UsageError(f"--out {args.out}: the folder {args.out.parent} does not exist")
-    settings = settings_from(args)
     questions, indexes = [], []
-    for spec in args.files:
-        path, _, index = spec.partition("@")
-        index_dir = Path(index) if index else settings.index_dir
+    for path, index_dir, qa, assistant in _training_files(args):
         indexes.append(str(index_dir))
-        qa = load_qa_set(Path(path))
-        assistant = Assistant(settings.with_overrides(index_dir=index_dir))
         found = collect(qa, assistant, path)
         print(f"{path}: {len(found)} timeline questions over {index_dir}", file=sys.stderr)
         questions += found

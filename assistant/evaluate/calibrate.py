@@ -61,25 +61,12 @@ def collect(qa: QASet, assistant: Assistant) -> list[Example]:
 
 def fit(examples: list[Example], *, max_refused: float = 0.02, c: float = 1.0) -> AbstentionModel:
     """The logistic regression and a threshold per profile that refuses at most ``max_refused`` of answered questions."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
     usable = [e for e in examples if e.signals is not None]
     if len({e.answered for e in usable}) < 2:
         raise UsageError("calibration needs both answered and unanswered questions: add unanswerable (or answerable) ones")
     x = np.array([e.signals.values(FEATURES) for e in usable if e.signals is not None])
     y = np.array([e.answered for e in usable], dtype=int)
-    scaler = StandardScaler().fit(x)
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit((x - scaler.mean_) / scale, y)
-    fitted = AbstentionModel(
-        features=FEATURES,
-        mean=tuple(float(v) for v in scaler.mean_),
-        scale=tuple(float(v) for v in scale),
-        coef=tuple(float(v) for v in model.coef_[0]),
-        intercept=float(model.intercept_[0]),
-        thresholds={},
-    )
+    fitted = AbstentionModel(FEATURES, *fit_logistic(x, y, c, balanced=True), thresholds={})
     held_out = out_of_fold(x, y, c)
     confidence = {id(e): fitted.confidence(e.signals) for e in usable if e.signals is not None}
     if held_out is not None:
@@ -89,6 +76,25 @@ def fit(examples: list[Example], *, max_refused: float = 0.02, c: float = 1.0) -
         group = [e for e in usable if e.profile == name] or usable
         thresholds[name] = choose_threshold([confidence[id(e)] for e in group if e.answered], max_refused)
     return AbstentionModel(fitted.features, fitted.mean, fitted.scale, fitted.coef, fitted.intercept, thresholds)
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, c: float, *, balanced: bool = False
+) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...], float]:
+    """A logistic regression on standardised ``x``: the means, scales, weights and intercept a model file keeps."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(x)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    weights = "balanced" if balanced else None
+    model = LogisticRegression(C=c, class_weight=weights, max_iter=2000).fit((x - scaler.mean_) / scale, y)
+    return (
+        tuple(float(v) for v in scaler.mean_),
+        tuple(float(v) for v in scale),
+        tuple(float(v) for v in model.coef_[0]),
+        float(model.intercept_[0]),
+    )
 
 
 FOLDS = 5

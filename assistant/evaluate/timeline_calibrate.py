@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ import numpy as np
 from assistant.answer.timeline import anchor_mentions, anchors, column_evidence, year_of
 from assistant.answer.timeline_entry import FEATURES, EntryModel, entry_features
 from assistant.errors import UsageError
+from assistant.evaluate.calibrate import fit_logistic, project_relative
 from assistant.evaluate.qa_sets import QASet
 from assistant.evaluate.selective import auroc
 from assistant.interpret.timeline import read_timeline
@@ -88,30 +89,18 @@ def fit(
     questions: Sequence[TrainingQuestion], *, recall: float = 0.8, precision: float = 0.9, c: float = 1.0
 ) -> tuple[EntryModel, dict[str, Any]]:
     """The logistic regression, and the threshold its out-of-fold probabilities choose; also the training scores."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
     flat = [(q, s) for q in questions for col in q.columns for s in col]
     y = np.array([s.entry for _, s in flat], dtype=int)
     if len(set(y.tolist())) < 2:
         raise UsageError("calibration needs statements the gold names and statements it does not: add timeline questions")
     x = np.array([s.features for _, s in flat])
-    scaler = StandardScaler().fit(x)
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    model = LogisticRegression(C=c, max_iter=2000).fit((x - scaler.mean_) / scale, y)
+    fitted = EntryModel(FEATURES, *fit_logistic(x, y, c), threshold=0.5)
     held_out = out_of_fold(x, y, [q.group for q, _ in flat], [f"{q.group}:{q.id}" for q, _ in flat], c)
     probability = {id(s): float(p) for (_, s), p in zip(flat, held_out, strict=True)}
     scores = {t: replay(questions, probability, t) for t in THRESHOLDS}
     threshold = choose_threshold(scores, recall, precision)
     met = scores[threshold]["recall"] >= recall and scores[threshold]["precision"] >= precision
-    fitted = EntryModel(
-        features=FEATURES,
-        mean=tuple(float(v) for v in scaler.mean_),
-        scale=tuple(float(v) for v in scale),
-        coef=tuple(float(v) for v in model.coef_[0]),
-        intercept=float(model.intercept_[0]),
-        threshold=threshold,
-    )
+    fitted = replace(fitted, threshold=threshold)
     training = {
         "questions": len(questions),
         "statements": len(flat),
@@ -186,8 +175,6 @@ def choose_threshold(scores: dict[float, dict[str, float]], recall: float, preci
 
 def provenance(files: list[str], indexes: list[str], argv: list[str] | None, recall: float, precision: float) -> dict[str, Any]:
     """Where a fitted entry model came from: files, indexes, the command, the target, the date."""
-    from assistant.evaluate.calibrate import project_relative
-
     return {
         "training_files": [project_relative(f) for f in files],
         "indexes": [project_relative(i) for i in indexes],
