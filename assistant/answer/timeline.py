@@ -191,7 +191,7 @@ A = TypeVar("A", bound=_Anchorable)
 
 
 def anchor_mentions(ordered: list[A], kind: str) -> list[A]:
-    """For a first (latest) mention: the entries from the first (up to the latest) whose passage holds the topic's terms.
+    """For a first (latest) mention: the entries from the first (up to the latest) that may be one (`anchors`).
 
     One entry that only resembles the topic would otherwise decide the answer to "when did X first ...".
     """

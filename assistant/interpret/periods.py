@@ -39,6 +39,11 @@ UNTIL_RE = re.compile(rf"\b(?:{CLOSING}|to|before|by)\s+({YEAR})\b", re.I)
 ENDS_RE = re.compile(rf"\b(?:{CLOSING})\s+{YEAR}\b", re.I)
 
 
+# "after 2001", "after the year 2000", "after the end of 1997", "after late 2013", "after December 1994": a year, so
+# the period opens the next year (the general debate sits in September); "after the 1973 coup" dates an event
+AFTER_A_YEAR_RE = re.compile(rf"after\s+(?:the\s+(?:year|end\s+of)\s+|late\s+|(?:october|november|december)\s+)?{YEAR}", re.I)
+
+
 def read_period(question: str) -> tuple[int | None, int | None, str]:
     """The first and last year a question asks about, and how it was said ("" when it names none)."""
     m = RANGE_RE.search(question)
@@ -61,7 +66,7 @@ def read_period(question: str) -> tuple[int | None, int | None, str]:
     if since and (lo is None or not decades):
         # "after 2001" opens in 2002; "after the 1973 coup", "after the disputed August 2020 election" date an event,
         # and that year's debate may come after it
-        lo = int(since.group(1)) + (1 if re.fullmatch(rf"after\s+{YEAR}", since.group(0), re.I) else 0)
+        lo = int(since.group(1)) + (1 if AFTER_A_YEAR_RE.fullmatch(since.group(0)) else 0)
     until = [u for u in UNTIL_RE.finditer(question) if not since or u.start() > since.start() or u.group(1) != since.group(1)]
     if until:
         u = until[-1]

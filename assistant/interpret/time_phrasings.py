@@ -61,7 +61,9 @@ FIRST_RE = re.compile(
 FIRST_IF_SAID_RE = re.compile(
     r"\bwhich\s+(?:one\s+)?(?:was|is)\s+the\s+earliest\b|\bhow\s+far\s+back\b|\bstarting\s+when\b|"
     # "the first General Debate statement in which …", "from which year did its speeches talk about …"
-    r"\b(?:the\s+)?first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?"
+    # (without "the" only where a sentence opens: "What did Brazil propose in its first speech in which Lula spoke?" is
+    # about one speech)
+    r"(?:\bthe\s+|^\s*|(?<=[.?!:;]\s))first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?"
     + SPEAKING
     + r"|\bfrom\s+(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:year|speech|statement|address|session)\b[^?]*?\b"
     + SPEAKING
@@ -70,8 +72,9 @@ FIRST_IF_SAID_RE = re.compile(
     r"\bwhen\s+did\s+.*\b(?:start|begin|began)\b|"
     r"\b(?:what|which)\s+year\b[^?]*\b(?:begin|began|start|started|first)\b|\bearliest\s+year\b|"
     # "first year it appears", "the first time and any later times" (not "for the first time", "the first year of")
-    # ("first general debate year it was named" too)
-    r"(?<!\bfor\sthe\s)\bfirst\s+(?:general\s+debate\s+)?(?:year|time)\b(?!\s+(?:of|at|as|since)\b)(?!\s+in\b(?!\s+which\b))",
+    r"(?<!\bfor\sthe\s)\bfirst\s+(?:year|time)\b(?!\s+(?:of|at|as|since)\b)(?!\s+in\b(?!\s+which\b))|"
+    # "first general debate year it was named" (not "the first general debate year Brunei took part in")
+    r"\bfirst\s+general\s+debate\s+year\s+(?:it|this|that|they)\s+(?:was|were|is|are)\b",
     re.I,
 )
 # "In which years did Laos talk about …", "in which of its general debate speeches does it talk about …": a timeline

@@ -103,7 +103,18 @@ STATEMENT_YEAR_RE = re.compile(
 CLAUSE_RE = re.compile(r"(?<=[.:;!?])\s+")
 # (a question typed in lower case has sentences too: "… back in 1992. what is the earliest …"; not "i.e. the")
 # (also after a quotation: "… 'human security'. From 1998 …", "… "human security." From 1998 …")
-SENTENCE_END_RE = re.compile(r"(?:(?<=\w\w[.!])|(?<=\w['’\"”][.!])|(?<=\w[.!]['’\"”]))\s+(?=[A-Za-z])")
+# (not after "St.", "Mr.", "Dr.", "Rep.", "etc.": "Since 2000, when did St. Lucia first …" is one sentence)
+SENTENCE_END_RE = re.compile(
+    r"(?<!\bSt\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bRep\.)(?<!\bDem\.)(?<!\betc\.)(?<!\bvs\.)"
+    r"(?:(?<=\w\w[.!])|(?<=\w['’\"”][.!])|(?<=\w[.!]['’\"”]))\s+(?=[A-Za-z])"
+)
+# A sentence that sets the scene only: no question, no request, no word that scopes the search ("only statements
+# after 2000", "Find the first time …", "Focus on 1990-2010")
+SCOPING_RE = re.compile(
+    r"\?|\b(?:only|limit\w*|focus\w*|consider\w*|restrict\w*|look(?:ing)?\s+at|search\w*|find|list|show|give|trace|"
+    r"quote|include|when|which|what|how|statements?|speech(?:es)?|addresses)\b",
+    re.I,
+)
 # "that summit", "this case", "the same proposal": the asking sentence points back to a sentence of context
 POINTS_BACK_RE = re.compile(
     r"(?<!\buntil\s)(?<!\btill\s)(?<!\bbefore\s)(?<!\bafter\s)(?<!\bsince\s)"
@@ -164,9 +175,10 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     if QUANTITY_RE.match(question):
         return None
     compare = bool(COMPARE_RE.search(question))
-    lo, hi, period_text, from_context = _asked_period(question)
-    # a single year and no period: the question is about one statement ("in its 2001 speech, since when …")
-    lone_year = lo is None and hi is None and _dates_one_statement(question)
+    lo, hi, period_text, scene_only = _asked_period(question)
+    # a single year and no period: the question is about one statement ("in its 2001 speech, since when …"), even
+    # when a sentence of context gives one ("Since 2015 the SDGs … In its 2019 speech, when did Japan first …")
+    lone_year = (scene_only is not None or (lo is None and hi is None)) and _dates_one_statement(question)
     said = SAYING_RE.search(question) is not None
     said_first = FIRST_IF_SAID_RE.search(question) is not None and said
     originally = ORIGINALLY_RE.search(question) is not None and WHEN_ASKED_RE.search(question) is not None
@@ -203,33 +215,40 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         return None
     if kind == "timeline" and len(columns) >= 2:
         kind = "compare"  # "How did Saint Kitts and Nevis and Cabo Verde refer to …": side by side
-    if kind == "first_mention" and from_context:
-        # "… sat on the Council for 2023-2024. When did it first speak of its bid?": the context dates an event; the
-        # first mention may come before it
-        lo, hi, period_text = None, None, ""
-    if kind == "first_mention" and lo is not None and not (RANGE_RE.search(question) or SINCE_RE.search(question)):
+    asking = question
+    if kind in ("first_mention", "latest_mention") and scene_only is not None:
+        # "… sat on the Council for 2023-2024. When did it first speak of its bid?": the scene dates an event; the
+        # first (latest) mention may come before (after) it
+        lo, hi, period_text, asking = None, None, "", scene_only
+    if kind == "first_mention" and lo is not None and not (RANGE_RE.search(asking) or SINCE_RE.search(asking)):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
     topic = _topic(question, columns, countries)
-    if stance is not None and topic == question:
+    if (stance is not None or kind == "first_mention") and topic == question:
         return None  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
     return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text)
 
 
-def _asked_period(question: str) -> tuple[int | None, int | None, str, bool]:
-    """The period the asking sentence gives; else the one a sentence of context gives ("… in 2008. Since then, …").
+def _asked_period(question: str) -> tuple[int | None, int | None, str, str | None]:
+    """The period the asking part gives; else the one a sentence of context gives ("… in 2008. Since then, …").
 
-    "In 1996-1997 army mutinies shook Bangui. How did it speak of them between 1996 and 2000?" asks about 1996-2000.
-    Also whether the period is the context's only.
+    The asking part opens at the first sentence that asks, requests or scopes (`SCOPING_RE`); the sentences before
+    it only set the scene. "In 1996-1997 army mutinies shook Bangui. How did it speak of them between 1996 and
+    2000?" asks about 1996-2000; "Since 2001, terrorism dominated. How did France talk about it up to 2010?" about
+    2001-2010. Also the asking part when the period is the scene's only (None otherwise).
     """
     sentences = SENTENCE_END_RE.split(question.strip())
-    start = next((i for i, sentence in enumerate(sentences) if "?" in sentence), len(sentences) - 1)
+    start = next((i for i, sentence in enumerate(sentences) if SCOPING_RE.search(sentence)), 0)
     if start == 0:
-        return (*read_period(question), False)
-    asked = read_period(" ".join(sentences[start:]))
-    if asked[0] is not None or asked[1] is not None:
-        return (*asked, False)
-    return (*read_period(question), True)
+        return (*read_period(question), None)
+    asking = " ".join(sentences[start:])
+    lo, hi, text = read_period(asking)
+    whole = read_period(question)
+    if lo is None and hi is not None and whole[0] is not None and whole[0] <= hi:
+        return whole[0], hi, f"{whole[0]}–{hi}", None  # the scene opens the period, the question closes it
+    if lo is not None or hi is not None:
+        return lo, hi, text, None
+    return (*whole, asking)
 
 
 def _columns(question: str, countries: CountryNames | None, compare: bool) -> list[Column]:

@@ -592,6 +592,48 @@ def test_readings_the_twentieth_part_showed() -> None:
     assert ask is not None and ask.kind == "first_mention" and ask.topic == "drug cartels"
 
 
+def test_a_scene_dates_an_event_but_a_request_or_a_scope_dates_the_search() -> None:
+    # a sentence that scopes the search keeps its period, even before a first mention
+    ask = read_timeline("I'm only interested in statements after 2000. When did France first mention cyber security?", COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention" and (ask.first_year, ask.last_year) == (2001, None)
+    ask = read_timeline("Find the first time Japan mentioned whaling after 1990. Quote the passage.", COUNTRIES)
+    assert ask is not None and ask.kind == "first_mention" and ask.first_year == 1991
+    # an abbreviation ends no sentence: the year is the question's
+    saint = CountryNames({"St. Lucia": "LCA", "Saint Lucia": "LCA"})
+    ask = read_timeline("Since 2000, when did St. Lucia first raise climate change?", saint)
+    assert ask is not None and ask.first_year == 2000 and ask.topic == "climate change"
+    # the scene opens the period, the question closes it
+    ask = read_timeline("Since 2001, terrorism dominated the agenda. What did France say about it before 2010?", COUNTRIES)
+    assert ask is not None and ask.kind == "timeline" and (ask.first_year, ask.last_year) == (2001, 2009)
+    # "after" a year said in other words still opens the year after
+    for question in (
+        "After the year 2000, what did Mexico say about migration?",
+        "How did Japan talk about trade after the end of 2000?",
+    ):
+        ask = read_timeline(question, COUNTRIES)
+        assert ask is not None and ask.first_year == 2001, question
+    # a year of one statement in the question, a period only in the scene: about that statement, no timeline
+    assert (
+        read_timeline(
+            "Since 2015 the SDGs have guided policy. In its 2019 speech, when did Japan first mention SDG 14?", COUNTRIES
+        )
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Brazil propose in its first speech in which Lula spoke?",  # one speech's content
+        "What was the main topic of Japan's first speech where it spoke as a UN member?",
+        "What was the first general debate year in which Japan spoke?",  # when it first took part
+        "What was Mexico's first general debate year and what did it say?",
+    ],
+)
+def test_one_first_speech_or_a_first_year_of_speaking_is_no_first_mention(question: str) -> None:
+    assert read_timeline(question, COUNTRIES) is None
+
+
 @pytest.mark.parametrize(
     "question",
     [
