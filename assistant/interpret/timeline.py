@@ -56,7 +56,7 @@ GENERIC_WORDS = re.compile(
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
     r"repeat(?:ed|s)?|now|including|timeline|dealt|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s))deal(?=\s+with\b)|rest(?=\s+of\s+that\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
-    r"identify|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
+    r"identify|find(?=\s+(?:the|when|out|me|which|what|every|all)\b)|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
     r"tone|often|idea|ideas|proposal|proposals|put\s+forward|announc(?:e|ed|es|ing)|wanted|wants|invok(?:e|ed|es|ing)|"
@@ -223,10 +223,27 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     if kind == "first_mention" and lo is not None and not (RANGE_RE.search(asking) or SINCE_RE.search(asking)):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
-    topic = _topic(question, columns, countries)
+    topic = _topic(_without_answer_form(question), columns, countries)
     if (stance is not None or kind == "first_mention") and topic == question:
         return None  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
     return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text)
+
+
+# A closing sentence about the answer's form, not its topic: "Quote the passage.", "Include quotes.", "Please cite
+# the paragraphs."
+ANSWER_FORM_RE = re.compile(
+    r"(?:please\s+)?(?:quote|include|cite|give|show|list|add)\s+(?:me\s+)?(?:the\s+|its\s+|their\s+|all\s+)?"
+    r"(?:quotes?|quotations?|passages?|paragraphs?|sources?|citations?|years?|dates?|references?)\s*[.!]?",
+    re.I,
+)
+
+
+def _without_answer_form(question: str) -> str:
+    """``question`` without closing sentences about the answer's form (at least one sentence stays)."""
+    sentences = SENTENCE_END_RE.split(question.strip())
+    while len(sentences) > 1 and ANSWER_FORM_RE.fullmatch(sentences[-1].strip()):
+        sentences.pop()
+    return " ".join(sentences)
 
 
 def _asked_period(question: str) -> tuple[int | None, int | None, str, str | None]:

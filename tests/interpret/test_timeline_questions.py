@@ -598,6 +598,10 @@ def test_a_scene_dates_an_event_but_a_request_or_a_scope_dates_the_search() -> N
     assert ask is not None and ask.kind == "first_mention" and (ask.first_year, ask.last_year) == (2001, None)
     ask = read_timeline("Find the first time Japan mentioned whaling after 1990. Quote the passage.", COUNTRIES)
     assert ask is not None and ask.kind == "first_mention" and ask.first_year == 1991
+    # a request's verb and a closing sentence on the answer's form are not the topic ("find a solution" keeps "find")
+    assert ask.topic == "whaling"
+    ask = read_timeline("List when Mexico first spoke of how to find a solution for migrants. Include quotes.", COUNTRIES)
+    assert ask is not None and ask.topic == "find solution migrants"
     # an abbreviation ends no sentence: the year is the question's
     saint = CountryNames({"St. Lucia": "LCA", "Saint Lucia": "LCA"})
     ask = read_timeline("Since 2000, when did St. Lucia first raise climate change?", saint)
