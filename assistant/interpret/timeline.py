@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames
-from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE, read_period
+from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
 from assistant.interpret.question import PEOPLE, YEAR
+from assistant.interpret.question_sentences import asked_period, sentences_of, without_answer_form
 from assistant.interpret.time_phrasings import (
     CHANGE_RE,
     COMPARE_RE,
@@ -101,20 +102,6 @@ STATEMENT_YEAR_RE = re.compile(
     re.I,
 )
 CLAUSE_RE = re.compile(r"(?<=[.:;!?])\s+")
-# (a question typed in lower case has sentences too: "… back in 1992. what is the earliest …"; not "i.e. the")
-# (also after a quotation: "… 'human security'. From 1998 …", "… "human security." From 1998 …")
-# (not after "St.", "Mr.", "Dr.", "Rep.", "etc.": "Since 2000, when did St. Lucia first …" is one sentence)
-SENTENCE_END_RE = re.compile(
-    r"(?<!\bSt\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bRep\.)(?<!\bDem\.)(?<!\betc\.)(?<!\bvs\.)"
-    r"(?:(?<=\w\w[.!])|(?<=\w['’\"”][.!])|(?<=\w[.!]['’\"”]))\s+(?=[A-Za-z])"
-)
-# A sentence that sets the scene only: no question, no request, no word that scopes the search ("only statements
-# after 2000", "Find the first time …", "Focus on 1990-2010")
-SCOPING_RE = re.compile(
-    r"\?|\b(?:only|limit\w*|focus\w*|consider\w*|restrict\w*|look(?:ing)?\s+at|search\w*|find|list|show|give|trace|"
-    r"quote|include|when|which|what|how|statements?|speech(?:es)?|addresses)\b",
-    re.I,
-)
 # "that summit", "this case", "the same proposal": the asking sentence points back to a sentence of context
 POINTS_BACK_RE = re.compile(
     r"(?<!\buntil\s)(?<!\btill\s)(?<!\bbefore\s)(?<!\bafter\s)(?<!\bsince\s)"
@@ -175,7 +162,7 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     if QUANTITY_RE.match(question):
         return None
     compare = bool(COMPARE_RE.search(question))
-    lo, hi, period_text, scene_only = _asked_period(question)
+    lo, hi, period_text, scene_only = asked_period(question)
     # a single year and no period: the question is about one statement ("in its 2001 speech, since when …"), even
     # when a sentence of context gives one ("Since 2015 the SDGs … In its 2019 speech, when did Japan first …")
     lone_year = (scene_only is not None or (lo is None and hi is None)) and _dates_one_statement(question)
@@ -223,49 +210,10 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     if kind == "first_mention" and lo is not None and not (RANGE_RE.search(asking) or SINCE_RE.search(asking)):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
-    topic = _topic(_without_answer_form(question), columns, countries)
+    topic = _topic(without_answer_form(question), columns, countries)
     if (stance is not None or kind == "first_mention") and topic == question:
         return None  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
     return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text)
-
-
-# A closing sentence about the answer's form, not its topic: "Quote the passage.", "Include quotes.", "Please cite
-# the paragraphs."
-ANSWER_FORM_RE = re.compile(
-    r"(?:please\s+)?(?:quote|include|cite|give|show|list|add)\s+(?:me\s+)?(?:the\s+|its\s+|their\s+|all\s+)?"
-    r"(?:quotes?|quotations?|passages?|paragraphs?|sources?|citations?|years?|dates?|references?)\s*[.!]?",
-    re.I,
-)
-
-
-def _without_answer_form(question: str) -> str:
-    """``question`` without closing sentences about the answer's form (at least one sentence stays)."""
-    sentences = SENTENCE_END_RE.split(question.strip())
-    while len(sentences) > 1 and ANSWER_FORM_RE.fullmatch(sentences[-1].strip()):
-        sentences.pop()
-    return " ".join(sentences)
-
-
-def _asked_period(question: str) -> tuple[int | None, int | None, str, str | None]:
-    """The period the asking part gives; else the one a sentence of context gives ("… in 2008. Since then, …").
-
-    The asking part opens at the first sentence that asks, requests or scopes (`SCOPING_RE`); the sentences before
-    it only set the scene. "In 1996-1997 army mutinies shook Bangui. How did it speak of them between 1996 and
-    2000?" asks about 1996-2000; "Since 2001, terrorism dominated. How did France talk about it up to 2010?" about
-    2001-2010. Also the asking part when the period is the scene's only (None otherwise).
-    """
-    sentences = SENTENCE_END_RE.split(question.strip())
-    start = next((i for i, sentence in enumerate(sentences) if SCOPING_RE.search(sentence)), 0)
-    if start == 0:
-        return (*read_period(question), None)
-    asking = " ".join(sentences[start:])
-    lo, hi, text = read_period(asking)
-    whole = read_period(question)
-    if lo is None and hi is not None and whole[0] is not None and whole[0] <= hi:
-        return whole[0], hi, f"{whole[0]}–{hi}", None  # the scene opens the period, the question closes it
-    if lo is not None or hi is not None:
-        return lo, hi, text, None
-    return (*whole, asking)
 
 
 def _columns(question: str, countries: CountryNames | None, compare: bool) -> list[Column]:
@@ -348,7 +296,7 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
     # the speakers' names of several words ("the Federated States of Micronesia", "Iran (Islamic Republic of)",
     # "Brunei Darussalam")
     aliases = tuple(n for n, code in countries.names.items() if code in codes and " " in n) if countries else ()
-    sentences = SENTENCE_END_RE.split(question.strip())
+    sentences = sentences_of(question)
     start = next((i for i, sentence in enumerate(sentences) if "?" in sentence), len(sentences) - 1)
     if start == 0 or POINTS_BACK_RE.search(" ".join(sentences[start:])):
         return topic_of(question, columns, aliases)
