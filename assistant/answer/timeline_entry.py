@@ -45,7 +45,7 @@ SIGNALS = (
     "unseen_terms",
     "question_terms",
 )
-FEATURES = (*SIGNALS, "rule", "screen", "anchored", "below_best", "coverage_below_best")
+FEATURES = (*SIGNALS, "rule", "screen", "anchored", "phrase", "below_best", "coverage_below_best", "phrase_below_best")
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class EntryEvidence:
     rule: float  # the hand-weighted rule's confidence (assistant/answer/abstention-rule.json)
     screen: float  # the passage-level evidence the screen read
     anchored: bool  # its best passage holds most of the topic's key terms
+    phrase: float  # the share of the topic's adjacent term pairs its passages hold adjacent (`lexical.phrase_share`)
 
 
 def entry_features(column: Sequence[EntryEvidence]) -> np.ndarray:
@@ -64,6 +65,7 @@ def entry_features(column: Sequence[EntryEvidence]) -> np.ndarray:
         return np.zeros((0, len(FEATURES)))
     best_rule = max(e.rule for e in column)
     best_coverage = max(e.signals.coverage for e in column)
+    best_phrase = max(e.phrase for e in column)
     return np.array(
         [
             [
@@ -71,8 +73,10 @@ def entry_features(column: Sequence[EntryEvidence]) -> np.ndarray:
                 e.rule,
                 e.screen,
                 float(e.anchored),
+                e.phrase,
                 e.rule - best_rule,
                 e.signals.coverage - best_coverage,
+                e.phrase - best_phrase,
             ]
             for e in column
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 STOPWORDS = frozenset(
@@ -59,14 +60,53 @@ def index_terms(text: str) -> list[str]:
     return [stem(t) for t in tokens(text) if t not in STOPWORDS]
 
 
+def content_terms(text: str) -> list[str]:
+    """The stemmed content terms of ``text`` in order, repeats kept (stopwords and question words left out)."""
+    return [stem(t) for t in tokens(text) if _is_content(t)]
+
+
 def key_terms(question: str) -> list[str]:
     """The stemmed content terms of a question that a supporting passage should contain."""
-    seen: dict[str, None] = {}
-    for t in tokens(question):
-        if t in STOPWORDS or t in QUESTION_WORDS or len(t) < 2:
+    return list(dict.fromkeys(content_terms(question)))
+
+
+def _is_content(token: str) -> bool:
+    return token not in STOPWORDS and token not in QUESTION_WORDS and len(token) >= 2
+
+
+def term_pairs(text: str, gap: int = 1) -> set[tuple[str, str]]:
+    """The stemmed content-term pairs of ``text`` in order, with at most ``gap`` stopwords between them."""
+    seq = tokens(text)
+    pairs: set[tuple[str, str]] = set()
+    last: tuple[int, str] | None = None  # the previous content term and where it was
+    for i, t in enumerate(seq):
+        if not _is_content(t):
             continue
-        seen.setdefault(stem(t), None)
-    return list(seen)
+        term = stem(t)
+        if last is not None and i - last[0] - 1 <= gap:
+            pairs.add((last[1], term))
+        last = (i, term)
+    return pairs
+
+
+def phrase_share(topic: str, texts: Iterable[str], gap: int = 1) -> float:
+    """The share of the topic's adjacent content-term pairs that some text holds adjacent too.
+
+    "Amman Message" is one pair, (amman, messag): a passage about a summit in Amman and another message has both
+    terms, never the pair. One stopword between the terms may stand ("the zone of peace"), not more ("this
+    information to the Security Council" holds no "information security"). A topic without such a pair: whether
+    some text holds its terms.
+    """
+    wanted = term_pairs(topic, gap) or {(t, t) for t in content_terms(topic)}
+    if not wanted:
+        return 0.0
+    single = all(a == b for a, b in wanted)
+    found: set[tuple[str, str]] = set()
+    for text in texts:
+        found |= {(t, t) for t in content_terms(text)} if single else term_pairs(text, gap)
+        if wanted <= found:
+            return 1.0
+    return len(wanted & found) / len(wanted)
 
 
 def normalise_answer(text: str) -> str:

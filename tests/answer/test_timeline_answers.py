@@ -207,3 +207,38 @@ def test_a_timeline_finds_the_older_hyphenated_spelling_of_its_topic(tmp_path) -
     assert answer.kind == "timeline"
     assert [e.year for e in answer.timeline] == [1975, 1985, 1995, 2005, 2015]
     _verbatim(answer)
+
+
+def test_a_first_mention_is_not_an_earlier_passage_holding_the_topics_words_apart(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """'international information security' first comes up where the words stand together, not in 1950's
+    'information to the Security Council', though that passage holds most of them; through the real index."""
+    from conftest import settings_for, write_speech
+
+    import assistant.answer.timeline as timeline
+    from assistant.index.builder import ingest
+    from assistant.ingest.ungdc.speeches import iter_ungdc
+    from assistant.pipeline import Assistant
+
+    root = tmp_path / "ungdc"
+    paragraphs = {
+        1950: "The Soviet Union is prepared to submit this information to the Security Council.",
+        1970: "Disarmament talks between the great Powers must continue, and the Soviet Union will take part in them.",
+        1998: "Russia's initiative to launch a discussion on ways to achieve international information security serves the same goal.",
+        2000: "Russia will table a draft resolution on international information security and the use of telecommunications.",
+        2011: "In the age of new technologies, international information security has become a challenge for all of us.",
+    }
+    filler = "The Assembly must also address development, trade and the reform of the international financial system."
+    for year, text in paragraphs.items():
+        write_speech(root, "RUS", year - 1945, year, f"{filler}\n\n{text}\n\n{filler}\n")
+    settings = settings_for(tmp_path / "index")
+    ingest(settings, list(iter_ungdc(root)), progress=False, corpus_name="ungdc")
+    assistant = Assistant(settings)
+    question = "When did Russia first raise international information security in the general debate?"
+    answer = assistant.ask(question)
+    assert answer.kind == "timeline"
+    assert [e.year for e in answer.timeline if e.first] == [1998], [(e.year, e.confidence) for e in answer.timeline]
+    assert all(e.year >= 1998 for e in answer.timeline)
+    _verbatim(answer)
+    # the word pairs decide it: asked of the terms alone, the 1950 passage would be the first mention
+    monkeypatch.setattr(timeline, "PHRASE_OF_BEST", 0.0)
+    assert [e.year for e in assistant.ask(question).timeline if e.first] == [1950]
