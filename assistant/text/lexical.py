@@ -23,6 +23,8 @@ _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[/'’.-][a-z0-9]+)*")
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and unify quotes and dashes, for matching."""
+    if text.isascii():  # nothing to strip or unify: the same result, without the per-character pass
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
@@ -37,6 +39,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=200_000)  # a corpus repeats its words: the stemmer is asked each distinct word once
 def stem(word: str) -> str:
     """The English Snowball stem of ``word``."""
     return str(_stemmer().stemWord(word))
@@ -47,7 +50,7 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     for tok in _TOKEN_RE.findall(fold(text)):
         tok = tok.replace("’", "'").removesuffix("'s")
-        if re.search(r"[/.-]", tok):
+        if "/" in tok or "." in tok or "-" in tok:
             out.append(tok)
             out.extend(t for t in re.split(r"[/'.-]", tok) if t)
         else:
