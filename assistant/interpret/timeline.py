@@ -61,6 +61,8 @@ GENERIC_WORDS = re.compile(
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
     r"tone|often|idea|ideas|proposal|proposals|put\s+forward|announc(?:e|ed|es|ing)|wanted|wants|invok(?:e|ed|es|ing)|"
+    # the asker's verbs of advocacy and request, and "has long" (the read parts' topics held them, their evidence never)
+    r"promot(?:e|ed|es|ing)|ask(?:s|ed|ing)?|backed|pressed|pressing|unga|"
     # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
     r"speakers|delegations|how\s+often|the\s+way|(?:countries|(?:member\s+)?states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
     r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
@@ -90,7 +92,7 @@ CHAT_PHRASES_RE = re.compile(
     r"\bas\s+well\b|"
     # a period that starts at independence and ends at a year ("from independence up to 2001")
     r"\bfrom\s+(?:its\s+|their\s+)?independence(?=\s+(?:up\s+to|until|till|to|through)\b)|"
-    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|speaking)\s+up\b",
+    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|speaking)\s+(?:up|out)\b",
     re.I,
 )
 # A year that dates a statement ("in its 2004 speech", "the statement of 2015"): the question is about that one
@@ -302,10 +304,11 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
         return topic_of(question, columns, aliases)
     asking, context = " ".join(sentences[start:]), " ".join(sentences[:start])
     quoted = QUOTED_RE.search(context)
-    if quoted and POINTED_OBJECT_RE.search(asking) and not STANCE_WORDS.sub(" ", topic_of(asking, columns, aliases)).strip():
+    asked = topic_of(asking, columns, aliases)  # the asking sentence itself when none of its words is a topic word
+    if quoted and POINTED_OBJECT_RE.search(asking) and (asked == asking or not STANCE_WORDS.sub(" ", asked).strip()):
         # "… made 'dialogue among civilizations' his signature idea. How did Iran's statements promote it?"
         return topic_of(quoted.group(1) or quoted.group(2), columns)
-    topic = topic_of(asking, columns, aliases)
+    topic = asked
     if POINTED_OBJECT_RE.search(asking) and len(topic.split()) == 1 and topic != asking:
         # "guinea took in refugees from the wars in liberia …. timeline of what guinea said about hosting them"
         return f"{topic_of(context, columns, aliases)} {topic}"
@@ -370,6 +373,10 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
     text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
     # "bring Khojaly up": the particle goes with the verb ("human rights up front" keeps its "up")
     text = re.sub(r"\b(bring|brought|bringing)((?:\s+[\w'’-]+){1,3}?)\s+up\b", r"\1\2", text, flags=re.I)
+    text = re.sub(
+        r"\b(?:put|puts|putting)((?:\s+[\w'’-]+){1,4}?)\s+forward\b", r"\1", text, flags=re.I
+    )  # "put this plan forward"
+    text = re.sub(r"\b(has|have|had)(\s+)long\b", r"\1\2", text, flags=re.I)  # "Turkmenistan has long promoted …"
     text = SAID_FORM_RE.sub(" ", text)  # "called for", "denouncing": how it was said, not what
     words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", TAKE_TO_RE.sub(" ", text)))).replace(KEEP, "")
     words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation

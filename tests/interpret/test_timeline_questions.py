@@ -289,6 +289,33 @@ def test_the_tone_of_a_timeline_and_taking_a_dispute_to_the_assembly_leave_the_t
     assert [c.filters.countries for c in ask.columns] == [("IRL",)]
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Since 1990, in which statements has Brazil promoted ethanol as a fuel?", "ethanol fuel"),
+        (
+            "When did Japan first raise the enemy State clauses, and ask for their deletion again later?",
+            "enemy State clauses deletion",
+        ),
+        ("How has France long pressed for Council reform over the years?", "Council reform"),
+        ("When did Mexico first put its world energy plan forward?", "world energy plan"),
+        ("In which speeches did Brazil speak out against protectionism since 1990?", "against protectionism"),
+        ("How did Japan's line on Kashmir develop in its UNGA statements in the 1990s?", "Kashmir"),
+    ],
+)
+def test_the_askers_verbs_of_advocacy_leave_the_topic(question: str, topic: str) -> None:
+    """Words the read parts' topics held and their gold evidence never did: "promoted", "asked", "has long", "UNGA"."""
+    ask = read_timeline(question, COUNTRIES)
+    assert ask is not None and ask.topic == topic
+
+
+def test_a_noun_of_advocacy_stays_in_the_topic() -> None:
+    ask = read_timeline("How has Brazil spoken about the promotion of human rights over the years?", COUNTRIES)
+    assert ask is not None and ask.topic == "promotion human rights"
+    ask = read_timeline("How did France speak about long-range missiles over the years?", COUNTRIES)
+    assert ask is not None and ask.topic == "long range missiles"
+
+
 def test_words_that_leave_a_topic_stay_inside_a_name() -> None:
     ask = read_timeline("How has France's position on hostage-taking changed since 1990?", COUNTRIES)
     assert ask is not None and ask.topic == "hostage taking"
