@@ -62,7 +62,8 @@ GENERIC_WORDS = re.compile(
     # ("freedom from want" and "hostage-taking" keep theirs)
     r"tone|often|idea|ideas|proposal|proposals|put\s+forward|announc(?:e|ed|es|ing)|wanted|wants|invok(?:e|ed|es|ing)|"
     # the asker's verbs of advocacy and request, and "has long" (the read parts' topics held them, their evidence never)
-    r"promot(?:e|ed|es|ing)|ask(?:s|ed|ing)?|backed|pressed|pressing|unga|"
+    # (not inside a joined word: "Russian-backed separatists", "the backed-up shipments")
+    r"(?<![\w-])(?:promot(?:e|ed|es|ing)|ask(?:s|ed|ing)?|backed)(?![\w-])|"
     # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
     r"speakers|delegations|how\s+often|the\s+way|(?:countries|(?:member\s+)?states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
     r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
@@ -76,7 +77,9 @@ SETTING_RE = re.compile(
     r"\b(?:at|to|in|before|from|during|tells?|told|warn(?:s|ed)?|address(?:es|ed)?|inform(?:s|ed)?|remind(?:s|ed)?)\s+"
     r"(?:the\s+|its\s+|his\s+|her\s+|their\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly(?:'s|’s)?\b|"
     r"\b(?:to|at|before|in|tells?|told|inform(?:s|ed)?|remind(?:s|ed)?|address(?:es|ed)?)\s+the\s+Assembly\b|"
-    r"\b(?:UN\s+)?General\s+Assembly\s+(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*",
+    r"\b(?:UN\s+)?General\s+Assembly\s+(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*|"
+    # "its UNGA general debate speeches" ("revitalizing the UNGA" keeps it)
+    r"\bUNGA(?=\s+(?:general\s+debate\s+)?(?:speech|statement|debate|session|address|remarks)\w*)",
     re.I,
 )
 
@@ -92,7 +95,7 @@ CHAT_PHRASES_RE = re.compile(
     r"\bas\s+well\b|"
     # a period that starts at independence and ends at a year ("from independence up to 2001")
     r"\bfrom\s+(?:its\s+|their\s+)?independence(?=\s+(?:up\s+to|until|till|to|through)\b)|"
-    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|speaking)\s+(?:up|out)\b",
+    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|spoken|speaking)\s+(?:up|out)\b",
     re.I,
 )
 # A year that dates a statement ("in its 2004 speech", "the statement of 2015"): the question is about that one
@@ -374,9 +377,9 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
     # "bring Khojaly up": the particle goes with the verb ("human rights up front" keeps its "up")
     text = re.sub(r"\b(bring|brought|bringing)((?:\s+[\w'’-]+){1,3}?)\s+up\b", r"\1\2", text, flags=re.I)
     text = re.sub(
-        r"\b(?:put|puts|putting)((?:\s+[\w'’-]+){1,4}?)\s+forward\b", r"\1", text, flags=re.I
+        r"\b(?:put|puts|putting)((?:\s+[\w'’-]+){1,4}?)\s+forward(?![\w-])", r"\1", text, flags=re.I
     )  # "put this plan forward"
-    text = re.sub(r"\b(has|have|had)(\s+)long\b", r"\1\2", text, flags=re.I)  # "Turkmenistan has long promoted …"
+    text = re.sub(r"\b(has|have|had)(\s+)long(?![\w-])", r"\1\2", text, flags=re.I)  # "has long promoted" ("long-range" stays)
     text = SAID_FORM_RE.sub(" ", text)  # "called for", "denouncing": how it was said, not what
     words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", TAKE_TO_RE.sub(" ", text)))).replace(KEEP, "")
     words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation

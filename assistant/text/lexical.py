@@ -77,18 +77,38 @@ def _is_content(token: str) -> bool:
     return token not in STOPWORDS and token not in QUESTION_WORDS and len(token) >= 2
 
 
-def term_pairs(text: str, gap: int = 1) -> set[tuple[str, str]]:
-    """The stemmed content-term pairs of ``text`` in order, with at most ``gap`` stopwords between them."""
-    seq = tokens(text)
-    pairs: set[tuple[str, str]] = set()
-    last: tuple[int, str] | None = None  # the previous content term and where it was
-    for i, t in enumerate(seq):
-        if not _is_content(t):
+# a sentence's end: a pair of words never spans one ("… international law. The sea around us …")
+_SENTENCE_BREAK_RE = re.compile(r"(?<=[.;:!?])\s+")
+_JOINERS_RE = re.compile(r"[/'.-]")
+
+
+def _phrase_sequences(text: str) -> list[list[str]]:
+    """Per sentence of ``text``, its stemmed words twice: a joined word whole ("peace-keeping" as "peacekeeping",
+    as later statements write it) and in its parts ("Iran-Iraq" as "Iran Iraq", as a topic is read); stopwords
+    stay in place, as empty strings, so that a gap can be counted."""
+    out = []
+    for sentence in _SENTENCE_BREAK_RE.split(text):
+        words = [t.replace("’", "'").removesuffix("'s") for t in _TOKEN_RE.findall(fold(sentence))]
+        if not any(_JOINERS_RE.search(t) for t in words):  # most sentences: one sequence serves both
+            out.append([stem(t) if _is_content(t) else "" for t in words])
             continue
-        term = stem(t)
-        if last is not None and i - last[0] - 1 <= gap:
-            pairs.add((last[1], term))
-        last = (i, term)
+        joined = [_JOINERS_RE.sub("", t) for t in words]
+        parts = [p for t in words for p in _JOINERS_RE.split(t) if p]
+        out += [[stem(t) if _is_content(t) else "" for t in seq] for seq in (joined, parts)]
+    return out
+
+
+def term_pairs(text: str, gap: int = 1) -> set[tuple[str, str]]:
+    """The stemmed content-term pairs of ``text`` in order, within a sentence, with at most ``gap`` stopwords between."""
+    pairs: set[tuple[str, str]] = set()
+    for seq in _phrase_sequences(text):
+        last: tuple[int, str] | None = None  # the previous content term and where it was
+        for i, term in enumerate(seq):
+            if not term:
+                continue
+            if last is not None and i - last[0] - 1 <= gap:
+                pairs.add((last[1], term))
+            last = (i, term)
     return pairs
 
 
@@ -97,16 +117,19 @@ def phrase_share(topic: str, texts: Iterable[str], gap: int = 1) -> float:
 
     "Amman Message" is one pair, (amman, messag): a passage about a summit in Amman and another message has both
     terms, never the pair. One stopword between the terms may stand ("the zone of peace"), not more ("this
-    information to the Security Council" holds no "information security"). A topic without such a pair: whether
-    some text holds its terms.
+    information to the Security Council" holds no "information security"), and a pair never spans two sentences.
+    A joined word counts in both spellings ("peace-keeping" holds "peacekeeping"). A topic without a pair (one
+    word): whether some text holds it.
     """
-    wanted = term_pairs(topic, gap) or {(t, t) for t in content_terms(topic)}
+    wanted = term_pairs(topic, gap)
+    single = not wanted
+    if single:
+        wanted = {(t, t) for seq in _phrase_sequences(topic) for t in seq if t}
     if not wanted:
         return 0.0
-    single = all(a == b for a, b in wanted)
     found: set[tuple[str, str]] = set()
     for text in texts:
-        found |= {(t, t) for t in content_terms(text)} if single else term_pairs(text, gap)
+        found |= {(t, t) for seq in _phrase_sequences(text) for t in seq if t} if single else term_pairs(text, gap)
         if wanted <= found:
             return 1.0
     return len(wanted & found) / len(wanted)

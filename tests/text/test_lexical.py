@@ -34,3 +34,22 @@ def test_a_one_word_topic_asks_only_for_the_word_and_an_empty_topic_for_nothing(
     assert phrase_share("apartheid", ["the end of colonialism"]) == 0.0
     assert phrase_share("the", ["the end"]) == 0.0
     assert phrase_share("Amman Message", []) == 0.0
+
+
+def test_a_pair_never_spans_two_sentences() -> None:
+    assert phrase_share("Law Sea", ["He spoke of international law. The sea around us is rising."]) == 0.0
+    assert phrase_share("international information security", ["this information. Security in the region"]) == 0.0
+    assert phrase_share("Law Sea", ["the law sea convention"]) == 1.0
+
+
+def test_a_joined_word_counts_in_both_spellings() -> None:
+    assert phrase_share("peacekeeping", ["our peace-keeping contingents"]) == 1.0
+    assert phrase_share("peacekeeping operations", ["peace-keeping operations in Cyprus"]) == 1.0
+    assert phrase_share("Iran Iraq war", ["the Iran-Iraq war must end"]) == 1.0
+    assert phrase_share("cooperation", ["international co-operation"]) == 1.0
+
+
+def test_a_topic_of_one_repeated_word_is_a_pair() -> None:
+    # "the South-South" is read as "South South": one word alone does not hold it
+    assert phrase_share("South South cooperation", ["the South needs trade"]) == 0.0
+    assert phrase_share("South South cooperation", ["South-South cooperation grew"]) == 1.0
