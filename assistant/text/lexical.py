@@ -83,9 +83,11 @@ _JOINERS_RE = re.compile(r"[/'.-]")
 
 
 def _phrase_sequences(text: str) -> list[list[str]]:
-    """Per sentence of ``text``, its stemmed words twice: a joined word whole ("peace-keeping" as "peacekeeping",
-    as later statements write it) and in its parts ("Iran-Iraq" as "Iran Iraq", as a topic is read); stopwords
-    stay in place, as empty strings, so that a gap can be counted."""
+    """Per sentence of ``text``, its stemmed words, with stopwords as empty strings (so a gap can be counted).
+
+    A sentence with a joined word comes twice: the word whole ("peace-keeping" as "peacekeeping", as later
+    statements write it) and in its parts ("Iran-Iraq" as "Iran Iraq", as a topic is read).
+    """
     out = []
     for sentence in _SENTENCE_BREAK_RE.split(text):
         words = [t.replace("’", "'").removesuffix("'s") for t in _TOKEN_RE.findall(fold(sentence))]
