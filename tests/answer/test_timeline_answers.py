@@ -177,29 +177,38 @@ def test_a_speaker_the_index_does_not_have_is_named_in_the_refusal(seed_assistan
     assert answer.notices == ("No statement by Kofi Annan is indexed.",)
 
 
-def test_a_timeline_finds_the_older_hyphenated_spelling_of_its_topic(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """'peacekeeping' also finds the statements that wrote 'peace-keeping', through the real index and model."""
+def _country_assistant(tmp_path, code: str, paragraphs: dict[int, str]):  # type: ignore[no-untyped-def]
+    """The real assistant over a real index of one country's speeches, one paragraph of ``paragraphs`` a year."""
     from conftest import settings_for, write_speech
 
     from assistant.index.builder import ingest
     from assistant.ingest.ungdc.speeches import iter_ungdc
     from assistant.pipeline import Assistant
-    from assistant.retrieve.rerank import TermStatistics
 
     root = tmp_path / "ungdc"
-    paragraphs = {
-        1975: "Uruguay has sent officers to the peace-keeping operations of the United Nations in Cyprus and Kashmir.",
-        1985: "Peace-keeping forces deserve the support of every Member State, and Uruguay will keep contributing troops.",
-        1995: "The Organization's peace-keeping operations need stable financing; Uruguay's contingents serve in several.",
-        2005: "Uruguay is proud that its blue helmets serve in peacekeeping missions in Haiti and the Congo.",
-        2015: "Peacekeeping remains the Organization's most visible work, and Uruguay one of its largest contributors.",
-    }
     filler = "The Assembly must also address development, trade and the reform of the international financial system."
     for year, text in paragraphs.items():
-        write_speech(root, "URY", year - 1945, year, f"{filler}\n\n{text}\n\n{filler}\n")
+        write_speech(root, code, year - 1945, year, f"{filler}\n\n{text}\n\n{filler}\n")
     settings = settings_for(tmp_path / "index")
     ingest(settings, list(iter_ungdc(root)), progress=False, corpus_name="ungdc")
-    assistant = Assistant(settings)
+    return Assistant(settings)
+
+
+def test_a_timeline_finds_the_older_hyphenated_spelling_of_its_topic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """'peacekeeping' also finds the statements that wrote 'peace-keeping', through the real index and model."""
+    from assistant.retrieve.rerank import TermStatistics
+
+    assistant = _country_assistant(
+        tmp_path,
+        "URY",
+        {
+            1975: "Uruguay has sent officers to the peace-keeping operations of the United Nations in Cyprus and Kashmir.",
+            1985: "Peace-keeping forces deserve the support of every Member State, and Uruguay will keep contributing troops.",
+            1995: "The Organization's peace-keeping operations need stable financing; Uruguay's contingents serve in several.",
+            2005: "Uruguay is proud that its blue helmets serve in peacekeeping missions in Haiti and the Congo.",
+            2015: "Peacekeeping remains the Organization's most visible work, and Uruguay one of its largest contributors.",
+        },
+    )
     terms = TermStatistics(assistant.store)
     assert terms.forms("peacekeep") == ("peacekeep",)  # the plain statistics, as ordinary questions use them
     assert terms.with_spellings().forms("peacekeep") == ("peacekeep", "peace-keep")
@@ -212,27 +221,19 @@ def test_a_timeline_finds_the_older_hyphenated_spelling_of_its_topic(tmp_path) -
 def test_a_first_mention_is_not_an_earlier_passage_holding_the_topics_words_apart(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """'international information security' first comes up where the words stand together, not in 1950's
     'information to the Security Council', though that passage holds most of them; through the real index."""
-    from conftest import settings_for, write_speech
-
     import assistant.answer.timeline as timeline
-    from assistant.index.builder import ingest
-    from assistant.ingest.ungdc.speeches import iter_ungdc
-    from assistant.pipeline import Assistant
 
-    root = tmp_path / "ungdc"
-    paragraphs = {
-        1950: "The Soviet Union is prepared to submit this information to the Security Council.",
-        1970: "Disarmament talks between the great Powers must continue, and the Soviet Union will take part in them.",
-        1998: "Russia's initiative to launch a discussion on ways to achieve international information security serves the same goal.",
-        2000: "Russia will table a draft resolution on international information security and the use of telecommunications.",
-        2011: "In the age of new technologies, international information security has become a challenge for all of us.",
-    }
-    filler = "The Assembly must also address development, trade and the reform of the international financial system."
-    for year, text in paragraphs.items():
-        write_speech(root, "RUS", year - 1945, year, f"{filler}\n\n{text}\n\n{filler}\n")
-    settings = settings_for(tmp_path / "index")
-    ingest(settings, list(iter_ungdc(root)), progress=False, corpus_name="ungdc")
-    assistant = Assistant(settings)
+    assistant = _country_assistant(
+        tmp_path,
+        "RUS",
+        {
+            1950: "The Soviet Union is prepared to submit this information to the Security Council.",
+            1970: "Disarmament talks between the great Powers must continue, and the Soviet Union will take part in them.",
+            1998: "Russia's initiative to launch a discussion on ways to achieve international information security serves the same goal.",
+            2000: "Russia will table a draft resolution on international information security and the use of telecommunications.",
+            2011: "In the age of new technologies, international information security has become a challenge for all of us.",
+        },
+    )
     question = "When did Russia first raise international information security in the general debate?"
     answer = assistant.ask(question)
     assert answer.kind == "timeline"
