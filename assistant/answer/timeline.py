@@ -20,12 +20,12 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
 
 import numpy as np
 
 from assistant.answer.abstain import AbstentionModel, signals_for
 from assistant.answer.extractive import Candidate, candidate_sentences, for_question
+from assistant.answer.timeline_anchor import ANCHOR_COVERAGE, anchor_mentions, anchors, holding_topic
 from assistant.answer.timeline_entry import EntryEvidence, EntryModel
 from assistant.index.store import IndexStore
 from assistant.interpret.timeline import Column, TimelineAsk
@@ -43,21 +43,6 @@ ROWS_PER_STATEMENT = 4  # each retriever's best passages of a statement that the
 SENTENCE_ROWS = 1  # of those, the best by passage-level evidence are scored (and quotable) sentence by sentence
 # A statement whose best passage-level evidence (window cosine plus key-term coverage, halved) is below this is
 # silent on the topic without scoring its sentences: fitted on the timeline training part (docs/timeline.md).
-# A first (latest) mention's passage holds at least this IDF-weighted share of the topic's terms: fitted with the
-# rule's threshold then (0.46) on the 161 questions read by then (0.4 / 0.45 / 0.5 / 0.55 / 0.6 got the first year right
-# for 126 / 125 / 126 / 124 / 121; 0.5 with the best precision); kept, not refitted, with the learned entry decision
-# (docs/timeline.md)
-ANCHOR_COVERAGE = 0.5
-# ... or the entry decision is at least this sure of it (the topic said in other words): on every part read (382
-# questions, out of fold at the threshold 0.25), 0.6 / 0.8 / 0.9 / never got the first year right for 285 / 284 /
-# 280 / 278 of them, recall 0.881 / 0.879 / 0.876 / 0.873, precision 0.899 / 0.902 / 0.904 / 0.901
-ANCHOR_PROBABILITY = 0.8
-# ... and its passages hold the topic's adjacent word pairs at least this share as well as the column's best
-# (`lexical.phrase_share`): "international information security" is not first raised by a 1946 passage on
-# information for the Security Council. Chosen on the 400 questions read by the twenty-second part (out of fold at
-# 0.25, 0 / 0.5 / 1 got the first year right for 296 / 299 / 296; docs/timeline.md), kept since. Any of the
-# statement's passages the search read may hold them, not only the quoted one.
-PHRASE_OF_BEST = 0.5
 SCREEN_FLOOR = 0.35  # the lowest kept on training was 0.40 (under the rule; kept with the learned decision)
 MAX_STATEMENTS = 400  # statements ranked at most (the best by their first-stage rank)
 MAX_SCORED = 120  # of those, scored sentence by sentence at most (the best by passage-level evidence)
@@ -183,38 +168,6 @@ def build_timeline(
     )
 
 
-def holds_topic(evidence: EntryEvidence, best_phrase: float) -> bool:
-    """Whether a statement's passages hold the topic: most of its terms, and its word pairs nearly as well as the best."""
-    return evidence.anchored and evidence.phrase >= PHRASE_OF_BEST * best_phrase
-
-
-def anchors(anchored: bool, probability: float) -> bool:
-    """Whether a statement may be a first (latest) mention: its passage holds the topic's terms, or it is sure."""
-    return anchored or probability >= ANCHOR_PROBABILITY
-
-
-class _Anchorable(Protocol):
-    @property
-    def anchored(self) -> bool: ...
-
-
-A = TypeVar("A", bound=_Anchorable)
-
-
-def anchor_mentions(ordered: list[A], kind: str) -> list[A]:
-    """For a first (latest) mention: the entries from the first (up to the latest) that may be one (`anchors`).
-
-    One entry that only resembles the topic would otherwise decide the answer to "when did X first ...".
-    """
-    if kind not in ("first_mention", "latest_mention") or not any(s.anchored for s in ordered):
-        return ordered
-    if kind == "first_mention":
-        start = next(i for i, s in enumerate(ordered) if s.anchored)
-        return ordered[start:]
-    end = max(i for i, s in enumerate(ordered) if s.anchored)
-    return ordered[: end + 1]
-
-
 def _thin(scored: list[Scored]) -> list[Scored]:
     """The entries in date order; beyond ``MAX_ENTRIES``, the most confident statement of each year."""
     ordered = sorted(scored, key=lambda s: (s.meta.date or "", s.meta.doc_id))
@@ -247,10 +200,10 @@ def _decide(evidence: ColumnEvidence, decision: EntryModel, threshold: float) ->
     """The column's entries: its statements whose probability of addressing the topic reaches ``threshold``."""
     considered = evidence.considered
     probability = decision.confidences([c.evidence for c in considered])
-    best_phrase = max((c.evidence.phrase for c in considered), default=0.0)
+    holding = holding_topic([c.evidence for c in considered])
     scored = [
-        Scored(c.hit.meta, c.hit, c.quote, float(p), c.evidence.screen, anchors(holds_topic(c.evidence, best_phrase), float(p)))
-        for c, p in zip(considered, probability, strict=True)
+        Scored(c.hit.meta, c.hit, c.quote, float(p), c.evidence.screen, anchors(held, float(p)))
+        for c, p, held in zip(considered, probability, holding, strict=True)
         if p >= threshold
     ]
     counts = _counts(evidence.in_scope, scored, evidence.column.label)

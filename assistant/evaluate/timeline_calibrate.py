@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer.timeline import anchor_mentions, anchors, column_evidence, holds_topic, year_of
+from assistant.answer.timeline import column_evidence, year_of
+from assistant.answer.timeline_anchor import anchor_mentions, anchors, holding_topic
 from assistant.answer.timeline_entry import FEATURES, EntryModel, entry_features
 from assistant.errors import UsageError
 from assistant.evaluate.calibrate import fit_logistic, project_relative
@@ -72,16 +73,12 @@ def collect(qa: QASet, assistant: Assistant, group: str) -> list[TrainingQuestio
         if ask is not None:
             for col in column_evidence(ask, assistant.searcher, assistant.timeline_rule, assistant.passages, Filters()):
                 rows = entry_features([c.evidence for c in col.considered])
-                best_phrase = max((c.evidence.phrase for c in col.considered), default=0.0)
+                holding = holding_topic([c.evidence for c in col.considered])
                 statements = []
-                for c, row in zip(col.considered, rows, strict=True):
+                for c, row, held in zip(col.considered, rows, holding, strict=True):
                     meta = c.hit.meta
                     key = meta.doc_id if by_doc else str(year_of(meta))
-                    statements.append(
-                        ScoredStatement(
-                            meta.date or "", year_of(meta), key, holds_topic(c.evidence, best_phrase), tuple(row), key in gold
-                        )
-                    )
+                    statements.append(ScoredStatement(meta.date or "", year_of(meta), key, held, tuple(row), key in gold))
                 statements.sort(key=lambda s: (s.date, s.key))  # as the answer orders its entries
                 columns.append(tuple(statements))
         out.append(TrainingQuestion(item.id, group, ask.kind if ask else None, gold, item.first_year, tuple(columns)))

@@ -19,6 +19,7 @@ STOPWORDS = frozenset(
 # Words that carry no topic in questions about this corpus ("what did the Secretary-General say about ...").
 QUESTION_WORDS = frozenset("secretary general secretary-general sg un united nations".split())
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[/'’.-][a-z0-9]+)*")
+_JOINERS_RE = re.compile(r"[/'.-]")  # what joins a word's parts ("peace-keeping", "a/70/709")
 
 
 def fold(text: str) -> str:
@@ -45,14 +46,18 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+def _words(text: str) -> list[str]:
+    """The folded words of ``text`` as written, joined words whole, without a possessive's "'s"."""
+    return [t.replace("’", "'").removesuffix("'s") for t in _TOKEN_RE.findall(fold(text))]
+
+
 def tokens(text: str) -> list[str]:
     """Folded tokens of ``text``; symbols such as "a/70/709" are kept whole and also split."""
     out: list[str] = []
-    for tok in _TOKEN_RE.findall(fold(text)):
-        tok = tok.replace("’", "'").removesuffix("'s")
+    for tok in _words(text):
         if "/" in tok or "." in tok or "-" in tok:
             out.append(tok)
-            out.extend(t for t in re.split(r"[/'.-]", tok) if t)
+            out.extend(t for t in _JOINERS_RE.split(tok) if t)
         else:
             out.append(tok)
     return out
@@ -79,7 +84,6 @@ def _is_content(token: str) -> bool:
 
 # a sentence's end: a pair of words never spans one ("… international law. The sea around us …")
 _SENTENCE_BREAK_RE = re.compile(r"(?<=[.;:!?])\s+")
-_JOINERS_RE = re.compile(r"[/'.-]")
 
 
 def _phrase_sequences(text: str) -> list[list[str]]:
@@ -90,7 +94,7 @@ def _phrase_sequences(text: str) -> list[list[str]]:
     """
     out = []
     for sentence in _SENTENCE_BREAK_RE.split(text):
-        words = [t.replace("’", "'").removesuffix("'s") for t in _TOKEN_RE.findall(fold(sentence))]
+        words = _words(sentence)
         if not any(_JOINERS_RE.search(t) for t in words):  # most sentences: one sequence serves both
             out.append([stem(t) if _is_content(t) else "" for t in words])
             continue

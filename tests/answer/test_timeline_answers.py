@@ -221,7 +221,7 @@ def test_a_timeline_finds_the_older_hyphenated_spelling_of_its_topic(tmp_path) -
 def test_a_first_mention_is_not_an_earlier_passage_holding_the_topics_words_apart(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """'international information security' first comes up where the words stand together, not in 1950's
     'information to the Security Council', though that passage holds most of them; through the real index."""
-    import assistant.answer.timeline as timeline
+    import assistant.answer.timeline_anchor as timeline_anchor
 
     assistant = _country_assistant(
         tmp_path,
@@ -241,5 +241,5 @@ def test_a_first_mention_is_not_an_earlier_passage_holding_the_topics_words_apar
     assert all(e.year >= 1998 for e in answer.timeline)
     _verbatim(answer)
     # the word pairs decide it: asked of the terms alone, the 1950 passage would be the first mention
-    monkeypatch.setattr(timeline, "PHRASE_OF_BEST", 0.0)
+    monkeypatch.setattr(timeline_anchor, "PHRASE_OF_BEST", 0.0)
     assert [e.year for e in assistant.ask(question).timeline if e.first] == [1950]

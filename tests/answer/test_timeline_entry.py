@@ -77,7 +77,7 @@ def test_the_shipped_model_names_its_training_files_never_the_held_out_part() ->
 
 
 def test_a_first_mention_needs_the_topics_word_pairs_nearly_as_well_as_the_columns_best() -> None:
-    from assistant.answer.timeline import holds_topic
+    from assistant.answer.timeline_anchor import holds_topic
 
     # "information ... Security Council" holds every term of "international information security", no pair
     assert not holds_topic(_evidence(0.5, 1.0, phrase=0.0), best_phrase=1.0)
