@@ -10,6 +10,10 @@ first question about those statements does; beside it, the question's topic aske
 cold, on the same index in the same run; then the timeline once more, warm. Results go to ``bench/results/timeline-NAME.json`` and
 ``.md``: p50 and p95 of each, the statements each timeline searched, the machine and its load average before and
 after (absolute times drift on a shared machine; the ratio measured side by side is the steadier number).
+
+``--wide-words 3000 2000`` times a wide scope's sentence budget (`WIDE_SENTENCE_WORDS`: the words a timeline over
+more than 20,000 passages may embed) side by side: each cold run of a question is repeated with each budget in
+turn, so the budgets share the machine's load, and each budget gets its own p50, p95 and entries per question.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from assistant.answer import timeline as timeline_answers  # noqa: E402
 from assistant.evaluate.metrics import percentile  # noqa: E402
 from assistant.interpret.timeline import read_timeline  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
@@ -47,10 +52,12 @@ def timed(assistant: Assistant, question: str, *, cold: bool = False) -> tuple[f
     return (time.perf_counter() - t0) * 1000, answer
 
 
-def run(index: Path, questions: list[str], repeat: int) -> dict[str, Any]:
+def run(index: Path, questions: list[str], repeat: int, wide_words: list[int] | None = None) -> dict[str, Any]:
     settings = Settings().with_overrides(index_dir=index)
     assistant = Assistant(settings)
     assistant.ask("warm-up question about the veto")  # the model's first call and the indexes' first reads
+    shipped = timeline_answers.WIDE_SENTENCE_WORDS
+    budgets = wide_words or [shipped]
     load_before = round(os.getloadavg()[0], 2)
     rows = []
     for question in questions:
@@ -58,14 +65,23 @@ def run(index: Path, questions: list[str], repeat: int) -> dict[str, Any]:
         if ask is None:
             rows.append({"question": question, "read_as_timeline": False})
             continue
-        timeline_ms, plain_ms, answer = [], [], None
+        plain_ms: list[float] = []
+        by_budget: dict[int, list[float]] = {b: [] for b in budgets}
+        entries: dict[int, int] = {}
+        answer = None
         for _ in range(repeat):
             ms, _ = timed(assistant, ask.topic, cold=True)
             plain_ms.append(ms)
-            ms, answer = timed(assistant, question, cold=True)
-            timeline_ms.append(ms)
+            for budget in budgets:  # in turn, so that every budget meets the same load
+                timeline_answers.WIDE_SENTENCE_WORDS = budget
+                try:
+                    ms, answer = timed(assistant, question, cold=True)
+                finally:
+                    timeline_answers.WIDE_SENTENCE_WORDS = shipped
+                by_budget[budget].append(ms)
+                entries[budget] = len(answer.timeline)
         # asked again right after a cold timeline (a cold run forgets the sentences): the statements' sentences remembered
-        warm_ms, _ = timed(assistant, question)
+        warm_ms, answer = timed(assistant, question)
         assert answer is not None
         rows.append(
             {
@@ -74,9 +90,12 @@ def run(index: Path, questions: list[str], repeat: int) -> dict[str, Any]:
                 "kind": answer.kind,
                 "entries": len(answer.timeline),
                 "statements_searched": sum(c.statements for c in answer.counts),
-                "timeline_ms": [round(v, 1) for v in timeline_ms],
+                "timeline_ms": [round(v, 1) for v in by_budget[budgets[0]]],
                 "plain_ms": [round(v, 1) for v in plain_ms],
                 "timeline_warm_ms": round(warm_ms, 1),
+                "by_wide_words": {
+                    str(b): {"timeline_ms": [round(v, 1) for v in by_budget[b]], "entries": entries[b]} for b in budgets
+                },
             }
         )
     timed_rows = [r for r in rows if r["read_as_timeline"]]
@@ -93,6 +112,14 @@ def run(index: Path, questions: list[str], repeat: int) -> dict[str, Any]:
     }
     if all_plain and all_timeline:
         summary["p50_ratio"] = round(summary["timeline_p50_ms"] / summary["plain_p50_ms"], 2)  # type: ignore[operator]
+    wide = {}
+    for b in budgets:
+        values = [v for r in timed_rows for v in r["by_wide_words"][str(b)]["timeline_ms"]]
+        wide[str(b)] = {
+            "timeline_p50_ms": round(percentile(values, 50), 1) if values else None,
+            "timeline_p95_ms": round(percentile(values, 95), 1) if values else None,
+            "entries": sum(r["by_wide_words"][str(b)]["entries"] for r in timed_rows),
+        }
     return {
         "index": str(index),
         "passages": assistant.passages,
@@ -100,6 +127,8 @@ def run(index: Path, questions: list[str], repeat: int) -> dict[str, Any]:
         "questions": len(questions),
         "read_as_timeline": len(timed_rows),
         "repeat": repeat,
+        "wide_words_shipped": shipped,
+        "wide_words": wide,
         "machine": {**machine(), "load_avg_1m_before": load_before, "load_avg_1m_after": round(os.getloadavg()[0], 2)},
         "peak_mb": round(peak_mb(), 1),
         **summary,
@@ -127,6 +156,21 @@ def markdown(result: dict[str, Any], command: str) -> str:
         "",
         f"Timeline p50 / plain p50: {result.get('p50_ratio')}",
         "",
+    ]
+    if len(result["wide_words"]) > 1:
+        lines += [
+            f"A wide scope's sentence budget, side by side (shipped: {result['wide_words_shipped']:,} words; the rows above "
+            "and below are the first budget's):",
+            "",
+            "| words embedded at most | timeline p50 ms | timeline p95 ms | entries, all questions |",
+            "|---|---|---|---|",
+            *(
+                f"| {int(b):,} | {v['timeline_p50_ms']} | {v['timeline_p95_ms']} | {v['entries']} |"
+                for b, v in result["wide_words"].items()
+            ),
+            "",
+        ]
+    lines += [
         "| question | entries | statements searched | timeline ms (median) |",
         "|---|---|---|---|",
     ]
@@ -151,8 +195,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--name", default=None, help="results file name: timeline-NAME (default: the index folder's name)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results")
+    parser.add_argument(
+        "--wide-words", type=int, nargs="+", help="wide-scope sentence budgets timed side by side (default: the shipped one)"
+    )
     args = parser.parse_args()
-    result = run(args.index, questions_of(args.questions), args.repeat)
+    result = run(args.index, questions_of(args.questions), args.repeat, args.wide_words)
     name = f"timeline-{args.name or args.index.name}"
     args.out.mkdir(parents=True, exist_ok=True)
     command = "python bench/timeline.py " + " ".join(sys.argv[1:])

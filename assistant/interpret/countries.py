@@ -48,7 +48,18 @@ SHORT_FORMS = {
     "Vatican": "VAT",
     "UAE": "ARE",
     "EU": "EU",
+    # former names as staff write them (the corpus's own are "Byelorussian Soviet Socialist Republic",
+    # "Federal Republic of Germany"; "X SSR" is derived from "X Soviet Socialist Republic")
+    "Byelorussia": "BLR",
+    "Belorussia": "BLR",
+    "West Germany": "DEU",
+    "East Germany": "DDR",
 }
+# One-word names that are also common words in lower case ("chad", "turkey", "china"): a country only as capitalised,
+# unless the whole question is in lower case
+COMMON_WORD_NAMES = frozenset(
+    {"us", "chad", "turkey", "jordan", "china", "guinea", "georgia", "panama", "niger", "india", "chile"}
+)
 SPEAKING_NOUNS = (
     r"statement|speech|address|delegation|representative|delegate|leader|president|prime minister|minister|"
     r"foreign minister|chancellor|king|queen|government|head of state|head of government|account|remarks"
@@ -131,8 +142,12 @@ class CountryNames:
         # not "us", the pronoun
         self._folded = {n.casefold(): c for n, c in names.items() if n.casefold() != "us"}
         self._folded.update({n: c for n, c in names.items() if n.isupper()})  # "US", "UK" as typed, among lower case
-        # a name of several words is a country's in any case ("since when has south africa …" among capitals)
-        self._mixed = {**{n.casefold(): c for n, c in names.items() if " " in n}, **names}
+        # a name of several words is a country's in any case ("since when has south africa …" among capitals), and so
+        # is a one-word name that is no common word ("bolivia - when did its speech first invoke Mother Earth?")
+        self._mixed = {
+            **{n.casefold(): c for n, c in names.items() if " " in n or n.casefold() not in COMMON_WORD_NAMES},
+            **names,
+        }
         self._name_re: re.Pattern[str] | None = _names_pattern(self._mixed)
         self._lower_re: re.Pattern[str] | None = _names_pattern(self._folded)
 
@@ -150,6 +165,9 @@ class CountryNames:
             long_form = re.fullmatch(r"(.+?)\s*\((.+ of)\)", str(name))  # -> "Islamic Republic of Iran" too
             if long_form:
                 names.setdefault(f"{long_form.group(2)} {long_form.group(1)}", str(code))
+            soviet = re.fullmatch(r"(.+) Soviet Socialist Republic", str(name))  # -> "Byelorussian SSR" too
+            if soviet:
+                names.setdefault(f"{soviet.group(1)} SSR", str(code))
         codes = set(names.values())
         for short, code in SHORT_FORMS.items():
             if code in codes:

@@ -77,11 +77,13 @@ FIRST_IF_SAID_RE = re.compile(
     r"\bfirst\s+general\s+debate\s+year\s+(?:it|this|that|they)\s+(?:was|were|is|are)\b",
     re.I,
 )
-# "In which years did Laos talk about …", "in which of its general debate speeches does it talk about …": a timeline
+# "In which years did Laos talk about …", "in which of its general debate speeches does it talk about …", "years in
+# which …": a timeline
 # beside a verb of speaking or a word for statements ("In which years did prevention avert atrocities?" asks when
 # events happened)
 WHICH_YEARS_RE = re.compile(
-    r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+)?(?:[\w-]+\s+){0,2}?(?:years|statements|speeches|addresses|sessions)\b",
+    r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+)?(?:[\w-]+\s+){0,2}?(?:years|statements|speeches|addresses|sessions)\b|"
+    r"\byears\s+in\s+which\b",  # "since 2006 - years in which bolivia's statement talked about …"
     re.I,
 )
 # "first year it appears", "the first time and any later times": first mentions when the question also speaks of

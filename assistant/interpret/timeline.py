@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames
+from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames, Mention
 from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.interpret.question_sentences import asked_period, sentences_of, without_answer_form
@@ -37,7 +37,7 @@ from assistant.text.lexical import key_terms
 
 # words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
 GENERIC_WORDS = re.compile(
-    r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debate|united\s+nations|secretary-general|secretary\s+general|bring\s+up|brought\s+up|"
+    r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debates?|united\s+nations|secretary-general|secretary\s+general|bring\s+up|brought\s+up|"
     r"each\s+one|each\s+side|did\s+later\s+ones|how|has|have|had|did|does|do|what|when|which|who|where|why|is|was|were|the|a|an|of|in|on|at|to|for|and|or|if|so|"
     r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
     r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|come\s+up|came\s+up|mention(?:ed|s)?|"
@@ -159,12 +159,14 @@ class TimelineAsk:
         )
 
 
+# ... unless it also asks for the years: "How often in the 1960s did Belarus denounce it? List each year."
+LIST_YEARS_RE = re.compile(r"\b(?:list|name|give)\s+(?:each|every|the)\s+years?\b|\byear\s+by\s+year\b", re.I)
 QUANTITY_RE = re.compile(r"^\W*(?:how\s+(?:many|much|often|long)|what\s+(?:number|share|percentage|proportion))\b", re.I)
 
 
 def read_timeline(question: str, countries: CountryNames | None = None) -> TimelineAsk | None:
     """The timeline ``question`` asks for, or None for an ordinary question (a quantity asked "since 2005" is one)."""
-    if QUANTITY_RE.match(question):
+    if QUANTITY_RE.match(question) and not LIST_YEARS_RE.search(question):
         return None
     compare = bool(COMPARE_RE.search(question))
     lo, hi, period_text, scene_only = asked_period(question)
@@ -228,7 +230,7 @@ def _columns(question: str, countries: CountryNames | None, compare: bool) -> li
         return [Column(name, Filters(secretaries_general=(name,))) for name in people]
     if countries is None or SECRETARY_GENERAL_RE.search(question):
         return []
-    speaking = countries.speakers(question, headline=True)
+    speaking = _asking_speakers(question, countries, countries.speakers(question, headline=True))
     named = countries.named(question)
     if (compare and len(speaking) < 2) or (not speaking and len(named) == 1 and not _only_the_topic(question, named[0].name)):
         speaking = named
@@ -236,6 +238,21 @@ def _columns(question: str, countries: CountryNames | None, compare: bool) -> li
         # "Lesotho is surrounded by South Africa. When did its speeches …": "its" is the country the question opens with
         speaking = named[:1]
     return [Column(m.name, Filters(countries=(m.code,))) for m in speaking]
+
+
+# the sentences of a question before the one that asks ("In 1976 the Soviet Union proposed … When did the Byelorussian
+# SSR first take up that treaty?")
+# (a sentence ends in a word of two small letters or digits: not "St. Lucia", not "U.S.")
+CONTEXT_SENTENCES_RE = re.compile(r"^.*[a-z0-9)\]\"'”’]{2}[.!](?=\s+[A-Z])", re.S)
+
+
+def _asking_speakers(question: str, countries: CountryNames, speaking: list[Mention]) -> list[Mention]:
+    """The speakers of the sentence that asks, when it names some: one speaking in a sentence of context is no column."""
+    context = CONTEXT_SENTENCES_RE.match(question)
+    if len(speaking) < 2 or context is None:
+        return speaking
+    asking = {m.code for m in countries.speakers(question[context.end() :], headline=True)}
+    return [m for m in speaking if m.code in asking] if asking else speaking
 
 
 # "its speeches", "its General Debate statements": the statements of a country the question named before

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant.settings import PROJECT_ROOT
+from assistant.settings import PROJECT_ROOT, Settings
 
 
 def test_bench_runs_on_a_tiny_corpus_and_writes_json_and_markdown(tmp_path: Path) -> None:
@@ -43,3 +43,23 @@ def test_the_recorded_command_leaves_out_the_output_folder_and_shortens_the_note
 
     argv = ["--corpus", "ungdc", "--out", "/tmp/r", "--note", "a long remark", "--no-naive", "--out=/x"]
     assert _shown_arguments(argv) == ["--corpus", "ungdc", '--note "…"', "--no-naive"]
+
+
+def test_the_timeline_bench_times_wide_sentence_budgets_side_by_side(seed_settings: Settings) -> None:
+    """Each budget gets its own timings and entries; the shipped budget is back in place afterwards."""
+    from assistant.answer import timeline
+    from bench import timeline as bench_timeline
+
+    shipped = timeline.WIDE_SENTENCE_WORDS
+    questions = [
+        "When is the Special Adviser on the Responsibility to Protect first mentioned in these Secretary-General statements?",
+        "What is the responsibility to protect?",  # an ordinary question: not timed
+    ]
+    result = bench_timeline.run(seed_settings.index_dir, questions, repeat=2, wide_words=[shipped, 1])
+    assert shipped == timeline.WIDE_SENTENCE_WORDS and result["wide_words_shipped"] == shipped
+    assert result["read_as_timeline"] == 1 and set(result["wide_words"]) == {str(shipped), "1"}
+    row = next(r for r in result["rows"] if r["read_as_timeline"])
+    assert [len(row["by_wide_words"][b]["timeline_ms"]) for b in (str(shipped), "1")] == [2, 2]
+    # the seed index is far under 20,000 passages: a wide budget never applies, so both budgets find the same entries
+    assert row["by_wide_words"]["1"]["entries"] == row["by_wide_words"][str(shipped)]["entries"] == row["entries"] > 0
+    assert f"| {shipped:,} |" in bench_timeline.markdown(result, "python bench/timeline.py")

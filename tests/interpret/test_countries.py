@@ -76,7 +76,8 @@ NAMES = CountryNames.from_documents(
         ("what did brazil say about reform?", ["BRA"]),  # a question typed in lower case names countries so
         ("what did the usa say about debt in 1990", ["USA"]),
         ("what did us say?", []),  # ... but "us" stays the pronoun
-        ("What did brazil say about reform?", []),  # in a question with capitals, names keep theirs
+        ("What did brazil say about reform?", ["BRA"]),  # in a question with capitals too, a name that is no common word
+        ("What did Brazil say about guinea fowl exports?", ["BRA"]),  # ... but "guinea" there is a bird
     ],
 )
 def test_the_speaking_country(question: str, codes: list[str]) -> None:

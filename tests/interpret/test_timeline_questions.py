@@ -8,6 +8,7 @@ from assistant.interpret.countries import CountryNames
 from assistant.interpret.periods import read_period
 from assistant.interpret.summaries import read_summary
 from assistant.interpret.timeline import read_timeline, topic_of
+from assistant.models import DocumentMeta
 
 COUNTRIES = CountryNames(
     {
@@ -728,3 +729,54 @@ def test_how_something_fared_over_years_is_no_timeline(question: str) -> None:
 )
 def test_a_country_doing_something_is_not_its_speaker(question: str) -> None:
     assert COUNTRIES.speakers(question) == []
+
+
+# Former names, lower-case names among capitals, and a speaker named only in a sentence of context
+FORMER = CountryNames.from_documents(
+    [
+        DocumentMeta(doc_id=f"ungdc/{code}", source="", extra={"country_code": code, "country": name})
+        for code, name in [
+            ("BLR", "Byelorussian Soviet Socialist Republic"),
+            ("BLR", "Belarus"),
+            ("RUS", "Union of Soviet Socialist Republics"),
+            ("AUT", "Austria"),
+            ("BOL", "Bolivia"),
+            ("CHN", "China"),
+        ]
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "columns"),
+    [
+        # "X SSR" for "X Soviet Socialist Republic"; "Byelorussia" as staff write it
+        ("Austria and the Byelorussian SSR on the events in Hungary: which speeches of each dealt with them?", "compare",
+         [("AUT",), ("BLR",)]),
+        ("When did Byelorussia first raise the treaty on the non-use of force?", "first_mention", [("BLR",)]),
+        # a one-word name in lower case in a question with capitals, unless it is a common word
+        ("bolivia - when did its speech first mention Mother Earth (Pachamama)?", "first_mention", [("BOL",)]),
+        ("When did Austria first mention china exports to Europe?", "first_mention", [("AUT",)]),
+        # the speaker of a sentence of context is not a column when the asking sentence names its own
+        ("In 1976 the Soviet Union proposed a world treaty on the non-use of force. When did the Byelorussian SSR first "
+         "mention that treaty?", "first_mention", [("BLR",)]),
+        # ... but both stay when the asking sentence names both
+        ("The Soviet Union proposed it in 1976. When did the Soviet Union and the Byelorussian SSR each first mention "
+         "the treaty?", "first_mention", [("RUS",), ("BLR",)]),
+        # "years in which", and "how often … list each year"
+        ("since 2006 - years in which bolivia's general debate statement talked about the coca leaf?", "timeline",
+         [("BOL",)]),
+        ("How often in the 1960s did the Byelorussian SSR denounce West German revanchism? List each year.", "timeline",
+         [("BLR",)]),
+    ],
+)  # fmt: skip
+def test_former_and_lower_case_names_and_context_speakers(question: str, kind: str, columns: list[tuple[str]]) -> None:
+    ask = read_timeline(question, FORMER)
+    assert ask is not None and ask.kind == kind
+    assert [c.filters.countries for c in ask.columns] == columns
+
+
+def test_how_often_alone_stays_a_quantity_and_general_debates_leave_the_topic() -> None:
+    assert read_timeline("How often did the Byelorussian SSR denounce revanchism in the 1960s?", FORMER) is None
+    ask = read_timeline("Which years did Austria raise Rhodesia in the general debates of 1965-1969?", FORMER)
+    assert ask is not None and ask.topic == "Rhodesia"
