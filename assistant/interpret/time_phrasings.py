@@ -44,6 +44,8 @@ FIRST_RE = re.compile(
     r"(?<!\bthe\s)(?<!\ba\s)\bfirst\s+(?:protest(?:ed)?|object(?:ed)?)\b(?=[^?]*\b(?:General\s+Assembly|Assembly|UN|"
     r"United\s+Nations|general\s+debate)\b)|"
     r"\bfirst\s+(?:appear|show)s?\b|"
+    # "when did it first take up that treaty" (not "first take up arms")
+    r"\bfirst\s+(?:take|took|taken)\s+up\b(?!\s+arms\b)|"
     # "first reference by mauritania to …", "first general debate mention of it by Brunei"
     r"\bfirst\s+(?:[\w-]+\s+){0,3}?(?:reference|mention|allusion)s?\s+(?:of\s+(?:it|them|this|that)\s+)?(?:by|from)\b|"
     # "when was X first discussed": a question about when, with "first" and a verb of speaking

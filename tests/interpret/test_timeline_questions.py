@@ -753,7 +753,7 @@ FORMER = CountryNames.from_documents(
         # "X SSR" for "X Soviet Socialist Republic"; "Byelorussia" as staff write it
         ("Austria and the Byelorussian SSR on the events in Hungary: which speeches of each dealt with them?", "compare",
          [("AUT",), ("BLR",)]),
-        ("When did Byelorussia first raise the treaty on the non-use of force?", "first_mention", [("BLR",)]),
+        ("When did Byelorussia first take up the treaty on the non-use of force?", "first_mention", [("BLR",)]),
         # a one-word name in lower case in a question with capitals, unless it is a common word
         ("bolivia - when did its speech first mention Mother Earth (Pachamama)?", "first_mention", [("BOL",)]),
         ("When did Austria first mention china exports to Europe?", "first_mention", [("AUT",)]),
@@ -780,3 +780,5 @@ def test_how_often_alone_stays_a_quantity_and_general_debates_leave_the_topic() 
     assert read_timeline("How often did the Byelorussian SSR denounce revanchism in the 1960s?", FORMER) is None
     ask = read_timeline("Which years did Austria raise Rhodesia in the general debates of 1965-1969?", FORMER)
     assert ask is not None and ask.topic == "Rhodesia"
+    ask = read_timeline("When did Austria first take up the question of Rhodesia?", FORMER)
+    assert ask is not None and ask.kind == "first_mention" and ask.topic == "question Rhodesia"
