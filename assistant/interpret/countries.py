@@ -122,6 +122,9 @@ OPENING_RE = re.compile(r"(?:^|[.:;?!]\s+)\s*(?:the\s+)?$", re.I)
 ON_TOPIC_RE = re.compile(r"^(?:'s|’s)?\s+(?:on|about|regarding|concerning)\b", re.I)
 # All-capital words (UN, GA, MONUSCO) and "I" do not make a question typed in lower case one with capitals
 ACRONYM_RE = re.compile(r"\b(?:[A-Z]{2,}s?|I)\b")
+# a bracket with more than a name: an aside ("(co-management with france)", "(Angola, Mozambique)"); "Hurricane Luis
+# (Antigua and Barbuda)" names whose
+ASIDE_RE = re.compile(r"\((?=[^()]*[,;]|[^()]*\s(?!and\s)[a-z])[^()]*\)")
 ITS_STATEMENT_RE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\b", re.I)
 
 
@@ -191,14 +194,19 @@ class CountryNames:
             return self._lower_re, self._folded
         return self._name_re, self._mixed
 
-    def named(self, question: str) -> list[Mention]:
-        """Every country ``question`` names, speaking or not, in order (one mention per country)."""
+    def named(self, question: str, asides: bool = True) -> list[Mention]:
+        """Every country ``question`` names, speaking or not, in order (one mention per country).
+
+        ``asides``: also those named only in an aside in brackets.
+        """
         pattern, table = self._matcher(question)
         if pattern is None:
             return []
         out: dict[str, Mention] = {}
+        brackets = [] if asides else [m.span() for m in ASIDE_RE.finditer(question)]
         for m in pattern.finditer(question):
-            out.setdefault(table[m.group(1)], Mention(table[m.group(1)], m.group(1)))
+            if not any(start < m.start(1) < end for start, end in brackets):
+                out.setdefault(table[m.group(1)], Mention(table[m.group(1)], m.group(1)))
         return list(out.values())
 
     def speakers(self, question: str, headline: bool = False) -> list[Mention]:
@@ -211,7 +219,13 @@ class CountryNames:
         pattern, table = self._matcher(question)
         if pattern is None or SECRETARY_GENERAL_RE.search(question):
             return []
-        named = [(m.start(1), m.end(1), Mention(table[m.group(1)], m.group(1))) for m in pattern.finditer(question)]
+        # a name in brackets is an example or an aside, not a speaker ("Portugal's territories (Angola, Mozambique)")
+        asides = [m.span() for m in ASIDE_RE.finditer(question)]
+        named = [
+            (m.start(1), m.end(1), Mention(table[m.group(1)], m.group(1)))
+            for m in pattern.finditer(question)
+            if not any(start < m.start(1) < end for start, end in asides)
+        ]
         speaking = {i for i, (start, _, mention) in enumerate(named) if _speaks(question, mention.name, start)}
         if not named or not any(i in speaking for i in range(len(named))):
             demonyms = self.by_demonym(question)
@@ -254,6 +268,7 @@ def _speaks(question: str, name: str, start: int) -> bool:
         rf"(?<![\w-]){re.escape(name)}(?:'s|’s)\s+(?:[\w-]+\s+){{0,4}}?(?:{SPEAKING_NOUNS})(?:e?s)?\b",  # "Ghana's leader"
         rf"\b(?:has|have|had)\s+{n}\s+been\s+(?:{SPEAKING_ING})\b",  # "since when has South Africa been calling"
         rf"\baccording\s+to\s+{n}",  # "According to Malta in 1967"
+        rf"\b(?:reference|mention|allusion)s?\s+(?:[\w-]+\s+){{0,2}}?by\s+{n}",  # "the earliest reference by Mauritius"
         rf"\b(?:{SPEAKING_NOUNS})\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",  # "the 1975 speech by Mauritius"
         rf"(?<![\w-]){re.escape(name)}\s+(?:{SPEAKING_VERBS})\b",  # "Brazil said"
     )

@@ -39,7 +39,7 @@ FIRST_RE = re.compile(
     r"\bfirst\s+(?:mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
     r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
     r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began|"
-    r"present|presented|describe|described)\b|"
+    r"present|presented|describe|described|ask|asked)\b|"
     # "when did the Sudan first protest in the General Assembly": a protest made there (not "the first protest")
     r"(?<!\bthe\s)(?<!\ba\s)\bfirst\s+(?:protest(?:ed)?|object(?:ed)?)\b(?=[^?]*\b(?:General\s+Assembly|Assembly|UN|"
     r"United\s+Nations|general\s+debate)\b)|"
@@ -65,7 +65,9 @@ FIRST_IF_SAID_RE = re.compile(
     # "the first General Debate statement in which …", "from which year did its speeches talk about …"
     # (without "the" only where a sentence opens: "What did Brazil propose in its first speech in which Lula spoke?" is
     # about one speech)
-    r"(?:\bthe\s+|^\s*|(?<=[.?!:;]\s))first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?"
+    r"(?:\bthe\s+|^\s*|(?<=[.?!:;]\s))first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+"
+    # ... or "first general debate speech raising the question of …"
+    r"(?:(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?|(?=\w+ing\b))"
     + SPEAKING
     + r"|\bfrom\s+(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:year|speech|statement|address|session)\b[^?]*?\b"
     + SPEAKING
@@ -85,7 +87,8 @@ FIRST_IF_SAID_RE = re.compile(
 # events happened)
 WHICH_YEARS_RE = re.compile(
     r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+)?(?:[\w-]+\s+){0,2}?(?:years|statements|speeches|addresses|sessions)\b|"
-    r"\byears\s+in\s+which\b",  # "since 2006 - years in which bolivia's statement talked about …"
+    # "since 2006 - years in which bolivia's statement talked about …", "years it came up" (not "in recent years it …")
+    r"(?<!recent\s)(?<!past\s)(?<!last\s)(?<!few\s)(?<!many\s)(?<!\d\s)\byears\s+(?:in\s+which|when|it|they)\b",
     re.I,
 )
 # "first year it appears", "the first time and any later times": first mentions when the question also speaks of

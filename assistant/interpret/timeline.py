@@ -56,7 +56,7 @@ GENERIC_WORDS = re.compile(
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
-    r"repeat(?:ed|s)?|now|including|timeline|dealt|(?:take|takes|took|taken|taking)\s+up(?!\s+arms\b)|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s))deal(?=\s+with\b)|rest(?=\s+of\s+that\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
+    r"repeat(?:ed|s)?|now|including|timeline|dealt|(?:take|takes|took|taken|taking)\s+(?:(?:it|them|this|that)\s+)?up(?!\s+arms\b)|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s))deal(?=\s+with\b)|rest(?=\s+of\s+that\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
     r"identify|find(?=\s+(?:the|when|out|me|which|what|every|all)\b)|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
     # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
     # ("freedom from want" and "hostage-taking" keep theirs)
@@ -231,13 +231,16 @@ def _columns(question: str, countries: CountryNames | None, compare: bool) -> li
     if countries is None or SECRETARY_GENERAL_RE.search(question):
         return []
     speaking = _asking_speakers(question, countries, countries.speakers(question, headline=True))
-    named = countries.named(question)
+    named = countries.named(question, asides=False)  # not "(co-management with france)"
     if (compare and len(speaking) < 2) or (not speaking and len(named) == 1 and not _only_the_topic(question, named[0].name)):
         speaking = named
     elif not compare and not speaking and len(named) > 1 and ITS_SPEECHES_RE.search(question):
         # "Lesotho is surrounded by South Africa. When did its speeches …": "its" is the country the question opens with
         speaking = named[:1]
-    return [Column(m.name, Filters(countries=(m.code,))) for m in speaking]
+    # each column is labelled as the question first names its country ("Brunei's plan … mentioned by Brunei
+    # Darussalam": "Brunei"), the name the topic leaves out
+    first_named = {m.code: m.name for m in reversed(countries.named(question))}
+    return [Column(first_named.get(m.code, m.name), Filters(countries=(m.code,))) for m in speaking]
 
 
 # the sentences of a question before the one that asks ("In 1976 the Soviet Union proposed … When did the Byelorussian

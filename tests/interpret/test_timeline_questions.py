@@ -742,6 +742,15 @@ FORMER = CountryNames.from_documents(
             ("AUT", "Austria"),
             ("BOL", "Bolivia"),
             ("CHN", "China"),
+            ("MLT", "Malta"),
+            ("MUS", "Mauritius"),
+            ("FRA", "France"),
+            ("HTI", "Haiti"),
+            ("ATG", "Antigua and Barbuda"),
+            ("AGO", "Angola"),
+            ("MOZ", "Mozambique"),
+            ("GUY", "Guyana"),
+            ("PRT", "Portugal"),
         ]
     ]
 )
@@ -768,6 +777,20 @@ FORMER = CountryNames.from_documents(
          [("BOL",)]),
         ("How often in the 1960s did the Byelorussian SSR denounce West German revanchism? List each year.", "timeline",
          [("BLR",)]),
+        # more ways to ask for a first mention, and "mention by X" names the speaker
+        ("When did Haiti first ask for a multinational security support mission?", "first_mention", [("HTI",)]),
+        ("malta and ageing: first general debate speech raising the question of the elderly, and later years",
+         "first_mention", [("MLT",)]),
+        ("Earliest reference by Mauritius, in a general debate statement, to the AGOA? Also any later references.",
+         "first_mention", [("MUS",)]),
+        # "years it came up"; a country in an aside in brackets is neither a speaker nor in the way of the one named
+        ("since 2010: mauritius and its claim to tromelin (co-management with france etc.) - years it came up?",
+         "timeline", [("MUS",)]),
+        ("Guyana vs Portugal, 1966-1975: which speeches of each dealt with Portugal's African territories (Angola, "
+         "Mozambique)?", "compare", [("GUY",), ("PRT",)]),
+        # ... but a bracket that only names the country says whose it is
+        ("Hurricane Luis (Antigua and Barbuda): which year did they initially bring it up in the General Debate?",
+         "first_mention", [("ATG",)]),
     ],
 )  # fmt: skip
 def test_former_and_lower_case_names_and_context_speakers(question: str, kind: str, columns: list[tuple[str]]) -> None:
@@ -782,3 +805,6 @@ def test_how_often_alone_stays_a_quantity_and_general_debates_leave_the_topic() 
     assert ask is not None and ask.topic == "Rhodesia"
     ask = read_timeline("When did Austria first take up the question of Rhodesia?", FORMER)
     assert ask is not None and ask.kind == "first_mention" and ask.topic == "question Rhodesia"
+    ask = read_timeline("Austria and Haiti on the New International Economic Order: which speeches of each took it up?", FORMER)
+    assert ask is not None and ask.topic == "New International Economic Order"
+    assert read_timeline("In recent years it has called for reform: what did Haiti say?", FORMER) is None
