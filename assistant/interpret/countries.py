@@ -120,6 +120,8 @@ LIST_GLUE_RE = re.compile(r"^(?:'s|’s)?(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\
 # A list of countries opening the question (or a sentence of it) before "on": "Malaysia and Norway on the war in …"
 OPENING_RE = re.compile(r"(?:^|[.:;?!]\s+)\s*(?:the\s+)?$", re.I)
 ON_TOPIC_RE = re.compile(r"^(?:'s|’s)?\s+(?:on|about|regarding|concerning)\b", re.I)
+# ... or before a colon, after at most a period ("Libya and South Africa, 1999-2006: which of their speeches …")
+HEADLINE_COLON_RE = re.compile(r"^\s*(?:,\s*(?:(?:from|since|between|in)\s+)?(?:the\s+)?[\d][\w\s–-]{0,20})?:")
 # All-capital words (UN, GA, MONUSCO) and "I" do not make a question typed in lower case one with capitals
 ACRONYM_RE = re.compile(r"\b(?:[A-Z]{2,}s?|I)\b")
 # a bracket with more than a name: an aside ("(co-management with france)", "(Angola, Mozambique)"); "Hurricane Luis
@@ -241,8 +243,9 @@ class CountryNames:
             else:
                 groups.append([i])
         opening = headline and groups and OPENING_RE.search(question[: named[groups[0][0]][0]])
-        if opening and ON_TOPIC_RE.match(question[named[groups[0][-1]][1] :]):
-            speaking.update(groups[0])  # "Malaysia and Norway on the war in Bosnia": they speak, on that topic
+        after = question[named[groups[0][-1]][1] :] if opening else ""
+        if opening and (ON_TOPIC_RE.match(after) or HEADLINE_COLON_RE.match(after)):
+            speaking.update(groups[0])  # "Malaysia and Norway on the war in Bosnia", "Libya and South Africa, 1999-2006:"
         out: dict[str, Mention] = {}
         for group in groups:
             if speaking.intersection(group):

@@ -65,9 +65,9 @@ FIRST_IF_SAID_RE = re.compile(
     # "the first General Debate statement in which …", "from which year did its speeches talk about …"
     # (without "the" only where a sentence opens: "What did Brazil propose in its first speech in which Lula spoke?" is
     # about one speech)
-    r"(?:\bthe\s+|^\s*|(?<=[.?!:;]\s))first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+"
-    # ... or "first general debate speech raising the question of …"
-    r"(?:(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?|(?=\w+ing\b))"
+    r"(?:\bthe\s+|^\s*|(?<=[.?!:;–—-]\s))first\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\s+"
+    # ... or "first general debate speech raising (to mention) …"
+    r"(?:(?:in\s+which|where|that)\s+(?:[\w-]+\s+){0,5}?|to\s+|(?=\w+ing\b))"
     + SPEAKING
     + r"|\bfrom\s+(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:year|speech|statement|address|session)\b[^?]*?\b"
     + SPEAKING
@@ -88,7 +88,9 @@ FIRST_IF_SAID_RE = re.compile(
 WHICH_YEARS_RE = re.compile(
     r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+)?(?:[\w-]+\s+){0,2}?(?:years|statements|speeches|addresses|sessions)\b|"
     # "since 2006 - years in which bolivia's statement talked about …", "years it came up" (not "in recent years it …")
-    r"(?<!recent\s)(?<!past\s)(?<!last\s)(?<!few\s)(?<!many\s)(?<!\d\s)\byears\s+(?:in\s+which|when|it|they)\b",
+    r"(?<!recent\s)(?<!past\s)(?<!last\s)(?<!few\s)(?<!many\s)(?<!\d\s)\byears\s+(?:in\s+which|when|it|they)\b|"
+    # "years Libya's general debate speech referred to it"
+    r"\byears\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?[\w-]+(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:statements?|speech(?:es)?|address(?:es)?)\b",
     re.I,
 )
 # "first year it appears", "the first time and any later times": first mentions when the question also speaks of

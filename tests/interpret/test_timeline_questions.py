@@ -808,3 +808,19 @@ def test_how_often_alone_stays_a_quantity_and_general_debates_leave_the_topic() 
     ask = read_timeline("Austria and Haiti on the New International Economic Order: which speeches of each took it up?", FORMER)
     assert ask is not None and ask.topic == "New International Economic Order"
     assert read_timeline("In recent years it has called for reform: what did Haiti say?", FORMER) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "columns"),
+    [
+        ("bolivia - first general debate speech to mention the coca leaf? and later years", "first_mention", [("BOL",)]),
+        ("Skhirat agreement - years Bolivia's general debate speech referred to it, 2015-2024?", "timeline", [("BOL",)]),
+        # countries heading the question before a period and a colon speak side by side
+        ("Austria and Haiti, 1999-2006: which of their general debate speeches spoke of the African Union?", "compare",
+         [("AUT",), ("HTI",)]),
+    ],
+)  # fmt: skip
+def test_more_ways_to_ask_for_years_and_to_head_a_comparison(question: str, kind: str, columns: list[tuple[str]]) -> None:
+    ask = read_timeline(question, FORMER)
+    assert ask is not None and ask.kind == kind
+    assert [c.filters.countries for c in ask.columns] == columns
