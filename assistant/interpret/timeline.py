@@ -159,6 +159,14 @@ class TimelineAsk:
         )
 
 
+# The years asked for in words no phrasing of `time_phrasings` takes: "… and later years", "any later mentions",
+# "every year it came back" (with a speaker and a word of saying: `read_timeline`'s last resort)
+LATER_YEARS_RE = re.compile(
+    r"\b(?:later|subsequent|following)\s+(?:years|ones|speeches|statements|addresses|mentions|references|sessions)\b|"
+    r"\b(?:all|every|each|any)\s+(?:later\s+)?(?:years|year\s+(?:it|they|since))\b",
+    re.I,
+)
+EARLIEST_RE = re.compile(r"\b(?:first|earliest)\b", re.I)
 # ... unless it also asks for the years: "How often in the 1960s did Belarus denounce it? List each year."
 LIST_YEARS_RE = re.compile(r"\b(?:list|name|give)\s+(?:each|every|the)\s+years?\b|\byear\s+by\s+year\b", re.I)
 QUANTITY_RE = re.compile(r"^\W*(?:how\s+(?:many|much|often|long)|what\s+(?:number|share|percentage|proportion))\b", re.I)
@@ -205,6 +213,10 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         )
     ):
         kind = "timeline"
+    elif columns and said and LATER_YEARS_RE.search(question) and not STATEMENT_YEAR_RE.search(question):
+        # a speaker, a word of saying and "… and later years", "every year since": years asked for in words the
+        # phrasings above miss
+        kind = "first_mention" if EARLIEST_RE.search(question) else "timeline"
     else:
         return None
     if kind == "timeline" and len(columns) >= 2:

@@ -824,3 +824,27 @@ def test_more_ways_to_ask_for_years_and_to_head_a_comparison(question: str, kind
     ask = read_timeline(question, FORMER)
     assert ask is not None and ask.kind == kind
     assert [c.filters.countries for c in ask.columns] == columns
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("bolivia - the coca leaf in its general debate speech: the earliest one, and all later years?", "first_mention"),
+        ("Austria's statements on the Danube: every year it came back to the river", "timeline"),
+        ("Haiti and MINUSTAH in the general debate - later mentions?", "timeline"),
+    ],
+)
+def test_a_speaker_a_word_of_saying_and_later_years_make_a_timeline(question: str, kind: str) -> None:
+    ask = read_timeline(question, FORMER)
+    assert ask is not None and ask.kind == kind and len(ask.columns) == 1 and ask.columns[0].label
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which years did Bolivia host the summit?",  # an event, no word of saying
+        "What did Haiti say in its 2010 statement about later years of reconstruction?",  # one statement
+    ],
+)
+def test_later_years_alone_do_not_make_a_timeline(question: str) -> None:
+    assert read_timeline(question, FORMER) is None
