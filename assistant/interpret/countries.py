@@ -121,6 +121,7 @@ LIST_GLUE_RE = re.compile(r"^(?:'s|’s)?(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\
 OPENING_RE = re.compile(r"(?:^|[.:;?!]\s+)\s*(?:the\s+)?$", re.I)
 ON_TOPIC_RE = re.compile(r"^(?:'s|’s)?\s+(?:on|about|regarding|concerning)\b", re.I)
 # ... or before a colon, after at most a period ("Libya and South Africa, 1999-2006: which of their speeches …")
+EACH_OF_THEM_RE = re.compile(r"\b(?:each|their|both|them|they)\b", re.I)
 HEADLINE_COLON_RE = re.compile(r"^\s*(?:,\s*(?:(?:from|since|between|in)\s+)?(?:the\s+)?[\d][\w\s–-]{0,20})?:")
 # All-capital words (UN, GA, MONUSCO) and "I" do not make a question typed in lower case one with capitals
 ACRONYM_RE = re.compile(r"\b(?:[A-Z]{2,}s?|I)\b")
@@ -128,6 +129,12 @@ ACRONYM_RE = re.compile(r"\b(?:[A-Z]{2,}s?|I)\b")
 # (Antigua and Barbuda)" names whose
 ASIDE_RE = re.compile(r"\((?=[^()]*[,;]|[^()]*\s(?!and\s)[a-z])[^()]*\)")
 ITS_STATEMENT_RE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,3}?(?:statement|speech|address)\b", re.I)
+
+
+def in_lower_case(question: str) -> bool:
+    """Whether ``question`` is typed all in lower case (all-capital words such as "UN" aside)."""
+    letters = ACRONYM_RE.sub("", question)
+    return letters == letters.lower() and any(c.isalpha() for c in letters)
 
 
 @dataclass(frozen=True)
@@ -191,8 +198,7 @@ class CountryNames:
 
     def _matcher(self, question: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         """The names pattern for ``question`` and the table its matches are looked up in."""
-        letters = ACRONYM_RE.sub("", question)
-        if letters == letters.lower() and any(c.isalpha() for c in letters):
+        if in_lower_case(question):
             return self._lower_re, self._folded
         return self._name_re, self._mixed
 
@@ -205,10 +211,9 @@ class CountryNames:
         if pattern is None:
             return []
         out: dict[str, Mention] = {}
-        brackets = [] if asides else [m.span() for m in ASIDE_RE.finditer(question)]
-        for m in pattern.finditer(question):
-            if not any(start < m.start(1) < end for start, end in brackets):
-                out.setdefault(table[m.group(1)], Mention(table[m.group(1)], m.group(1)))
+        found = list(pattern.finditer(question))
+        for m in found if asides else _outside_asides(question, found):
+            out.setdefault(table[m.group(1)], Mention(table[m.group(1)], m.group(1)))
         return list(out.values())
 
     def speakers(self, question: str, headline: bool = False) -> list[Mention]:
@@ -222,11 +227,9 @@ class CountryNames:
         if pattern is None or SECRETARY_GENERAL_RE.search(question):
             return []
         # a name in brackets is an example or an aside, not a speaker ("Portugal's territories (Angola, Mozambique)")
-        asides = [m.span() for m in ASIDE_RE.finditer(question)]
         named = [
             (m.start(1), m.end(1), Mention(table[m.group(1)], m.group(1)))
-            for m in pattern.finditer(question)
-            if not any(start < m.start(1) < end for start, end in asides)
+            for m in _outside_asides(question, list(pattern.finditer(question)))
         ]
         speaking = {i for i, (start, _, mention) in enumerate(named) if _speaks(question, mention.name, start)}
         if not named or not any(i in speaking for i in range(len(named))):
@@ -244,7 +247,9 @@ class CountryNames:
                 groups.append([i])
         opening = headline and groups and OPENING_RE.search(question[: named[groups[0][0]][0]])
         after = question[named[groups[0][-1]][1] :] if opening else ""
-        if opening and (ON_TOPIC_RE.match(after) or HEADLINE_COLON_RE.match(after)):
+        # (before a colon only when no other country speaks and the question then asks of them: "each", "their")
+        side_by_side = HEADLINE_COLON_RE.match(after) and not speaking and EACH_OF_THEM_RE.search(after)
+        if opening and (ON_TOPIC_RE.match(after) or side_by_side):
             speaking.update(groups[0])  # "Malaysia and Norway on the war in Bosnia", "Libya and South Africa, 1999-2006:"
         out: dict[str, Mention] = {}
         for group in groups:
@@ -252,6 +257,13 @@ class CountryNames:
                 for i in group:
                     out.setdefault(named[i][2].code, named[i][2])
         return list(out.values())
+
+
+def _outside_asides(question: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The names outside bracketed asides, when any is; else all of them ("the host of COP27 (Egypt, that is)")."""
+    asides = [m.span() for m in ASIDE_RE.finditer(question)]
+    outside = [m for m in found if not any(start < m.start(1) < end for start, end in asides)]
+    return outside or found
 
 
 def _names_pattern(names: dict[str, str]) -> re.Pattern[str] | None:
@@ -271,7 +283,10 @@ def _speaks(question: str, name: str, start: int) -> bool:
         rf"(?<![\w-]){re.escape(name)}(?:'s|’s)\s+(?:[\w-]+\s+){{0,4}}?(?:{SPEAKING_NOUNS})(?:e?s)?\b",  # "Ghana's leader"
         rf"\b(?:has|have|had)\s+{n}\s+been\s+(?:{SPEAKING_ING})\b",  # "since when has South Africa been calling"
         rf"\baccording\s+to\s+{n}",  # "According to Malta in 1967"
-        rf"\b(?:reference|mention|allusion)s?\s+(?:[\w-]+\s+){{0,2}}?by\s+{n}",  # "the earliest reference by Mauritius"
+        # "the earliest reference by Mauritius", "first general debate mention by the Holy See" (not "any mention of
+        # shelling by Russia", "did Cyprus mention the occupation by Turkey")
+        rf"\b(?:earliest|first|latest|last|any|the|a)\s+(?:[\w-]+\s+){{0,3}}?(?:reference|mention|allusion)s?\s+"
+        rf"(?:(?:made|given)\s+)?by\s+{n}",
         rf"\b(?:{SPEAKING_NOUNS})\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",  # "the 1975 speech by Mauritius"
         rf"(?<![\w-]){re.escape(name)}\s+(?:{SPEAKING_VERBS})\b",  # "Brazil said"
     )

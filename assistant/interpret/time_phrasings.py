@@ -39,13 +39,16 @@ FIRST_RE = re.compile(
     r"\bfirst\s+(?:mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
     r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
     r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began|"
-    r"present|presented|describe|described|ask|asked)\b|"
+    r"present|presented|describe|described)\b|"
+    # "when did Haiti first ask for …" (not "when it was first asked to host …", "when first asked about Gaza")
+    r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bwhen\s)(?<!\bbeen\s)(?<!\bis\s)\bfirst\s+ask(?:ed)?\b(?!\s+(?:to|about)\b)|"
     # "when did the Sudan first protest in the General Assembly": a protest made there (not "the first protest")
     r"(?<!\bthe\s)(?<!\ba\s)\bfirst\s+(?:protest(?:ed)?|object(?:ed)?)\b(?=[^?]*\b(?:General\s+Assembly|Assembly|UN|"
     r"United\s+Nations|general\s+debate)\b)|"
     r"\bfirst\s+(?:appear|show)s?\b|"
     # "when did it first take up that treaty" (not "first take up arms")
-    r"\bfirst\s+(?:take|took|taken)\s+up\b(?!\s+arms\b)|"
+    r"\bfirst\s+(?:take|took|taken)\s+up\b(?!\s+(?:(?:its|the|his|her|their|a)\s+)?(?:arms|seat|office|post|presidency|"
+    r"chair|chairmanship|duties|position|role|membership|residence)\b)|"
     # "first reference by mauritania to …", "first general debate mention of it by Brunei"
     r"\bfirst\s+(?:[\w-]+\s+){0,3}?(?:reference|mention|allusion)s?\s+(?:of\s+(?:it|them|this|that)\s+)?(?:by|from)\b|"
     # "when was X first discussed": a question about when, with "first" and a verb of speaking
@@ -87,10 +90,12 @@ FIRST_IF_SAID_RE = re.compile(
 # events happened)
 WHICH_YEARS_RE = re.compile(
     r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+)?(?:[\w-]+\s+){0,2}?(?:years|statements|speeches|addresses|sessions)\b|"
-    # "since 2006 - years in which bolivia's statement talked about …", "years it came up" (not "in recent years it …")
-    r"(?<!recent\s)(?<!past\s)(?<!last\s)(?<!few\s)(?<!many\s)(?<!\d\s)\byears\s+(?:in\s+which|when|it|they)\b|"
+    # "since 2006 - years in which bolivia's statement talked about …", "- years it came up"
+    # (where a clause opens: "what did Mexico say about the years it sat on the Council?" is not)
+    r"(?:^|[-–—:;,]\s*|\b(?:list|give|name)\s+(?:me\s+)?(?:the\s+)?)years\s+(?:in\s+which|when|it|they)\b|"
     # "years Libya's general debate speech referred to it"
-    r"\byears\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?[\w-]+(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:statements?|speech(?:es)?|address(?:es)?)\b",
+    r"(?:^|[-–—:;,]\s*|\b(?:list|give|name)\s+(?:me\s+)?(?:the\s+)?)years\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?[\w-]+(?:'s|’s)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:statements?|speech(?:es)?|address(?:es)?)\b",
     re.I,
 )
 # "first year it appears", "the first time and any later times": first mentions when the question also speaks of

@@ -10,9 +10,9 @@ question (None).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames, Mention
+from assistant.interpret.countries import CountryNames
 from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.interpret.question_sentences import asked_period, sentences_of, without_answer_form
@@ -32,6 +32,7 @@ from assistant.interpret.time_phrasings import (
     WHICH_YEARS_RE,
     stance_of,
 )
+from assistant.interpret.timeline_columns import Column, columns_of
 from assistant.models import Filters
 from assistant.text.lexical import key_terms
 
@@ -132,14 +133,6 @@ def _dates_one_statement(question: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Column:
-    """One speaker of a timeline: its label and the filter that selects its statements."""
-
-    label: str  # "" for a single timeline over every speaker
-    filters: Filters = field(default_factory=Filters)
-
-
-@dataclass(frozen=True)
 class TimelineAsk:
     """A question about how something was said over time."""
 
@@ -161,14 +154,21 @@ class TimelineAsk:
 
 # The years asked for in words no phrasing of `time_phrasings` takes: "… and later years", "any later mentions",
 # "every year it came back" (with a speaker and a word of saying: `read_timeline`'s last resort)
+# (after a joining word or a mark, not as the object of "about": "what did Canada say about later years of the mission")
 LATER_YEARS_RE = re.compile(
-    r"\b(?:later|subsequent|following)\s+(?:years|ones|speeches|statements|addresses|mentions|references|sessions)\b|"
-    r"\b(?:all|every|each|any)\s+(?:later\s+)?(?:years|year\s+(?:it|they|since))\b",
+    r"(?:^|[-–—:;,?]\s*|\b(?:and|also|any|plus|or)\s+)(?:(?:all|every|each|the|any)\s+)?(?:later|subsequent|following)\s+"
+    r"(?:years|ones|speeches|statements|addresses|mentions|references)\b(?!\s+(?:of|being|by)\b)|"
+    r"(?:^|[-–—:;,?]\s*|\b(?:and|also|plus|or)\s+)(?:all|every|each|any)\s+(?:later\s+)?(?:years|year\s+(?:it|they|since))\b"
+    r"(?!\s+(?:of|being)\b)",
     re.I,
 )
-EARLIEST_RE = re.compile(r"\b(?:first|earliest)\b", re.I)
+EARLIEST_RE = re.compile(
+    r"\bthe\s+earliest\b|\bearliest\s+(?:one|year|mention|speech|statement|reference)|"
+    r"\bfirst\s+(?:one|time|year|mention|speech|statement|reference)s?\b",
+    re.I,
+)
 # ... unless it also asks for the years: "How often in the 1960s did Belarus denounce it? List each year."
-LIST_YEARS_RE = re.compile(r"\b(?:list|name|give)\s+(?:each|every|the)\s+years?\b|\byear\s+by\s+year\b", re.I)
+LIST_YEARS_RE = re.compile(r"\b(?:list|name|give)\s+(?:(?:each|every)\s+year|the\s+years)\b|\byear\s+by\s+year\b", re.I)
 QUANTITY_RE = re.compile(r"^\W*(?:how\s+(?:many|much|often|long)|what\s+(?:number|share|percentage|proportion))\b", re.I)
 
 
@@ -191,7 +191,7 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         said = SAYING_RE.search(question) is not None  # the verb taken out may have been the only one
     latest = bool(LATEST_MENTION_RE.search(question))
     changing = bool(CHANGE_RE.search(question)) or (WHICH_YEARS_RE.search(question) is not None and said)
-    columns = _columns(question, countries, compare)
+    columns = columns_of(question, countries, compare)
     stance = stance_of(question, [c.label for c in columns])
     if stance is not None:  # "how did Grenada press for …": how it was said, not what
         question = question[: stance.start(1)] + question[stance.end(1) :]
@@ -213,7 +213,7 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         )
     ):
         kind = "timeline"
-    elif columns and said and LATER_YEARS_RE.search(question) and not STATEMENT_YEAR_RE.search(question):
+    elif columns and said and _asks_later_years(question) and not STATEMENT_YEAR_RE.search(question):
         # a speaker, a word of saying and "… and later years", "every year since": years asked for in words the
         # phrasings above miss
         kind = "first_mention" if EARLIEST_RE.search(question) else "timeline"
@@ -235,57 +235,13 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
     return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text)
 
 
-def _columns(question: str, countries: CountryNames | None, compare: bool) -> list[Column]:
-    """The speakers named: Secretaries-General by name, else countries (all named ones when comparing)."""
-    people = [name for name, pattern in PEOPLE.items() if pattern.search(question)]
-    if people:
-        return [Column(name, Filters(secretaries_general=(name,))) for name in people]
-    if countries is None or SECRETARY_GENERAL_RE.search(question):
-        return []
-    speaking = _asking_speakers(question, countries, countries.speakers(question, headline=True))
-    named = countries.named(question, asides=False)  # not "(co-management with france)"
-    if (compare and len(speaking) < 2) or (not speaking and len(named) == 1 and not _only_the_topic(question, named[0].name)):
-        speaking = named
-    elif not compare and not speaking and len(named) > 1 and ITS_SPEECHES_RE.search(question):
-        # "Lesotho is surrounded by South Africa. When did its speeches …": "its" is the country the question opens with
-        speaking = named[:1]
-    # each column is labelled as the question first names its country ("Brunei's plan … mentioned by Brunei
-    # Darussalam": "Brunei"), the name the topic leaves out
-    first_named = {m.code: m.name for m in reversed(countries.named(question))}
-    return [Column(first_named.get(m.code, m.name), Filters(countries=(m.code,))) for m in speaking]
+def _asks_later_years(question: str) -> bool:
+    """Whether ``question`` asks for later years (`LATER_YEARS_RE`), not about them.
 
-
-# the sentences of a question before the one that asks ("In 1976 the Soviet Union proposed … When did the Byelorussian
-# SSR first take up that treaty?")
-# (a sentence ends in a word of two small letters or digits: not "St. Lucia", not "U.S.")
-CONTEXT_SENTENCES_RE = re.compile(r"^.*[a-z0-9)\]\"'”’]{2}[.!](?=\s+[A-Z])", re.S)
-
-
-def _asking_speakers(question: str, countries: CountryNames, speaking: list[Mention]) -> list[Mention]:
-    """The speakers of the sentence that asks, when it names some: one speaking in a sentence of context is no column."""
-    context = CONTEXT_SENTENCES_RE.match(question)
-    if len(speaking) < 2 or context is None:
-        return speaking
-    asking = {m.code for m in countries.speakers(question[context.end() :], headline=True)}
-    return [m for m in speaking if m.code in asking] if asking else speaking
-
-
-# "its speeches", "its General Debate statements": the statements of a country the question named before
-ITS_SPEECHES_RE = re.compile(
-    r"\bits\s+(?:[\w-]+\s+){0,4}?(?:statements?|speech(?:es)?|address(?:es)?|remarks|messages?|complaints?|position|stance)\b",
-    re.I,
-)
-
-
-# A country named as what is spoken about, not who speaks: "the question of Palestine", "the war in Viet Nam"
-TOPIC_BEFORE_COUNTRY = (
-    r"(?:question|situation|war|conflict|crisis|occupation|invasion|independence|people|peoples|partition)\s+(?:of|in|on)"
-)
-
-
-def _only_the_topic(question: str, name: str) -> bool:
-    """Whether the country ``name``, the only one the question names, is the topic rather than the speaker."""
-    return re.search(rf"\b{TOPIC_BEFORE_COUNTRY}\s+(?:the\s+)?{re.escape(name)}(?![\w-])", question, re.I) is not None
+    "What did France say about the Gulf war and the following years?" asks about them: "about" in the same clause.
+    """
+    later = LATER_YEARS_RE.search(question)
+    return later is not None and not re.search(r"\b(?:about|on|regarding|concerning)\b[^?.:;–—-]*$", question[: later.start()])
 
 
 # "take its fishing disputes … to the Assembly": the verb that brings it there, not the topic ("hostage taking" stays)

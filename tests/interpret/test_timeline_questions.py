@@ -848,3 +848,77 @@ def test_a_speaker_a_word_of_saying_and_later_years_make_a_timeline(question: st
 )
 def test_later_years_alone_do_not_make_a_timeline(question: str) -> None:
     assert read_timeline(question, FORMER) is None
+
+
+def _every_country() -> CountryNames:
+    from assistant.ingest.ungdc.countries import load_countries
+
+    table = load_countries()
+    names = [*table["names"].items(), *((c, n) for c, spans in table["former_names"].items() for _, _, n in spans)]
+    return CountryNames.from_documents(
+        [DocumentMeta(doc_id=code, source="", extra={"country_code": code, "country": name}) for code, name in names]
+    )
+
+
+EVERY_COUNTRY = _every_country()
+
+
+@pytest.mark.parametrize(
+    ("question", "columns"),
+    [
+        # "mention … by X" makes X the speaker only as a noun's agent ("the earliest reference by Mauritius")
+        ("Which years did Cyprus mention the occupation by Turkey?", [("CYP",)]),
+        # countries heading a question before a colon speak only when no other does and the question asks of them
+        ("Russia and Ukraine: which years did China's speeches mention the conflict?", [("CHN",)]),
+        # a lower-case one-word name among capitals is no speaker for being the only country named
+        ("When was ceylon tea first mentioned in the General Debate?", [()]),
+        # a sentence ending in an abbreviation is not a sentence of context
+        ("Which years did Greece and Turkey mention Cyprus, incl. Turkey's 1974 statement?", [("GRC",), ("TUR",)]),
+        # a country named only in brackets still speaks
+        ("When did the host of COP27 (Egypt, that is) first mention loss and damage?", [("EGY",)]),
+    ],
+)
+def test_who_speaks_after_the_review(question: str, columns: list[tuple[str, ...]]) -> None:
+    ask = read_timeline(question, EVERY_COUNTRY)
+    assert ask is not None and [c.filters.countries for c in ask.columns] == columns
+
+
+def test_the_label_is_the_first_named_form_only_when_it_is_part_of_the_speaking_name() -> None:
+    ask = read_timeline("The Soviet Union's collapse: which years did Russia's speeches mention it?", EVERY_COUNTRY)
+    assert ask is not None and [c.label for c in ask.columns] == ["Russia"] and "Russia" not in ask.topic
+    ask = read_timeline(
+        "Brunei's plan is Wawasan Brunei 2035. First general debate mention of it by Brunei Darussalam?", EVERY_COUNTRY
+    )
+    assert ask is not None and [c.label for c in ask.columns] == ["Brunei"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Mexico say about the years it sat on the Security Council?",
+        "What did Canada say about later years of the mission?",
+        "What did France say about the first Gulf war and the following years?",
+        "What did Tuvalu say about the following years being critical for climate action?",
+        "When did Fiji first take up its seat on the Human Rights Council?",
+        "What did Brazil say when it was first asked to host the Olympics?",
+        "How often did Ghana's statements mention Ebola in the years when it spread? Give the year it peaked.",
+    ],
+)
+def test_ordinary_questions_the_review_tried_stay_ordinary(question: str) -> None:
+    assert read_timeline(question, EVERY_COUNTRY) is None
+
+
+def test_a_mention_of_an_act_by_a_country_does_not_make_it_a_speaker_of_an_ordinary_question() -> None:
+    from assistant.interpret.question import read_question
+
+    assert read_question("Any mention of shelling by Russia in Ukraine's 2022 speech?", EVERY_COUNTRY).filters.countries == (
+        "UKR",
+    )
+
+
+def test_common_words_and_asides_and_arms_are_no_countries_or_mentions() -> None:
+    assert [m.code for m in FORMER.named("What did Austria say about china exports?")] == ["AUT"]
+    aside = "Guyana vs Portugal: which speeches of each dealt with (Angola, Mozambique)?"
+    assert [m.code for m in FORMER.named(aside, asides=False)] == ["GUY", "PRT"]
+    assert [m.code for m in FORMER.named(aside)] == ["GUY", "PRT", "AGO", "MOZ"]
+    assert read_timeline("When did Haiti first take up arms against the gangs?", FORMER) is None
