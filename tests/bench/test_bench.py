@@ -46,7 +46,10 @@ def test_the_recorded_command_leaves_out_the_output_folder_and_shortens_the_note
 
 
 def test_the_timeline_bench_times_wide_sentence_budgets_side_by_side(seed_settings: Settings) -> None:
-    """Each budget gets its own timings and entries; the shipped budget is back in place afterwards."""
+    """Each budget gets its own timings and entries; the shipped budget is back in place afterwards.
+
+    (That the budget bounds what a wide timeline embeds is `tests/answer/test_timeline_answers.py`'s to show.)
+    """
     from assistant.answer import timeline
     from bench import timeline as bench_timeline
 
@@ -56,7 +59,7 @@ def test_the_timeline_bench_times_wide_sentence_budgets_side_by_side(seed_settin
         "What is the responsibility to protect?",  # an ordinary question: not timed
     ]
     result = bench_timeline.run(seed_settings.index_dir, questions, repeat=2, wide_words=[shipped, 1])
-    assert shipped == timeline.WIDE_SENTENCE_WORDS and result["wide_words_shipped"] == shipped
+    assert shipped == timeline.WIDE_SENTENCE_WORDS and result["wide_words_shipped"] == result["wide_words_reported"] == shipped
     assert result["read_as_timeline"] == 1 and set(result["wide_words"]) == {str(shipped), "1"}
     row = next(r for r in result["rows"] if r["read_as_timeline"])
     assert [len(row["by_wide_words"][b]["timeline_ms"]) for b in (str(shipped), "1")] == [2, 2]
