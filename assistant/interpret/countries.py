@@ -121,7 +121,7 @@ LIST_GLUE_RE = re.compile(r"^(?:'s|’s)?(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\
 OPENING_RE = re.compile(r"(?:^|[.:;?!]\s+)\s*(?:the\s+)?$", re.I)
 ON_TOPIC_RE = re.compile(r"^(?:'s|’s)?\s+(?:on|about|regarding|concerning)\b", re.I)
 # ... or before a colon, after at most a period ("Libya and South Africa, 1999-2006: which of their speeches …")
-EACH_OF_THEM_RE = re.compile(r"\b(?:each|their|both|them|they)\b", re.I)
+EACH_OF_THEM_RE = re.compile(r"\beach\b|\bboth\b|\btheir\s+(?:[\w-]+\s+){0,2}?(?:statements|speeches|addresses)\b", re.I)
 HEADLINE_COLON_RE = re.compile(r"^\s*(?:,\s*(?:(?:from|since|between|in)\s+)?(?:the\s+)?[\d][\w\s–-]{0,20})?:")
 # All-capital words (UN, GA, MONUSCO) and "I" do not make a question typed in lower case one with capitals
 ACRONYM_RE = re.compile(r"\b(?:[A-Z]{2,}s?|I)\b")
@@ -277,6 +277,8 @@ def _names_pattern(names: dict[str, str]) -> re.Pattern[str] | None:
 def _speaks(question: str, name: str, start: int) -> bool:
     """Whether the mention of ``name`` at ``start`` is worded as the speaker."""
     n = rf"(?:the\s+)?{re.escape(name)}(?![\w-])"
+    # what a first mention is of: a name, or any words in a question typed in lower case
+    named_object = r"(?:[\w'’-]+\s+){1,4}?" if in_lower_case(question) else r"(?:(?-i:[A-Z])[\w'’-]*\s+){1,4}?"
     patterns = (
         # "What did Brazil say" (not "has Brazil's ...", "did Iraq have ...", "did US forces ...")
         rf"\b(?:did|does|do|has|had|have|would|will|could)\s+{n}(?!'s|’s)(?=\s+(?!(?:{NOT_SPEAKING_AFTER})\b)[a-z])",
@@ -287,6 +289,9 @@ def _speaks(question: str, name: str, start: int) -> bool:
         # shelling by Russia", "did Cyprus mention the occupation by Turkey")
         rf"\b(?:earliest|first|latest|last|any|the|a)\s+(?:[\w-]+\s+){{0,3}}?(?:reference|mention|allusion)s?\s+"
         rf"(?:(?:made|given)\s+)?by\s+{n}",
+        # "the first mention of Palestine by Jordan" (a name between: not "a reference to occupation by Iraq")
+        rf"\b(?:earliest|first|latest|last)\s+(?:[\w-]+\s+){{0,3}}?(?:reference|mention|allusion)s?\s+(?:of|to)\s+"
+        rf"{named_object}by\s+{n}",
         rf"\b(?:{SPEAKING_NOUNS})\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",  # "the 1975 speech by Mauritius"
         rf"(?<![\w-]){re.escape(name)}\s+(?:{SPEAKING_VERBS})\b",  # "Brazil said"
     )

@@ -41,7 +41,7 @@ FIRST_RE = re.compile(
     r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began|"
     r"present|presented|describe|described)\b|"
     # "when did Haiti first ask for …" (not "when it was first asked to host …", "when first asked about Gaza")
-    r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bwhen\s)(?<!\bbeen\s)(?<!\bis\s)\bfirst\s+ask(?:ed)?\b(?!\s+(?:to|about)\b)|"
+    r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bwhen\s)(?<!\bbeen\s)(?<!\bis\s)\bfirst\s+ask(?:ed)?\b|"
     # "when did the Sudan first protest in the General Assembly": a protest made there (not "the first protest")
     r"(?<!\bthe\s)(?<!\ba\s)\bfirst\s+(?:protest(?:ed)?|object(?:ed)?)\b(?=[^?]*\b(?:General\s+Assembly|Assembly|UN|"
     r"United\s+Nations|general\s+debate)\b)|"
@@ -92,9 +92,9 @@ WHICH_YEARS_RE = re.compile(
     r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+)?(?:[\w-]+\s+){0,2}?(?:years|statements|speeches|addresses|sessions)\b|"
     # "since 2006 - years in which bolivia's statement talked about …", "- years it came up"
     # (where a clause opens: "what did Mexico say about the years it sat on the Council?" is not)
-    r"(?:^|[-–—:;,]\s*|\b(?:list|give|name)\s+(?:me\s+)?(?:the\s+)?)years\s+(?:in\s+which|when|it|they)\b|"
+    r"(?:^|[-–—:;,]\s*|\b(?:list|give|name|show|tell)\s+(?:me\s+)?(?:the\s+)?)years\s+(?:in\s+which|when|it|they)\b|"
     # "years Libya's general debate speech referred to it"
-    r"(?:^|[-–—:;,]\s*|\b(?:list|give|name)\s+(?:me\s+)?(?:the\s+)?)years\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?[\w-]+(?:'s|’s)\s+"
+    r"(?:^|[-–—:;,]\s*|\b(?:list|give|name|show|tell)\s+(?:me\s+)?(?:the\s+)?)years\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?[\w-]+(?:'s|’s)\s+"
     r"(?:[\w-]+\s+){0,3}?(?:statements?|speech(?:es)?|address(?:es)?)\b",
     re.I,
 )

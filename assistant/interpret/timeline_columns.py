@@ -61,8 +61,7 @@ def _opens(question: str, name: str) -> bool:
 
 # A sentence that ends in an abbreviation does not end there ("… incl. Turkey's 1974 statement?")
 ABBREVIATION_END_RE = re.compile(
-    r"\b(?:incl|approx|esp|cf|ca|viz|e\.g|i\.e|amb|gen|gov|sen|pres|art|para|no|jan|feb|mar|apr|jun|jul|aug|sept?|oct|"
-    r"nov|dec)\.$",
+    r"\b(?:incl|approx|esp|cf|ca|viz|e\.g|i\.e|amb|gen|gov|sen|pres|para|jan|feb|apr|jun|jul|aug|sept?|oct|nov)\.$",
     re.I,
 )
 

@@ -922,3 +922,21 @@ def test_common_words_and_asides_and_arms_are_no_countries_or_mentions() -> None
     assert [m.code for m in FORMER.named(aside, asides=False)] == ["GUY", "PRT"]
     assert [m.code for m in FORMER.named(aside)] == ["GUY", "PRT", "AGO", "MOZ"]
     assert read_timeline("When did Haiti first take up arms against the gangs?", FORMER) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "columns"),
+    [
+        # a pronoun for the topic is no "each of them": the headline countries are the topic
+        ("Israel and Palestine: which years did speeches mention their peace talks?", "timeline", [()]),
+        # "no." ends a sentence of context
+        ("Kenya asked for a vote and France said no. Which years did Ethiopia and Kenya mention Somalia?", "compare",
+         [("ETH",), ("KEN",)]),
+        ("When was the first mention of Palestine by Jordan?", "first_mention", [("JOR",)]),
+        ("When did India first ask about a permanent seat?", "first_mention", [("IND",)]),
+        ("Show the years when Brazil mentioned the Amazon.", "timeline", [("BRA",)]),
+    ],
+)  # fmt: skip
+def test_after_the_second_review(question: str, kind: str, columns: list[tuple[str, ...]]) -> None:
+    ask = read_timeline(question, EVERY_COUNTRY)
+    assert ask is not None and ask.kind == kind and [c.filters.countries for c in ask.columns] == columns
