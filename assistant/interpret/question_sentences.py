@@ -13,10 +13,16 @@ from assistant.interpret.periods import read_period
 
 # (a question typed in lower case has sentences too: "… back in 1992. what is the earliest …"; not "i.e. the")
 # (also after a quotation: "… 'human security'. From 1998 …", "… "human security." From 1998 …")
-# (not after "St.", "Mr.", "Dr.", "Rep.", "etc.": "Since 2000, when did St. Lucia first …" is one sentence)
+# (not after "St.", "Mr.", "Dr.", "Rep.", "etc.": "Since 2000, when did St. Lucia first …" is one sentence; nor after
+# "incl.", "approx.", a title or a month: "… mention Cyprus, incl. Turkey's 1974 statement?")
+ABBREVIATIONS = (
+    "incl", "approx", "esp", "cf", "ca", "viz", "e.g", "i.e", "amb", "gen", "gov", "sen", "pres", "para",
+    "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+)  # fmt: skip
 SENTENCE_END_RE = re.compile(
     r"(?<!\bSt\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bRep\.)(?<!\bDem\.)(?<!\betc\.)(?<!\bvs\.)"
-    r"(?:(?<=\w\w[.!])|(?<=\w['’\"”][.!])|(?<=\w[.!]['’\"”]))\s+(?=[A-Za-z])"
+    + "".join(rf"(?<!\b(?i:{re.escape(a)})\.)" for a in ABBREVIATIONS)
+    + r"(?:(?<=\w\w[.!])|(?<=\w['’\"”][.!])|(?<=\w[.!]['’\"”]))\s+(?=[A-Za-z])"
 )
 # A sentence that sets the scene only: no question, no request, no word that scopes the search ("only statements
 # after 2000", "Find the first time …", "Focus on 1990-2010")
@@ -30,6 +36,11 @@ SCOPING_RE = re.compile(
 def sentences_of(question: str) -> list[str]:
     """The sentences of ``question`` (`SENTENCE_END_RE`)."""
     return SENTENCE_END_RE.split(question.strip())
+
+
+def asking_start(sentences: list[str]) -> int:
+    """Where the sentences that ask begin: the first with a question mark (else the last sentence)."""
+    return next((i for i, sentence in enumerate(sentences) if "?" in sentence), len(sentences) - 1)
 
 
 # A closing sentence about the answer's form, not its topic: "Quote the passage.", "Include quotes.", "Please cite

@@ -164,3 +164,21 @@ def stance_of(question: str, speakers: list[str]) -> re.Match[str] | None:
 
 # "up to 2002" (`periods.ENDS_RE`) with statements in the plural is a period that only ends
 PLURAL_STATEMENTS_RE = re.compile(r"\b(?:statements|speeches|addresses)\b", re.I)
+# The years asked for in words none of the phrasings above takes: "… and later years", "any later mentions",
+# "every year it came back" (with a speaker and a word of saying: `read_timeline`'s last resort)
+# (after a joining word or a mark, not as the object of "about": "what did Canada say about later years of the mission")
+LATER_YEARS_RE = re.compile(
+    r"(?:^|[-–—:;,?]\s*|\b(?:and|also|any|plus|or)\s+)(?:(?:all|every|each|the|any)\s+)?(?:later|subsequent|following)\s+"
+    r"(?:years|ones|speeches|statements|addresses|mentions|references)\b(?!\s+(?:of|being|by)\b)|"
+    r"(?:^|[-–—:;,?]\s*|\b(?:and|also|plus|or)\s+)(?:all|every|each|any)\s+(?:later\s+)?(?:years|year\s+(?:it|they|since))\b"
+    r"(?!\s+(?:of|being)\b)",
+    re.I,
+)
+EARLIEST_RE = re.compile(
+    r"\bthe\s+earliest\b|\bearliest\s+(?:one|year|mention|speech|statement|reference)|"
+    r"\bfirst\s+(?:one|time|year|mention|speech|statement|reference)s?\b",
+    re.I,
+)
+# A quantity asked for ("how often") that also asks for the years: "How often in the 1960s did Belarus denounce it?
+# List each year."
+LIST_YEARS_RE = re.compile(r"\b(?:list|name|give)\s+(?:(?:each|every)\s+year|the\s+years)\b|\byear\s+by\s+year\b", re.I)

@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from assistant.interpret.countries import CountryNames
 from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
 from assistant.interpret.question import PEOPLE, YEAR
-from assistant.interpret.question_sentences import asked_period, sentences_of, without_answer_form
+from assistant.interpret.question_sentences import asked_period, asking_start, sentences_of, without_answer_form
 from assistant.interpret.time_phrasings import (
     CHANGE_RE,
     COMPARE_RE,
+    EARLIEST_RE,
     FIRST_IF_SAID_RE,
     FIRST_RE,
     FIRST_VERB_RE,
+    LATER_YEARS_RE,
     LATEST_MENTION_RE,
+    LIST_YEARS_RE,
     ORIGINALLY_RE,
     PLURAL_STATEMENTS_RE,
     SAYING_RE,
@@ -152,23 +155,7 @@ class TimelineAsk:
         )
 
 
-# The years asked for in words no phrasing of `time_phrasings` takes: "… and later years", "any later mentions",
-# "every year it came back" (with a speaker and a word of saying: `read_timeline`'s last resort)
-# (after a joining word or a mark, not as the object of "about": "what did Canada say about later years of the mission")
-LATER_YEARS_RE = re.compile(
-    r"(?:^|[-–—:;,?]\s*|\b(?:and|also|any|plus|or)\s+)(?:(?:all|every|each|the|any)\s+)?(?:later|subsequent|following)\s+"
-    r"(?:years|ones|speeches|statements|addresses|mentions|references)\b(?!\s+(?:of|being|by)\b)|"
-    r"(?:^|[-–—:;,?]\s*|\b(?:and|also|plus|or)\s+)(?:all|every|each|any)\s+(?:later\s+)?(?:years|year\s+(?:it|they|since))\b"
-    r"(?!\s+(?:of|being)\b)",
-    re.I,
-)
-EARLIEST_RE = re.compile(
-    r"\bthe\s+earliest\b|\bearliest\s+(?:one|year|mention|speech|statement|reference)|"
-    r"\bfirst\s+(?:one|time|year|mention|speech|statement|reference)s?\b",
-    re.I,
-)
-# ... unless it also asks for the years: "How often in the 1960s did Belarus denounce it? List each year."
-LIST_YEARS_RE = re.compile(r"\b(?:list|name|give)\s+(?:(?:each|every)\s+year|the\s+years)\b|\byear\s+by\s+year\b", re.I)
+# a quantity asked for ("How many resolutions … since 2005?") is an ordinary question, unless it lists the years
 QUANTITY_RE = re.compile(r"^\W*(?:how\s+(?:many|much|often|long)|what\s+(?:number|share|percentage|proportion))\b", re.I)
 
 
@@ -290,7 +277,7 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
     # "Brunei Darussalam")
     aliases = tuple(n for n, code in countries.names.items() if code in codes and " " in n) if countries else ()
     sentences = sentences_of(question)
-    start = next((i for i, sentence in enumerate(sentences) if "?" in sentence), len(sentences) - 1)
+    start = asking_start(sentences)
     if start == 0 or POINTS_BACK_RE.search(" ".join(sentences[start:])):
         return topic_of(question, columns, aliases)
     asking, context = " ".join(sentences[start:]), " ".join(sentences[:start])

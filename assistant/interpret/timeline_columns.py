@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames, Mention, in_lower_case
 from assistant.interpret.question import PEOPLE
-from assistant.interpret.question_sentences import sentences_of
+from assistant.interpret.question_sentences import asking_start, sentences_of
 from assistant.models import Filters
 
 
@@ -59,21 +59,14 @@ def _opens(question: str, name: str) -> bool:
     return re.match(rf"\W*(?:the\s+)?{re.escape(name)}(?![\w-])", question, re.I) is not None
 
 
-# A sentence that ends in an abbreviation does not end there ("… incl. Turkey's 1974 statement?")
-ABBREVIATION_END_RE = re.compile(
-    r"\b(?:incl|approx|esp|cf|ca|viz|e\.g|i\.e|amb|gen|gov|sen|pres|para|jan|feb|apr|jun|jul|aug|sept?|oct|nov)\.$",
-    re.I,
-)
-
-
 def _asking_speakers(question: str, countries: CountryNames, speaking: list[Mention]) -> list[Mention]:
     """The speakers of the sentence that asks, when it names some: one speaking only in a sentence of context is none.
 
     "In 1976 the Soviet Union proposed … When did the Byelorussian SSR first take up that treaty?": the Byelorussian SSR.
     """
     sentences = sentences_of(question)
-    start = next((i for i, sentence in enumerate(sentences) if "?" in sentence), len(sentences) - 1)
-    if len(speaking) < 2 or start == 0 or ABBREVIATION_END_RE.search(sentences[start - 1]):
+    start = asking_start(sentences)
+    if len(speaking) < 2 or start == 0:
         return speaking
     asking = {m.code for m in countries.speakers(" ".join(sentences[start:]), headline=True)}
     return [m for m in speaking if m.code in asking] if asking else speaking
