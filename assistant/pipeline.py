@@ -38,6 +38,7 @@ from assistant.interpret.question import Interpretation, expand_query, interpret
 from assistant.interpret.relaxation import missing_statement, preferences_from, relax, relaxed_note
 from assistant.interpret.summaries import SummaryAsk, read_summary
 from assistant.interpret.timeline import TimelineAsk, read_timeline
+from assistant.interpret.timeline_intent import load_intent
 from assistant.interpret.validation import validate_k, validate_question
 from assistant.models import Answer, Filters, Hit, Reading
 from assistant.retrieve.search import Searcher
@@ -95,6 +96,7 @@ class Assistant:
         self.embedder = embedder_for(settings)
         self.abstention = load_model(settings.abstain_model)
         self.timeline_rule = load_rule()  # one of the signals the timeline entry decision reads
+        self.intent = load_intent(settings.intent_model)  # reads the ways of asking for years the phrasings miss
         if settings.timeline_model is not None:  # a refitted entry decision the asker named: checked before any question
             load_entry_model(settings.timeline_model)
         self._live = LiveIndex(settings, self._load, opened, follow=store is None if follow is None else follow)
@@ -246,7 +248,7 @@ class Assistant:
         if reading.latest:
             filters = self._latest_only(filters)
         scope = (
-            (read_timeline(reading.standalone, self.countries) or read_summary(reading.standalone))
+            (read_timeline(reading.standalone, self.countries, self.intent) or read_summary(reading.standalone))
             if options.infer_filters
             else None
         )

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     # assistant/answer/timeline-entry.json; docs/timeline.md)
     timeline_threshold: float | None = None
     timeline_model: Path | None = None  # a refitted entry model (python -m assistant calibrate-timeline --out)
+    intent_model: Path | None = None  # a refitted question-reading model (python -m assistant calibrate-intent --out)
     abstain_threshold: float | None = None  # refuse below this confidence; None: the abstention model's, per corpus size
     abstain_model: Path | None = None  # a refitted model (python -m assistant calibrate --out); None: the packaged one
     max_question_chars: int = 2000

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 PACKAGED = Path(__file__).resolve().parent.parent / "answer" / "abstention.json"
 PACKAGED_ENTRIES = Path(__file__).resolve().parent.parent / "answer" / "timeline-entry.json"
+PACKAGED_INTENT = Path(__file__).resolve().parent.parent / "interpret" / "timeline-intent.json"  # read by load_intent
 
 
 def _training_files(args: argparse.Namespace) -> Iterator[tuple[str, Path, QASet, Assistant]]:
@@ -134,6 +135,41 @@ def cmd_calibrate_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _intent_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="QA.jsonl",
+        help="labelled questions, timeline and ordinary (never a held-out part not yet run)",
+    )
+    p.add_argument("--out", type=Path, default=PACKAGED_INTENT, help="where to write the model (default: the packaged one)")
+    p.add_argument(
+        "--max-ordinary",
+        type=float,
+        default=0.01,
+        help="share of ordinary questions the threshold may read as asking for years, out of fold",
+    )
+
+
+def cmd_calibrate_intent(args: argparse.Namespace) -> int:
+    """Label every question, fit the learned reading, choose its threshold out of fold, write the model."""
+    from assistant.evaluate.intent_calibrate import collect, fit
+
+    if not 0 <= args.max_ordinary < 1:
+        raise UsageError(f"--max-ordinary {args.max_ordinary} must be at least 0 and below 1")
+    if len(set(args.files)) < len(args.files):
+        raise UsageError("a file is named twice: each file is one group of the out-of-fold folds")
+    if not args.out.parent.is_dir():
+        raise UsageError(f"--out {args.out}: the folder {args.out.parent} does not exist")
+    examples = [e for f in args.files for e in collect(Path(f))]
+    argv = [*args.files, "--max-ordinary", str(args.max_ordinary)]
+    model = fit(examples, args.max_ordinary, args.files, argv)
+    args.out.write_text(model.to_json() + "\n", encoding="utf-8")
+    print(json.dumps({"threshold": model.threshold, "fitted": model.fitted}, indent=2))
+    print(f"Wrote {args.out}")
+    return 0
+
+
 COMMANDS: list[Command] = [
     ("calibrate", "refit the 'not in the corpus' decision on labelled training questions", _flags, cmd_calibrate),
     (
@@ -141,5 +177,11 @@ COMMANDS: list[Command] = [
         "refit the timeline entry decision on labelled timeline questions",
         _timeline_flags,
         cmd_calibrate_timeline,
+    ),
+    (
+        "calibrate-intent",
+        "refit the learned reading of questions that ask for years",
+        _intent_flags,
+        cmd_calibrate_intent,
     ),
 ]

@@ -68,7 +68,7 @@ def collect(qa: QASet, assistant: Assistant, group: str) -> list[TrainingQuestio
             continue
         by_doc = any(g.doc for g in item.timeline)
         gold = frozenset(g.doc if by_doc and g.doc else str(g.year) for g in item.timeline)
-        ask = read_timeline(item.question, assistant.countries)
+        ask = read_timeline(item.question, assistant.countries, assistant.intent)
         columns: list[tuple[ScoredStatement, ...]] = []
         if ask is not None:
             for col in column_evidence(ask, assistant.searcher, assistant.timeline_rule, assistant.passages, Filters()):

@@ -36,6 +36,7 @@ from assistant.interpret.time_phrasings import (
     stance_of,
 )
 from assistant.interpret.timeline_columns import Column, columns_of
+from assistant.interpret.timeline_intent import IntentModel, load_intent
 from assistant.models import Filters
 from assistant.text.lexical import key_terms
 
@@ -159,11 +160,15 @@ class TimelineAsk:
 QUANTITY_RE = re.compile(r"^\W*(?:how\s+(?:many|much|often|long)|what\s+(?:number|share|percentage|proportion))\b", re.I)
 
 
-def read_timeline(question: str, countries: CountryNames | None = None) -> TimelineAsk | None:
-    """The timeline ``question`` asks for, or None for an ordinary question (a quantity asked "since 2005" is one)."""
+def read_timeline(question: str, countries: CountryNames | None = None, intent: IntentModel | None = None) -> TimelineAsk | None:
+    """The timeline ``question`` asks for, or None for an ordinary question (a quantity asked "since 2005" is one).
+
+    ``intent`` reads the ways of asking the phrasings miss (default: the packaged model).
+    """
     if QUANTITY_RE.match(question) and not LIST_YEARS_RE.search(question):
         return None
     compare = bool(COMPARE_RE.search(question))
+    learned: str | None = None
     lo, hi, period_text, scene_only = asked_period(question)
     # a single year and no period: the question is about one statement ("in its 2001 speech, since when …"), even
     # when a sentence of context gives one ("Since 2015 the SDGs … In its 2019 speech, when did Japan first …")
@@ -204,6 +209,8 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         # a speaker, a word of saying and "… and later years", "every year since": years asked for in words the
         # phrasings above miss
         kind = "first_mention" if EARLIEST_RE.search(question) else "timeline"
+    elif said and (learned := _learned_kind(question, columns, lone_year, intent or load_intent())) is not None:
+        kind = learned  # a way of asking none of the phrasings knows, read by the learned model
     else:
         return None
     if kind == "timeline" and len(columns) >= 2:
@@ -218,8 +225,24 @@ def read_timeline(question: str, countries: CountryNames | None = None) -> Timel
         period_text = f"up to {hi}" if hi else ""
     topic = _topic(without_answer_form(question), columns, countries)
     if (stance is not None or kind == "first_mention") and topic == question:
-        return None  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
+        return None
+    if learned and not key_terms(topic):
+        return None  # "from which year do we have general debate statements?": nothing to search for  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
     return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text)
+
+
+def _learned_kind(question: str, columns: list[Column], lone_year: bool, model: IntentModel) -> str | None:
+    """The learned model's reading (`assistant.interpret.timeline_intent`) of a question no phrasing read.
+
+    Only for a question with a word of saying that names a speaker or statements and dates no single statement:
+    "cambodia + mekong cooperation - list every general debate speech that mentions it", not "what did Chile say in
+    its 2009 speech", nor "when did Fiji first take up its seat" (an event, no saying).
+    """
+    if lone_year or STATEMENT_YEAR_RE.search(question):
+        return None
+    if not any(c.label for c in columns) and not PLURAL_STATEMENTS_RE.search(question):
+        return None
+    return model.kind(question)
 
 
 def _asks_later_years(question: str) -> bool:
