@@ -99,11 +99,17 @@ SPEAKING_VERBS = (
 _DEMONYM = "|".join(sorted(DEMONYMS, key=len, reverse=True))
 DEMONYM_SPELLING = {d.casefold(): d for d in DEMONYMS}  # as typed, in any case -> the key of DEMONYMS
 # only as the subject: "did the Maltese representative ...", "according to the ...", "the ... delegate said"
+# or before its statements: "which Cambodian general debate statements ...", "afghan GA speeches"
+DEMONYM_STATEMENTS = (
+    rf"\b({_DEMONYM})(?=\s+(?:(?:UN\s+|UNGA\s+|GA\s+)?general\s+debate\s+|UNGA\s+|GA\s+)?"
+    r"(?:statements?|speech(?:es)?|address(?:es)?)\b)"
+)
 DEMONYM_SPEAKER_RE = re.compile(
     rf"(?:\b(?:did|does|do|has|have|had|would|will)\s+the\s+|\baccording\s+to\s+the\s+|\bby\s+the\s+)({_DEMONYM})\s+"
-    rf"(?:{SPEAKING_NOUNS})\b|\bthe\s+({_DEMONYM})\s+(?:{SPEAKING_NOUNS})\s+(?:{SPEAKING_VERBS})\b",
+    rf"(?:{SPEAKING_NOUNS})\b|\bthe\s+({_DEMONYM})\s+(?:{SPEAKING_NOUNS})\s+(?:{SPEAKING_VERBS})\b|{DEMONYM_STATEMENTS}",
     re.I,
 )
+DEMONYM_STATEMENTS_RE = re.compile(DEMONYM_STATEMENTS, re.I)
 # After "did/has <country>", words that make the country a topic, not a speaker ("Did Iraq have ...", "did US forces")
 # (only verbs of saying: "has Pakistan been pushing back militants" is about Pakistan, not what it said)
 SPEAKING_ING = (
@@ -190,7 +196,7 @@ class CountryNames:
         """Countries named by their people's adjective as the speaker ("the Maltese representative said")."""
         out: dict[str, Mention] = {}
         for m in DEMONYM_SPEAKER_RE.finditer(question):
-            said = m.group(1) or m.group(2)
+            said = m.group(1) or m.group(2) or m.group(3)
             code = self.names.get(DEMONYMS[DEMONYM_SPELLING[said.casefold()]])
             if code:
                 out.setdefault(code, Mention(code, said))

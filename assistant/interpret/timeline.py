@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.interpret.countries import CountryNames
+from assistant.interpret.countries import DEMONYM_SPELLING, DEMONYM_STATEMENTS_RE, DEMONYMS, CountryNames
 from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.interpret.question_sentences import asked_period, asking_start, sentences_of, without_answer_form
@@ -357,6 +357,11 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
     for alias in sorted(aliases, key=len, reverse=True):
         name = re.escape(alias).replace("'", "['’]")
         text = re.sub(rf"(?<![\w-])(?:the\s+)?{name}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
+    labels = {c.label for c in columns if c.label}
+    # a speaker named by its people's adjective before its statements: "which Cambodian general debate statements"
+    text = DEMONYM_STATEMENTS_RE.sub(
+        lambda m: " " if DEMONYMS[DEMONYM_SPELLING[m.group(1).casefold()]] in labels else m.group(0), text
+    )
     for column in columns:
         if column.label:
             # not inside a longer place name: "Ireland" leaves "the Northern Ireland peace process" whole

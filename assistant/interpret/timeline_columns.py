@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames, Mention, in_lower_case
+from assistant.interpret.countries import (
+    DEMONYM_SPELLING,
+    DEMONYMS,
+    SECRETARY_GENERAL_RE,
+    CountryNames,
+    Mention,
+    in_lower_case,
+)
 from assistant.interpret.question import PEOPLE
 from assistant.interpret.question_sentences import asking_start, sentences_of
 from assistant.models import Filters
@@ -46,7 +53,16 @@ def columns_of(question: str, countries: CountryNames | None, compare: bool) -> 
     # a column is labelled as the question first names its country when that is a short form of the speaking name
     # ("Brunei's plan … mentioned by Brunei Darussalam": "Brunei", the name the topic then leaves out)
     first_named = {m.code: m.name for m in reversed(countries.named(question))}
-    return [Column(_label(first_named.get(m.code, m.name), m.name), Filters(countries=(m.code,))) for m in speaking]
+    return [
+        Column(_label(first_named.get(m.code, _country(m.name)), _country(m.name)), Filters(countries=(m.code,)))
+        for m in speaking
+    ]
+
+
+def _country(name: str) -> str:
+    """The country's name for a speaker named by its people's adjective ("Cambodian" -> "Cambodia"), else ``name``."""
+    demonym = DEMONYM_SPELLING.get(name.casefold())
+    return DEMONYMS[demonym] if demonym else name
 
 
 def _label(first: str, speaking: str) -> str:

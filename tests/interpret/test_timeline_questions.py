@@ -940,3 +940,32 @@ def test_common_words_and_asides_and_arms_are_no_countries_or_mentions() -> None
 def test_after_the_second_review(question: str, kind: str, columns: list[tuple[str, ...]]) -> None:
     ask = read_timeline(question, EVERY_COUNTRY)
     assert ask is not None and ask.kind == kind and [c.filters.countries for c in ask.columns] == columns
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "code", "topic"),
+    [
+        ("which afghan general debate speeches talk about opium? list every year", "Afghanistan", "AFG", "opium"),
+        ("Which Maltese general debate statements mention the sea-bed since 1967?", "Malta", "MLT", "sea bed"),
+        ("Which Brazilian speeches talk about the Amazon?", "Brazil", "BRA", "Amazon"),
+        (
+            "Between 1958 and 1968, which Cambodian GA statements refer to the temple dispute?",
+            "Cambodia",
+            "KHM",
+            "temple dispute",
+        ),
+    ],
+)
+def test_a_speaker_named_by_its_peoples_adjective_before_its_statements(question: str, label: str, code: str, topic: str) -> None:
+    names = CountryNames({"Afghanistan": "AFG", "Malta": "MLT", "Brazil": "BRA", "Cambodia": "KHM", "Thailand": "THA"})
+    ask = read_timeline(question, names)
+    assert ask is not None
+    assert [(c.label, c.filters.countries) for c in ask.columns] == [(label, (code,))]  # the country's name, as a column
+    assert ask.topic == topic  # the adjective leaves the topic with the speaker
+
+
+def test_a_peoples_adjective_that_is_no_speaker_stays_in_the_topic() -> None:
+    names = CountryNames({"Cambodia": "KHM", "Thailand": "THA"})
+    ask = read_timeline("How did Thailand's speeches since 1980 describe the Cambodian refugees?", names)
+    assert ask is not None and [c.label for c in ask.columns] == ["Thailand"]
+    assert "Cambodian refugees" in ask.topic
