@@ -44,8 +44,29 @@ ENDS_RE = re.compile(rf"\b(?:{CLOSING})\s+{YEAR}\b", re.I)
 AFTER_A_YEAR_RE = re.compile(rf"after\s+(?:the\s+(?:year|end\s+of)\s+|late\s+|(?:october|november|december)\s+)?{YEAR}", re.I)
 
 
+# a bracketed aside: "(held 2013-2014)" dates an event, not the period asked about when the rest gives one; a
+# bracket that only gives years refines the period ("in the early 1980s (1981-1984)")
+BRACKETS_RE = re.compile(r"\(([^()]*)\)")
+PERIOD_ONLY_RE = re.compile(
+    r"(?:\b(?:1[89]|20)\d\ds?\b|\b(?:up\s+to|until|till|since|from|to|through|and|or|in|the)\b|[\W_])*", re.I
+)
+
+
 def read_period(question: str) -> tuple[int | None, int | None, str]:
-    """The first and last year a question asks about, and how it was said ("" when it names none)."""
+    """The first and last year a question asks about, and how it was said ("" when it names none).
+
+    A period outside brackets wins: "Since 2011, … its National Dialogue Conference (held 2013-2014)" asks since
+    2011; "in its first ten years at the UN (1992-2001)" gives it only in brackets.
+    """
+    outside = BRACKETS_RE.sub(lambda m: m.group(0) if PERIOD_ONLY_RE.fullmatch(m.group(1)) else " ", question)
+    if outside != question:
+        lo, hi, text = _read_period(outside)
+        if lo is not None or hi is not None:
+            return lo, hi, text
+    return _read_period(question)
+
+
+def _read_period(question: str) -> tuple[int | None, int | None, str]:
     m = RANGE_RE.search(question)
     if m:
         a, b = next((m.group(i), m.group(i + 1)) for i in range(1, m.re.groups, 2) if m.group(i))

@@ -969,3 +969,22 @@ def test_a_peoples_adjective_that_is_no_speaker_stays_in_the_topic() -> None:
     ask = read_timeline("How did Thailand's speeches since 1980 describe the Cambodian refugees?", names)
     assert ask is not None and [c.label for c in ask.columns] == ["Thailand"]
     assert "Cambodian refugees" in ask.topic
+
+
+@pytest.mark.parametrize(
+    ("question", "period"),
+    [
+        # an aside in brackets dates an event; the period is the one the question gives outside it
+        (
+            "Since 2011, in which statements has Yemen referred to its National Dialogue Conference (held 2013-2014)?",
+            (2011, None),
+        ),
+        ("its seat (2010-2011, then 2022-2023): from its 2009 candidacy, in which statements did it speak of it?", (2009, None)),
+        # a bracket of years only refines the period; alone, it is the period
+        ("In the early 1980s (1981-1984), how did Guyana address the border?", (1981, 1984)),
+        ("in the 1990s general debates (1992-1999)", (1992, 1999)),
+        ("in the 1990s and 2000s (up to 2012)", (1990, 2012)),
+    ],
+)
+def test_a_period_in_a_bracketed_aside_gives_way_to_the_one_outside(question: str, period: tuple[int | None, int | None]) -> None:
+    assert read_period(question)[:2] == period
