@@ -57,7 +57,8 @@ GENERIC_WORDS = re.compile(
     r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
     r"describing|addressing|referring|"
     # how people ask in a chat box: "please", "I need", "could you cover", "how far back", "earliest", "walk me through"
-    r"please|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give|list|outline|show|i\.e\.?|e\.g\.?|every|all|"
+    r"please|pls|plz|thanks|thank\s+you|thx|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give|list|outline|show|"
+    r"i\.e\.?|e\.g\.?|every|all|plus(?=\s+(?:all|every|any|each|the|its|later)\b)|"
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
@@ -84,7 +85,7 @@ SETTING_RE = re.compile(
     r"\b(?:to|at|before|in|tells?|told|inform(?:s|ed)?|remind(?:s|ed)?|address(?:es|ed)?)\s+the\s+Assembly\b|"
     r"\b(?:UN\s+)?General\s+Assembly\s+(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*|"
     # "its UNGA general debate speeches" ("revitalizing the UNGA" keeps it)
-    r"\bUNGA(?=\s+(?:general\s+debate\s+)?(?:speech|statement|debate|session|address|remarks)\w*)",
+    r"\bUNGA(?=\s+general\s+debate\b|\s+(?:speech|statement|debate|session|address|remarks)\w*)",
     re.I,
 )
 

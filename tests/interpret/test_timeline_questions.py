@@ -988,3 +988,17 @@ def test_a_peoples_adjective_that_is_no_speaker_stays_in_the_topic() -> None:
 )
 def test_a_period_in_a_bracketed_aside_gives_way_to_the_one_outside(question: str, period: tuple[int | None, int | None]) -> None:
     assert read_period(question)[:2] == period
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("First year Brazil mentioned the Amazon Fund in the general debate? Later years too pls.", "Amazon Fund"),
+        ("brazil amazon fund - earliest general debate reference, plus all later ones?", "amazon fund"),
+        ("amazon fund - first UNGA general debate mention by brazil, and any later ones?", "amazon fund"),
+        ("Which general debate speeches of Brazil since 2010 mention REDD plus?", "REDD plus"),  # a name keeps its "plus"
+    ],
+)
+def test_chat_words_and_the_setting_leave_the_topic(question: str, topic: str) -> None:
+    ask = read_timeline(question, COUNTRIES)
+    assert ask is not None and ask.topic == topic
