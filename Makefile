@@ -28,9 +28,19 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(DEV_STAMP)
 
+# llama.cpp is compiled for AVX2, not for whatever the build machine offers: its AMX kernels crash (SIGSEGV) on
+# virtual machines that advertise AMX, and a wheel built for one CPU may run on another (docs/decisions.md). The
+# wheel is kept per machine under its own name, so pip's cache of a differently built wheel is never used.
+LLAMA_VERSION := $(shell sed -n 's/^llama-cpp-python==//p' requirements-llm.txt)
+LLAMA_WHEELS := $(HOME)/.cache/statement-assistant/wheels/llama-cpp-python-$(LLAMA_VERSION)-avx2
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+
 $(LLM_STAMP): $(STAMP) requirements-llm.txt
 	@echo "Installing the local LLM: llama-cpp-python is compiled once per machine (about 10 minutes), then reused."
-	$(PY) -m pip install --quiet -r requirements-llm.txt -c constraints.txt
+	@ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || CMAKE_ARGS="$(LLAMA_CMAKE)" \
+		$(PY) -m pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	$(PY) -m pip install --quiet --no-deps --force-reinstall $(LLAMA_WHEELS)/llama_cpp_python-*.whl
+	$(PY) -m pip install --quiet --find-links $(LLAMA_WHEELS) -r requirements-llm.txt -c constraints.txt
 	touch $(LLM_STAMP)
 
 install: $(STAMP) ## create .venv and install what the exact-quote chat needs (generated answers: make llm)
