@@ -19,7 +19,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -132,7 +132,12 @@ def build_timeline(
     passage-level evidence is below it are not scored (None: every statement is).
     """
     t0 = time.perf_counter()
-    columns = [_decide(col, decision, threshold) for col in column_evidence(ask, searcher, rule, passages, base, screen)]
+    # the topic, and the other words the question's brackets give it: each statement's best reading counts
+    per_topic = [
+        column_evidence(replace(ask, topic=topic), searcher, rule, passages, base, screen)
+        for topic in (ask.topic, *ask.alternatives)
+    ]
+    columns = [_decide(variants, decision, threshold) for variants in zip(*per_topic, strict=True)]
     entries: list[TimelineEntry] = []
     citations: list[Citation] = []
     for col in columns:
@@ -196,18 +201,25 @@ def column_evidence(
     ]
 
 
-def _decide(evidence: ColumnEvidence, decision: EntryModel, threshold: float) -> ColumnTimeline:
-    """The column's entries: its statements whose probability of addressing the topic reaches ``threshold``."""
-    considered = evidence.considered
-    probability = decision.confidences([c.evidence for c in considered])
-    holding = holding_topic([c.evidence for c in considered])
-    scored = [
-        Scored(c.hit.meta, c.hit, c.quote, float(p), c.evidence.screen, anchors(held, float(p)))
-        for c, p, held in zip(considered, probability, holding, strict=True)
-        if p >= threshold
-    ]
-    counts = _counts(evidence.in_scope, scored, evidence.column.label)
-    return ColumnTimeline(evidence.column, scored, counts, len(evidence.in_scope), evidence.complete)
+def _decide(variants: Sequence[ColumnEvidence], decision: EntryModel, threshold: float) -> ColumnTimeline:
+    """The column's entries: its statements whose probability of addressing the topic reaches ``threshold``.
+
+    ``variants``: the column scored for the topic and for each of its other wordings, each decided among its own
+    statements; a statement is an entry when one of them says so, with its most confident reading.
+    """
+    best: dict[str, Scored] = {}
+    for evidence in variants:
+        considered = evidence.considered
+        probability = decision.confidences([c.evidence for c in considered])
+        holding = holding_topic([c.evidence for c in considered])
+        for c, p, held in zip(considered, probability, holding, strict=True):
+            doc = c.hit.meta.doc_id
+            if p >= threshold and (doc not in best or p > best[doc].confidence):
+                best[doc] = Scored(c.hit.meta, c.hit, c.quote, float(p), c.evidence.screen, anchors(held, float(p)))
+    scored = list(best.values())
+    first = variants[0]
+    counts = _counts(first.in_scope, scored, first.column.label)
+    return ColumnTimeline(first.column, scored, counts, len(first.in_scope), all(v.complete for v in variants))
 
 
 def _evidence(

@@ -33,7 +33,8 @@ def describe_ask(ask: TimelineAsk) -> str:
     """How the question was read, for the answer's notes."""
     who = " and ".join(c.label for c in ask.columns if c.label) or "every speaker"
     period = ask.period_text or "every year indexed"
-    return f"Read as a {KIND_LABELS[ask.kind].lower()} question: topic “{ask.topic}”; {who}; {period}."
+    also = "".join(f", also as “{a}”" for a in ask.alternatives)
+    return f"Read as a {KIND_LABELS[ask.kind].lower()} question: topic “{ask.topic}”{also}; {who}; {period}."
 
 
 def timeline_text(ask: TimelineAsk, timeline: Timeline) -> str:

@@ -37,73 +37,10 @@ from assistant.interpret.time_phrasings import (
 )
 from assistant.interpret.timeline_columns import Column, columns_of
 from assistant.interpret.timeline_intent import IntentModel, load_intent
+from assistant.interpret.topic_words import CHAT_PHRASES_RE, GENERIC_WORDS, SETTING_RE
 from assistant.models import Filters
 from assistant.text.lexical import key_terms
 
-# words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
-GENERIC_WORDS = re.compile(
-    r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debates?|united\s+nations|secretary-general|secretary\s+general|bring\s+up|brought\s+up|"
-    r"each\s+one|each\s+side|did\s+later\s+ones|how|has|have|had|did|does|do|what|when|which|who|where|why|is|was|were|the|a|an|of|in|on|at|to|for|and|or|if|so|"
-    r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
-    r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|come\s+up|came\s+up|mention(?:ed|s)?|"
-    r"report(?:ed|s)?|tell|told|each|both|compare[ds]?|comparison|vs|versus|(?<!climate\s)(?<!regime\s)change[ds]?|changing|evolv(?:e|ed|es)|evolution|"
-    r"(?<!least\s)develop(?:ed)?|shift(?:ed)?|over|years?|decades?|time|times|first|later|latest|last|again|afterwards|ever|"
-    r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|return(?:ed|s)?|come\s+back|came\s+back|pursue[ds]?|kept|keep|continued|"
-    r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|united\s+nations|"
-    r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
-    r"early(?!\s+warning)|mid|late|start(?:ed)?|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
-    r"actually|else|one|own|before|after|following|during|then|there|been|be|if|whether|where|ever|most\s+recently|recently|"
-    r"refer(?:s|red|ring)?|discuss(?:es|ed|ing)?|recall(?:s|ed|ing)?|cit(?:e|ed|es|ing)|done|afterward|subsequent|"
-    r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
-    r"describing|addressing|referring|"
-    # how people ask in a chat box: "please", "I need", "could you cover", "how far back", "earliest", "walk me through"
-    r"please|pls|plz|thanks|thank\s+you|thx|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give|list|outline|show|"
-    r"i\.e\.?|e\.g\.?|every|all|plus(?=\s+(?:all|every|any|each|the|its|later)\b)|"
-    r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
-    r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
-    r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
-    r"repeat(?:ed|s)?|now|including|timeline|dealt|(?:take|takes|took|taken|taking)\s+(?:(?:it|them|this|that)\s+)?up(?!\s+arms\b)|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s))deal(?=\s+with\b)|rest(?=\s+of\s+that\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
-    r"identify|find(?=\s+(?:the|when|out|me|which|what|every|all)\b)|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
-    # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
-    # ("freedom from want" and "hostage-taking" keep theirs)
-    r"tone|often|idea|ideas|proposal|proposals|put\s+forward|announc(?:e|ed|es|ing)|wanted|wants|invok(?:e|ed|es|ing)|"
-    # the asker's verbs of advocacy and request, and "has long" (the read parts' topics held them, their evidence never)
-    # (not inside a joined word: "Russian-backed separatists", "the backed-up shipments")
-    r"(?<![\w-])(?:promot(?:e|ed|es|ing)|ask(?:s|ed|ing)?|backed)(?![\w-])|"
-    # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
-    r"speakers|delegations|how\s+often|the\s+way|(?:countries|(?:member\s+)?states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
-    r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
-    re.I,
-)
-
-
-# Where statements were made, not what they are about: "at the General Assembly", "to the UN General Assembly"
-# ("what has he said about the General Assembly" keeps it as the topic)
-SETTING_RE = re.compile(
-    r"\b(?:at|to|in|before|from|during|tells?|told|warn(?:s|ed)?|address(?:es|ed)?|inform(?:s|ed)?|remind(?:s|ed)?)\s+"
-    r"(?:the\s+|its\s+|his\s+|her\s+|their\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly(?:'s|’s)?\b|"
-    r"\b(?:to|at|before|in|tells?|told|inform(?:s|ed)?|remind(?:s|ed)?|address(?:es|ed)?)\s+the\s+Assembly\b|"
-    r"\b(?:UN\s+)?General\s+Assembly\s+(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*|"
-    # "its UNGA general debate speeches" ("revitalizing the UNGA" keeps it)
-    r"\bUNGA(?=\s+general\s+debate\b|\s+(?:speech|statement|debate|session|address|remarks)\w*)",
-    re.I,
-)
-
-
-# Phrases of a chat request, removed whole before single words are: "how far back does that go", "any later references"
-CHAT_PHRASES_RE = re.compile(
-    r"\bhow\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?\b|\b(?:plus\s+)?any\s+later\s+(?:references|mentions)\b|"
-    # the asker's context: "I'm putting together a brief on", "its record of references since then"
-    r"\bI(?:'m|’m|\s+am)\s+(?:putting\s+together|preparing|writing|drafting|working\s+on|doing)\s+(?:a\s+|an\s+|some\s+)?"
-    r"(?:(?:background\s+)?(?:brief|briefing|note|memo|paper|piece|research)\s+)?(?:on|about|for)\b|"
-    r"\b(?:its|their|the)\s+record\s+of\s+(?:references|mentions)\b|\bother\s+(?:years|times|occasions)\b|"
-    r"\bfor\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper)\s+(?:on|about)\b|"
-    r"\bas\s+well\b|"
-    # a period that starts at independence and ends at a year ("from independence up to 2001")
-    r"\bfrom\s+(?:its\s+|their\s+)?independence(?=\s+(?:up\s+to|until|till|to|through)\b)|"
-    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|spoken|speaking)\s+(?:up|out)\b",
-    re.I,
-)
 # A year that dates a statement ("in its 2004 speech", "the statement of 2015"): the question is about that one
 # statement. A year of an event or a name ("the 1992 killings", "Expo 2020", "held in Bonn in 2017") is not.
 STATEMENT_WORDS = r"(?:speech|statement|address|remarks|message|report|session|debate|delegation)"
@@ -147,6 +84,9 @@ class TimelineAsk:
     last_year: int | None = None
     columns: tuple[Column, ...] = (Column(""),)
     period_text: str = ""  # the period as read, for the notes ("2011-2017", "since 2013")
+    # other names the question's brackets give the topic, each searched beside it: "Mother Earth (Pachamama)" ->
+    # "Pachamama" (a statement may use only one of the names)
+    alternatives: tuple[str, ...] = ()
 
     @property
     def period(self) -> Filters:
@@ -229,7 +169,41 @@ def read_timeline(question: str, countries: CountryNames | None = None, intent: 
         return None
     if learned and not key_terms(topic):
         return None  # "from which year do we have general debate statements?": nothing to search for  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
-    return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text)
+    alternatives = _alternatives(without_answer_form(question), columns, countries, topic)
+    return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text, alternatives)
+
+
+# a bracket that names the topic in other words: "(Pachamama)", "(later the Stabilisation and Association
+# Agreement)", "(the court that became the Extraordinary Chambers)": a few words ending in a name, no list
+GLOSS_RE = re.compile(r"\(([^(),;]{2,80})\)")
+NAME_GLOSS_RE = re.compile(
+    r"(?:[a-z][\w'’.-]*\s+){0,5}?((?:[A-Z][\w'’.-]*)(?:\s+(?:of|the|and|for|on|in|to|de|del|la|[A-Z][\w'’.-]*)){0,5})"
+)
+
+
+def _alternatives(question: str, columns: list[Column], countries: CountryNames | None, topic: str) -> tuple[str, ...]:
+    """The other names the question's brackets give its topic ("Pachamama", "Extraordinary Chambers").
+
+    Not a bracket of examples ("(SADC mediation, road map, elections)"), a country ("(Antigua and Barbuda)"), or an
+    acronym as short as a word ("(MAP)": every road map would be the Madagascar Action Plan). Nor the topic without
+    its brackets: on the twenty-eighth part that wider wording took in every statement that said "Khmer Rouge" for
+    a question about their trial (docs/decisions.md).
+    """
+    names: list[str] = []
+    for m in GLOSS_RE.finditer(question):
+        gloss = NAME_GLOSS_RE.fullmatch(m.group(1).strip())
+        if gloss is None:
+            continue
+        name = gloss.group(1)
+        if (" " not in name and len(name) <= 3) or (countries is not None and countries.named(name)):
+            continue
+        names.append(name)
+    if not names:
+        return ()
+    in_topic = set(key_terms(topic))
+    candidates = [topic_of(name, columns) for name in names]
+    out = [c for c in candidates if c != topic and key_terms(c) and set(key_terms(c)) < in_topic]
+    return tuple(dict.fromkeys(out))
 
 
 def _learned_kind(question: str, columns: list[Column], lone_year: bool, model: IntentModel) -> str | None:

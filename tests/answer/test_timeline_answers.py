@@ -243,3 +243,35 @@ def test_a_first_mention_is_not_an_earlier_passage_holding_the_topics_words_apar
     # the word pairs decide it: asked of the terms alone, the 1950 passage would be the first mention
     monkeypatch.setattr(timeline_anchor, "PHRASE_OF_BEST", 0.0)
     assert [e.year for e in assistant.ask(question).timeline if e.first] == [1950]
+
+
+def test_a_statement_that_uses_only_the_bracketed_name_is_an_entry(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """'Mother Earth (Pachamama)': a statement that says only 'Pachamama' is read against that name too, and is
+    surer for it; through the real index and model."""
+    import assistant.interpret.timeline as reader
+
+    assistant = _country_assistant(
+        tmp_path,
+        "BOL",
+        {
+            1990: "Bolivia calls for the cancellation of the external debt that weighs on the poorest countries.",
+            1996: "The rights of indigenous peoples over their lands must be respected on this earth of ours.",
+            2006: "Bolivia defends the rights of Mother Earth against those who would turn nature into merchandise.",
+            2009: "Our peoples honour the Pachamama, and the Pachamama cannot be bought or sold by anyone.",
+            2012: "This Assembly must recognise the rights of Mother Earth in a universal declaration.",
+            2015: "Climate finance must reach the countries that suffer most from a crisis they did not cause.",
+        },
+    )
+    question = "When did Bolivia first speak of the rights of Mother Earth (Pachamama) in the general debate? Later years too."
+    answer = assistant.ask(question)
+    assert answer.kind == "timeline"
+    assert [e.year for e in answer.timeline] == [2006, 2009, 2012], [(e.year, e.confidence) for e in answer.timeline]
+    assert answer.reading is not None and any("also as “Pachamama”" in note for note in answer.reading.notes)
+    _verbatim(answer)
+    # read against the whole topic only ("rights Mother Earth Pachamama"), the statement that says only one of the
+    # names is less sure: its most confident reading counts
+    sure = {e.year: e.confidence for e in answer.timeline}
+    monkeypatch.setattr(reader, "_alternatives", lambda *args: ())
+    plain = {e.year: e.confidence for e in assistant.ask(question + " ").timeline}
+    assert plain.get(2009, 0.0) < sure[2009] - 0.1, (plain, sure)
+    assert plain[2006] <= sure[2006] and plain[2012] <= sure[2012]

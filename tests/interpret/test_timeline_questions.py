@@ -1002,3 +1002,25 @@ def test_a_period_in_a_bracketed_aside_gives_way_to_the_one_outside(question: st
 def test_chat_words_and_the_setting_leave_the_topic(question: str, topic: str) -> None:
     ask = read_timeline(question, COUNTRIES)
     assert ask is not None and ask.topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "alternatives"),
+    [
+        (
+            "When did Brazil first speak of the rights of Mother Earth (Pachamama)? Later years too.",
+            ("Pachamama",),
+        ),
+        (
+            "When did Brazil first raise putting the leaders on trial (the court that became the Extraordinary Chambers)?",
+            ("Extraordinary Chambers",),
+        ),
+        ("Which general debate speeches of Brazil since 2006 mention its action plan (MAP)?", ()),  # "map" is a word
+        ("Which speeches of Brazil from 2009 to 2014 spoke of the crisis (SADC mediation, road map, elections)?", ()),
+        ("Which speeches of Brazil from 1995 to 2000 spoke of the hurricane (South Africa)?", ()),  # a country
+        ("Since 1990, which general debate speeches of Brazil mention the summit (held 1992)?", ()),  # a date
+    ],
+)
+def test_a_bracket_that_gives_another_name_is_searched_beside_the_topic(question: str, alternatives: tuple[str, ...]) -> None:
+    ask = read_timeline(question, COUNTRIES)
+    assert ask is not None and ask.alternatives == alternatives

@@ -1,0 +1,73 @@
+"""Words of a timeline question that are not its topic: the asking, the setting, the chat.
+
+`assistant.interpret.timeline.topic_of` removes them; what is left is searched in every statement.
+"""
+
+from __future__ import annotations
+
+import re
+
+# words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
+GENERIC_WORDS = re.compile(
+    r"\b(?:up\s+to|up\s+until|un\s+chief|general\s+debates?|united\s+nations|secretary-general|secretary\s+general|bring\s+up|brought\s+up|"
+    r"each\s+one|each\s+side|did\s+later\s+ones|how|has|have|had|did|does|do|what|when|which|who|where|why|is|was|were|the|a|an|of|in|on|at|to|for|and|or|if|so|"
+    r"position|positions|view|views|stance|line|emphasis|approach|said|say|says|saying|talk(?:ed|s)?|spoke|speak|spoken|"
+    r"describ(?:e|ed|es)|present(?:ed|s)?|address(?:ed|es)?|rais(?:e|ed|es|ing)|bring|brought|come\s+up|came\s+up|mention(?:ed|s)?|"
+    r"report(?:ed|s)?|tell|told|each|both|compare[ds]?|comparison|vs|versus|(?<!climate\s)(?<!regime\s)change[ds]?|changing|evolv(?:e|ed|es)|evolution|"
+    r"(?<!least\s)develop(?:ed)?|shift(?:ed)?|over|years?|decades?|time|times|first|later|latest|last|again|afterwards|ever|"
+    r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|return(?:ed|s)?|come\s+back|came\s+back|pursue[ds]?|kept|keep|continued|"
+    r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|united\s+nations|"
+    r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
+    r"early(?!\s+warning)|mid|late|start(?:ed)?|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
+    r"actually|else|one|own|before|after|following|during|then|there|been|be|if|whether|where|ever|most\s+recently|recently|"
+    r"refer(?:s|red|ring)?|discuss(?:es|ed|ing)?|recall(?:s|ed|ing)?|cit(?:e|ed|es|ing)|done|afterward|subsequent|"
+    r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
+    r"describing|addressing|referring|"
+    # how people ask in a chat box: "please", "I need", "could you cover", "how far back", "earliest", "walk me through"
+    r"please|pls|plz|thanks|thank\s+you|thx|could\s+you|would\s+you|can\s+you|you|me|my|i\s+need|i\s+want|give|list|outline|show|"
+    r"i\.e\.?|e\.g\.?|every|all|plus(?=\s+(?:all|every|any|each|the|its|later)\b)|"
+    r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
+    r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
+    r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
+    r"repeat(?:ed|s)?|now|including|timeline|dealt|(?:take|takes|took|taken|taking)\s+(?:(?:it|them|this|that)\s+)?up(?!\s+arms\b)|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s))deal(?=\s+with\b)|rest(?=\s+of\s+that\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
+    r"identify|find(?=\s+(?:the|when|out|me|which|what|every|all)\b)|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
+    # how it was said or how often, not what: "its tone", "how often", "put forward the idea", "announce", "take it to"
+    # ("freedom from want" and "hostage-taking" keep theirs)
+    r"tone|often|idea|ideas|proposal|proposals|put\s+forward|announc(?:e|ed|es|ing)|wanted|wants|invok(?:e|ed|es|ing)|"
+    # the asker's verbs of advocacy and request, and "has long" (the read parts' topics held them, their evidence never)
+    # (not inside a joined word: "Russian-backed separatists", "the backed-up shipments")
+    r"(?<![\w-])(?:promot(?:e|ed|es|ing)|ask(?:s|ed|ing)?|backed)(?![\w-])|"
+    # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
+    r"speakers|delegations|how\s+often|the\s+way|(?:countries|(?:member\s+)?states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
+    r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
+    re.I,
+)
+
+
+# Where statements were made, not what they are about: "at the General Assembly", "to the UN General Assembly"
+# ("what has he said about the General Assembly" keeps it as the topic)
+SETTING_RE = re.compile(
+    r"\b(?:at|to|in|before|from|during|tells?|told|warn(?:s|ed)?|address(?:es|ed)?|inform(?:s|ed)?|remind(?:s|ed)?)\s+"
+    r"(?:the\s+|its\s+|his\s+|her\s+|their\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly(?:'s|’s)?\b|"
+    r"\b(?:to|at|before|in|tells?|told|inform(?:s|ed)?|remind(?:s|ed)?|address(?:es|ed)?)\s+the\s+Assembly\b|"
+    r"\b(?:UN\s+)?General\s+Assembly\s+(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*|"
+    # "its UNGA general debate speeches" ("revitalizing the UNGA" keeps it)
+    r"\bUNGA(?=\s+general\s+debate\b|\s+(?:speech|statement|debate|session|address|remarks)\w*)",
+    re.I,
+)
+
+
+# Phrases of a chat request, removed whole before single words are: "how far back does that go", "any later references"
+CHAT_PHRASES_RE = re.compile(
+    r"\bhow\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?\b|\b(?:plus\s+)?any\s+later\s+(?:references|mentions)\b|"
+    # the asker's context: "I'm putting together a brief on", "its record of references since then"
+    r"\bI(?:'m|’m|\s+am)\s+(?:putting\s+together|preparing|writing|drafting|working\s+on|doing)\s+(?:a\s+|an\s+|some\s+)?"
+    r"(?:(?:background\s+)?(?:brief|briefing|note|memo|paper|piece|research)\s+)?(?:on|about|for)\b|"
+    r"\b(?:its|their|the)\s+record\s+of\s+(?:references|mentions)\b|\bother\s+(?:years|times|occasions)\b|"
+    r"\bfor\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper)\s+(?:on|about)\b|"
+    r"\bas\s+well\b|"
+    # a period that starts at independence and ends at a year ("from independence up to 2001")
+    r"\bfrom\s+(?:its\s+|their\s+)?independence(?=\s+(?:up\s+to|until|till|to|through)\b)|"
+    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|spoken|speaking)\s+(?:up|out)\b",
+    re.I,
+)
