@@ -109,7 +109,6 @@ DEMONYM_SPEAKER_RE = re.compile(
     rf"(?:{SPEAKING_NOUNS})\b|\bthe\s+({_DEMONYM})\s+(?:{SPEAKING_NOUNS})\s+(?:{SPEAKING_VERBS})\b|{DEMONYM_STATEMENTS}",
     re.I,
 )
-DEMONYM_STATEMENTS_RE = re.compile(DEMONYM_STATEMENTS, re.I)
 # After "did/has <country>", words that make the country a topic, not a speaker ("Did Iraq have ...", "did US forces")
 # (only verbs of saying: "has Pakistan been pushing back militants" is about Pakistan, not what it said)
 SPEAKING_ING = (

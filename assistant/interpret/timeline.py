@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.interpret.countries import DEMONYM_SPELLING, DEMONYM_STATEMENTS_RE, DEMONYMS, CountryNames
+from assistant.interpret.countries import DEMONYM_SPEAKER_RE, DEMONYM_SPELLING, DEMONYMS, CountryNames
 from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.interpret.question_sentences import asked_period, asking_start, sentences_of, without_answer_form
@@ -323,6 +323,18 @@ CONTEXT_SUBJECT_RE = re.compile(r"\s*(?:The\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)
 NOT_NAMES = frozenset("I We My Our It Its This That These Those He She They Their Your You In On At For As".split())
 
 
+def _without_speaking_demonyms(text: str, labels: set[str]) -> str:
+    """``text`` without the people's adjectives that name a column's speaker (`DEMONYM_SPEAKER_RE`)."""
+    spans = []
+    for m in DEMONYM_SPEAKER_RE.finditer(text):
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        if DEMONYMS[DEMONYM_SPELLING[m.group(group).casefold()]] in labels:
+            spans.append(m.span(group))
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
 def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases: tuple[str, ...] = ()) -> str:
     """The question's topic words: without the speakers, the period and the words that only say "over time".
 
@@ -333,10 +345,9 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
         name = re.escape(alias).replace("'", "['’]")
         text = re.sub(rf"(?<![\w-])(?:the\s+)?{name}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
     labels = {c.label for c in columns if c.label}
-    # a speaker named by its people's adjective before its statements: "which Cambodian general debate statements"
-    text = DEMONYM_STATEMENTS_RE.sub(
-        lambda m: " " if DEMONYMS[DEMONYM_SPELLING[m.group(1).casefold()]] in labels else m.group(0), text
-    )
+    # a speaker named by its people's adjective: "which Cambodian general debate statements", "the Yemeni government
+    # cited" (the adjective, not the words around it)
+    text = _without_speaking_demonyms(text, labels)
     for column in columns:
         if column.label:
             # not inside a longer place name: "Ireland" leaves "the Northern Ireland peace process" whole

@@ -1024,3 +1024,10 @@ def test_chat_words_and_the_setting_leave_the_topic(question: str, topic: str) -
 def test_a_bracket_that_gives_another_name_is_searched_beside_the_topic(question: str, alternatives: tuple[str, ...]) -> None:
     ask = read_timeline(question, COUNTRIES)
     assert ask is not None and ask.alternatives == alternatives
+
+
+def test_a_speaker_named_by_its_peoples_adjective_anywhere_leaves_the_topic() -> None:
+    names = CountryNames({"Yemen": "YEM", "Saudi Arabia": "SAU"})
+    ask = read_timeline("Since 2018, in which years has the Yemeni government cited the Stockholm Agreement?", names)
+    assert ask is not None and [c.label for c in ask.columns] == ["Yemen"]
+    assert "Yemeni" not in ask.topic and "Stockholm Agreement" in ask.topic
