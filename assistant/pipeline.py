@@ -24,7 +24,7 @@ from assistant.answer.abstain import load_model, load_rule, signals_for
 from assistant.answer.extractive import NOT_IN_CORPUS, candidate_sentences, compose, for_question, with_neighbours
 from assistant.answer.generative.generators import GeneratorCancelled
 from assistant.answer.summary import documents_meant, summary_answer
-from assistant.answer.timeline import build_timeline
+from assistant.answer.timeline import build_timeline, llm_judge
 from assistant.answer.timeline_entry import load_entry_model
 from assistant.answer.timeline_text import timeline_answer
 from assistant.chain import AskOptions, PassageRetriever, Planned, Request, Retrieved, SearchPlan, build_chain
@@ -296,8 +296,9 @@ class Assistant:
             decision = load_entry_model(self.settings.timeline_model)
             threshold = self.settings.timeline_threshold
             threshold = decision.threshold if threshold is None else threshold
+            scope, judge = planned.scope, llm_judge(self.settings, reading.standalone if reading else question)
             found = build_timeline(
-                planned.scope, self.searcher, self.timeline_rule, decision, threshold, self.passages, options.filters
+                scope, self.searcher, self.timeline_rule, decision, threshold, self.passages, options.filters, judge=judge
             )
             timeline = timeline_answer(said, planned.scope, found)
             # a paragraph on how something changed: not above a first mention (a claim of "first" cannot be checked

@@ -64,7 +64,7 @@ def run(index: Path, questions: list[str], repeat: int, wide_words: list[int] | 
     load_before = round(os.getloadavg()[0], 2)
     rows = []
     for question in questions:
-        ask = read_timeline(question, assistant.countries)
+        ask = read_timeline(question, assistant.countries, assistant.intent)
         if ask is None:
             rows.append({"question": question, "read_as_timeline": False})
             continue

@@ -15,36 +15,31 @@ is among them counts as silent.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-
-import numpy as np
 
 from assistant.answer.abstain import AbstentionModel, signals_for
 from assistant.answer.extractive import Candidate, candidate_sentences, for_question
 from assistant.answer.timeline_anchor import ANCHOR_COVERAGE, anchor_mentions, anchors, holding_topic
 from assistant.answer.timeline_entry import EntryEvidence, EntryModel
-from assistant.index.store import IndexStore
+from assistant.answer.timeline_search import quotable, statement_rankings, statement_search
 from assistant.interpret.timeline import Column, TimelineAsk
 from assistant.models import Citation, DocumentMeta, Filters, Hit, TimelineEntry, YearCount
 from assistant.retrieve.filtering import allowed_rows
-from assistant.retrieve.first_stage import bm25_ranking, dense_ranking, reciprocal_rank_fusion
 from assistant.retrieve.rerank import EvidenceReranker
-from assistant.retrieve.search import Searcher, SearchResult
+from assistant.retrieve.search import Searcher
+from assistant.settings import Settings
 from assistant.text.lexical import key_terms, phrase_share
 from assistant.text.patterns import is_masthead
 
 EXHAUSTIVE_ROWS = 20_000  # a scope of at most this many passages is searched passage by passage
 WIDE_CANDIDATES = 4_000  # else: the first stage's best passages, grouped by statement
-ROWS_PER_STATEMENT = 4  # each retriever's best passages of a statement that the evidence reranker scores
 SENTENCE_ROWS = 1  # of those, the best by passage-level evidence are scored (and quotable) sentence by sentence
 # A statement whose best passage-level evidence (window cosine plus key-term coverage, halved) is below this is
 # silent on the topic without scoring its sentences: fitted on the timeline training part (docs/timeline.md).
 SCREEN_FLOOR = 0.35  # the lowest kept on training was 0.40 (under the rule; kept with the learned decision)
-MAX_STATEMENTS = 400  # statements ranked at most (the best by their first-stage rank)
 MAX_SCORED = 120  # of those, scored sentence by sentence at most (the best by passage-level evidence)
 # ... and where sentences are embedded per question (no stored sentence vectors: the General Debate), only while
 # the words still to embed fit this budget: embedding is nearly all of a wide timeline's time (about 5,000 words a
@@ -125,10 +120,13 @@ def build_timeline(
     passages: int,
     base: Filters,
     screen: float | None = SCREEN_FLOOR,
+    judge: Judge | None = None,
 ) -> Timeline:
     """The timeline ``ask`` asks for over ``searcher``'s index, entries kept when ``decision`` >= ``threshold``.
 
-    ``rule``: the hand-weighted rule, one of the signals ``decision`` reads; ``screen``: statements whose
+    ``judge``: asked of each entry with its probability; False drops it (a model's NO on an uncertain entry: its
+    passage does not speak of the topic), None keeps it; ``rule``: the hand-weighted rule, one of the signals ``decision``
+    reads; ``screen``: statements whose
     passage-level evidence is below it are not scored (None: every statement is).
     """
     t0 = time.perf_counter()
@@ -138,6 +136,11 @@ def build_timeline(
         for topic in (ask.topic, *ask.alternatives)
     ]
     columns = [_decide(variants, decision, threshold) for variants in zip(*per_topic, strict=True)]
+    checked = 0
+    if judge is not None:
+        t1 = time.perf_counter()
+        columns, checked = _judged(columns, judge)
+        judged_ms = (time.perf_counter() - t1) * 1000
     entries: list[TimelineEntry] = []
     citations: list[Citation] = []
     for col in columns:
@@ -162,6 +165,8 @@ def build_timeline(
             )
     counts = tuple(c for col in columns for c in col.counts)
     timings = {"timeline": (time.perf_counter() - t0) * 1000}
+    if checked:
+        timings["llm_timeline_check"] = judged_ms
     return Timeline(
         tuple(entries),
         tuple(citations),
@@ -171,6 +176,45 @@ def build_timeline(
         timings,
         all(c.complete for c in columns),
     )
+
+
+# asked of an entry, with its probability: does its passage speak of the topic? (None: not asked, or no verdict)
+Judge = Callable[[Hit, float], bool | None]
+
+
+def llm_judge(settings: Settings, question: str) -> Judge | None:
+    """With `llm_timeline_check`: the model's YES / NO on whether an entry below the band speaks of the topic."""
+    if not settings.llm_timeline_check:  # the generative package is imported only when the check is on
+        return None
+    from assistant.answer.generative.uncertain import model_says_on_topic
+
+    band = settings.llm_timeline_band
+    return lambda hit, p: model_says_on_topic(settings, question, hit.passage.text) if p < band else None
+
+
+def _judged(columns: list[ColumnTimeline], judge: Judge) -> tuple[list[ColumnTimeline], int]:
+    """The columns without the entries ``judge`` says are off the topic; how many verdicts it gave."""
+    out, asked = [], 0
+    for col in columns:
+        kept = []
+        for s in col.scored:
+            verdict = judge(s.hit, s.confidence)
+            asked += verdict is not None
+            if verdict is False:
+                continue
+            kept.append(s)
+        if len(kept) < len(col.scored):
+            col = replace(col, scored=kept, counts=_recounted(col.counts, kept, col.column.label))
+        out.append(col)
+    return out, asked
+
+
+def _recounted(counts: list[YearCount], kept: list[Scored], label: str) -> list[YearCount]:
+    """The per-year counts with only ``kept`` addressing the topic."""
+    addressing: dict[int, int] = defaultdict(int)
+    for s in kept:
+        addressing[year_of(s.meta) or 0] += 1
+    return [replace(c, addressing=addressing.get(c.year, 0), column=label) for c in counts]
 
 
 def _thin(scored: list[Scored]) -> list[Scored]:
@@ -239,7 +283,8 @@ def _evidence(
     wanted = key_terms(topic)
     terms = searcher.terms.with_spellings()  # "peacekeeping" also finds the older "peace-keeping"
     spelled = [f for t in wanted for f in terms.forms(t)[1:]]
-    by_doc, cut = _statement_rankings(store, topic, query_vec, allowed, scope_rows, spelled)
+    n = scope_rows if scope_rows <= EXHAUSTIVE_ROWS else WIDE_CANDIDATES
+    by_doc, cut = statement_rankings(store, topic, query_vec, allowed, n, spelled)
     rows = list(dict.fromkeys(r for dense, bm25 in by_doc.values() for r in (*dense, *bm25)))
     # the passage-level evidence, without sentences: a statement far below the floor is not scored further
     cheap = dict(
@@ -255,7 +300,7 @@ def _evidence(
         if doc_id not in dated:
             continue
         # a title block or a passage of datelines and headings only is never an entry's quote
-        dense, bm25 = [r for r in all_dense if _quotable(store, r)], [r for r in all_bm25 if _quotable(store, r)]
+        dense, bm25 = [r for r in all_dense if quotable(store, r)], [r for r in all_bm25 if quotable(store, r)]
         mine = sorted(dict.fromkeys([*dense, *bm25]), key=lambda r: (-cheap[r], r))
         if mine and (screen is None or cheap[mine[0]] / 2 >= screen):
             statements.append((cheap[mine[0]] / 2, mine, dense, bm25))
@@ -270,7 +315,7 @@ def _evidence(
     scorer = EvidenceReranker(store, searcher.sentences, terms, sentence_depth=SENTENCE_ROWS, sentence_words=1)
     considered: list[Considered] = []
     for provisional, _, dense, bm25 in statements:
-        result = _statement_search(searcher, scorer, topic, query_vec, dense, bm25, sizes)
+        result = statement_search(searcher, scorer, topic, query_vec, dense, bm25, sizes)
         # the sentences of the passages the evidence scored sentence by sentence: nothing more to embed
         quoted = [i for i, r in enumerate(result.rows) if not result.evidence[r].partial][:SENTENCE_ROWS]
         hits, quoted_rows = [result.hits[i] for i in quoted], [result.rows[i] for i in quoted]
@@ -304,65 +349,6 @@ def _within_budget(searcher: Searcher, statements: list[Statement], budget: int 
         kept.append(statement)
         words += cost
     return kept
-
-
-def _quotable(store: IndexStore, row: int) -> bool:
-    """Whether a passage has a sentence a timeline may quote: not a title block, not only datelines and headings."""
-    passage = store.passage(row)
-    if passage.kind == "title":
-        return False
-    return any(not is_masthead(passage.text[s:e]) for s, e in store.sentence_spans_of(row))
-
-
-def _statement_rankings(
-    store: IndexStore,
-    topic: str,
-    query_vec: np.ndarray,
-    allowed: np.ndarray | None,
-    scope_rows: int,
-    spelled: Sequence[str] = (),
-) -> tuple[dict[str, tuple[list[int], list[int]]], bool]:
-    """Per statement in scope: its passages as the dense and the lexical retriever rank them (best few of each).
-
-    ``spelled``: other spellings of the topic's terms, searched beside them. Also whether statements were cut
-    (beyond `MAX_STATEMENTS`).
-    """
-    n = scope_rows if scope_rows <= EXHAUSTIVE_ROWS else WIDE_CANDIDATES
-    dense = dense_ranking(store, query_vec, n, allowed)
-    bm25 = bm25_ranking(store, topic, n, allowed, spelled)
-    by_doc: dict[str, tuple[list[int], list[int]]] = {}
-    for ranking, slot in ((dense, 0), (bm25, 1)):
-        for row in ranking:
-            lists = by_doc.setdefault(store.meta(row).doc_id, ([], []))
-            if len(lists[slot]) < ROWS_PER_STATEMENT:
-                lists[slot].append(row)
-    if len(by_doc) > MAX_STATEMENTS:
-        first_rank: dict[str, int] = {}
-        for rank, row in enumerate(reciprocal_rank_fusion([dense, bm25])):
-            first_rank.setdefault(store.meta(row).doc_id, rank)
-        keep = sorted(by_doc, key=lambda d: first_rank.get(d, math.inf))[:MAX_STATEMENTS]
-        return {d: by_doc[d] for d in keep}, True
-    return by_doc, False
-
-
-def _statement_search(
-    searcher: Searcher,
-    scorer: EvidenceReranker,
-    topic: str,
-    query_vec: np.ndarray,
-    dense: Sequence[int],
-    bm25: Sequence[int],
-    sizes: dict[str, int],
-) -> SearchResult:
-    """A search restricted to one statement, as `Searcher.search` would return it: its best passages by evidence."""
-    rows = list(dict.fromkeys([*dense, *bm25]))
-    evidence = scorer.evidence(topic, query_vec, rows, ())
-    ranked = sorted(rows, key=lambda r: (-evidence[r].score, r))
-    store = searcher.store
-    hits = [Hit(store.passage(r), store.meta(r), float(evidence[r].score), {}) for r in ranked]
-    ranks = {"dense": {r: i for i, r in enumerate(dense, 1)}, "bm25": {r: i for i, r in enumerate(bm25, 1)}}
-    searched = sizes.get(hits[0].meta.doc_id, len(rows))
-    return SearchResult(hits, query_vec, evidence, ranked, {}, ranks, searched)
 
 
 def _counts(in_scope: list[DocumentMeta], scored: list[Scored], label: str) -> list[YearCount]:

@@ -157,10 +157,10 @@ def cmd_calibrate_intent(args: argparse.Namespace) -> int:
 
     if not 0 <= args.max_ordinary < 1:
         raise UsageError(f"--max-ordinary {args.max_ordinary} must be at least 0 and below 1")
-    if len(set(args.files)) < len(args.files):
+    if len({Path(f).resolve() for f in args.files}) < len(args.files):
         raise UsageError("a file is named twice: each file is one group of the out-of-fold folds")
-    if not args.out.parent.is_dir():
-        raise UsageError(f"--out {args.out}: the folder {args.out.parent} does not exist")
+    if args.out.is_dir() or not args.out.parent.is_dir():
+        raise UsageError(f"--out {args.out}: give a file in a folder that exists")
     examples = [e for f in args.files for e in collect(Path(f))]
     argv = [*args.files, "--max-ordinary", str(args.max_ordinary)]
     model = fit(examples, args.max_ordinary, args.files, argv)

@@ -195,6 +195,8 @@ class CountryNames:
         """Countries named by their people's adjective as the speaker ("the Maltese representative said")."""
         out: dict[str, Mention] = {}
         for m in DEMONYM_SPEAKER_RE.finditer(question):
+            if m.group(3) and not _heads_its_statements(question[: m.start(3)]):
+                continue  # "respond to Israeli statements", "how many French speeches": not who speaks
             said = m.group(1) or m.group(2) or m.group(3)
             code = self.names.get(DEMONYMS[DEMONYM_SPELLING[said.casefold()]])
             if code:
@@ -262,6 +264,23 @@ class CountryNames:
                 for i in group:
                     out.setdefault(named[i][2].code, named[i][2])
         return list(out.values())
+
+
+# Before "<adjective> statements", the words that make the adjective the speaker's ("which afghan general debate
+# speeches", "the earliest Ecuadorian GA speech", "did a Somali general debate statement"), not an object's
+# ("respond to Israeli statements", "quote Chinese statements", "how many French speeches")
+HEADING_WORDS = frozenset("which what whose every each all list any later earliest first latest last".split())
+AFTER_ARTICLE = frozenset("which what did does do has have had when year in list was were is are".split())
+
+
+def _heads_its_statements(before: str) -> bool:
+    """Whether the words ``before`` a people's adjective and its statements make it the statements' speaker."""
+    words = re.findall(r"[\w'’-]+|[.?!:;(—–]", before.lower())
+    if not words or words[-1] in ".?!:;(—–" or words[-1] in HEADING_WORDS:
+        return True
+    if words[-1] in ("the", "a", "an"):
+        return len(words) == 1 or words[-2] in ".?!:;(—–" or words[-2] in AFTER_ARTICLE or words[-2] in HEADING_WORDS
+    return False
 
 
 def _outside_asides(question: str, found: list[re.Match[str]]) -> list[re.Match[str]]:

@@ -47,6 +47,8 @@ AFTER_A_YEAR_RE = re.compile(rf"after\s+(?:the\s+(?:year|end\s+of)\s+|late\s+|(?
 # a bracketed aside: "(held 2013-2014)" dates an event, not the period asked about when the rest gives one; a
 # bracket that only gives years refines the period ("in the early 1980s (1981-1984)")
 BRACKETS_RE = re.compile(r"\(([^()]*)\)")
+# ... and a bracket that says how to read the period narrows it too ("(please cover 1991-2000 only)")
+PERIOD_INSTRUCTION_RE = re.compile(r"\b(?:only|cover|covering|focus|limit|restrict|statements?|speeches|period)\b", re.I)
 PERIOD_ONLY_RE = re.compile(
     r"(?:\b(?:1[89]|20)\d\ds?\b|\b(?:up\s+to|until|till|since|from|to|through|and|or|in|the)\b|[\W_])*", re.I
 )
@@ -58,7 +60,10 @@ def read_period(question: str) -> tuple[int | None, int | None, str]:
     A period outside brackets wins: "Since 2011, … its National Dialogue Conference (held 2013-2014)" asks since
     2011; "in its first ten years at the UN (1992-2001)" gives it only in brackets.
     """
-    outside = BRACKETS_RE.sub(lambda m: m.group(0) if PERIOD_ONLY_RE.fullmatch(m.group(1)) else " ", question)
+    outside = BRACKETS_RE.sub(
+        lambda m: m.group(0) if PERIOD_ONLY_RE.fullmatch(m.group(1)) or PERIOD_INSTRUCTION_RE.search(m.group(1)) else " ",
+        question,
+    )
     if outside != question:
         lo, hi, text = _read_period(outside)
         if lo is not None or hi is not None:

@@ -16,6 +16,7 @@ from assistant.interpret.countries import DEMONYM_SPEAKER_RE, DEMONYM_SPELLING, 
 from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.interpret.question_sentences import asked_period, asking_start, sentences_of, without_answer_form
+from assistant.interpret.summaries import SUMMARY_RE
 from assistant.interpret.time_phrasings import (
     CHANGE_RE,
     COMPARE_RE,
@@ -166,9 +167,9 @@ def read_timeline(question: str, countries: CountryNames | None = None, intent: 
         period_text = f"up to {hi}" if hi else ""
     topic = _topic(without_answer_form(question), columns, countries)
     if (stance is not None or kind == "first_mention") and topic == question:
-        return None
-    if learned and not key_terms(topic):
-        return None  # "from which year do we have general debate statements?": nothing to search for  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
+        return None  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
+    if learned and (topic == question or not key_terms(topic)):
+        return None  # "from which year do we have general debate statements?": nothing to search for
     alternatives = _alternatives(without_answer_form(question), columns, countries, topic)
     return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text, alternatives)
 
@@ -184,26 +185,32 @@ NAME_GLOSS_RE = re.compile(
 def _alternatives(question: str, columns: list[Column], countries: CountryNames | None, topic: str) -> tuple[str, ...]:
     """The other names the question's brackets give its topic ("Pachamama", "Extraordinary Chambers").
 
-    Not a bracket of examples ("(SADC mediation, road map, elections)"), a country ("(Antigua and Barbuda)"), or an
-    acronym as short as a word ("(MAP)": every road map would be the Madagascar Action Plan). Nor the topic without
+    Not a bracket of examples ("(SADC mediation, road map, elections)"), a country ("(Antigua and Barbuda)"), a
+    relation ("(with the FARC)"), a word that points back ("(the Court)"), or an acronym as short as a word ("(MAP)":
+    every road map would be the Madagascar Action Plan); at most `MAX_ALTERNATIVES`. Nor the topic without
     its brackets: on the twenty-eighth part that wider wording took in every statement that said "Khmer Rouge" for
     a question about their trial (docs/decisions.md).
     """
-    names: list[str] = []
-    for m in GLOSS_RE.finditer(question):
-        gloss = NAME_GLOSS_RE.fullmatch(m.group(1).strip())
-        if gloss is None:
-            continue
-        name = gloss.group(1)
-        if (" " not in name and len(name) <= 3) or (countries is not None and countries.named(name)):
-            continue
-        names.append(name)
-    if not names:
-        return ()
     in_topic = set(key_terms(topic))
-    candidates = [topic_of(name, columns) for name in names]
-    out = [c for c in candidates if c != topic and key_terms(c) and set(key_terms(c)) < in_topic]
-    return tuple(dict.fromkeys(out))
+    out: list[str] = []
+    for m in GLOSS_RE.finditer(question):
+        text = m.group(1).strip()
+        gloss = NAME_GLOSS_RE.fullmatch(text)
+        if gloss is None or RELATION_RE.match(text) or (countries is not None and countries.named(gloss.group(1))):
+            continue
+        alternative = topic_of(gloss.group(1), columns)
+        terms = key_terms(alternative)
+        # one word only as the whole bracket, a name of its own ("(Pachamama)", "(CICIG)"): not "(the Court)",
+        # "(UN Women)", nor an acronym as short as a word ("(MAP)")
+        one_word = len(terms) == 1 and (alternative != text or len(text) <= 3)
+        if alternative != topic and terms and set(terms) < in_topic and not one_word:
+            out.append(alternative)
+    return tuple(dict.fromkeys(out))[:MAX_ALTERNATIVES]
+
+
+# a bracket that relates the topic to something rather than naming it: "(with the FARC)", "(by Thailand)"
+RELATION_RE = re.compile(r"(?:with|by|in|of|for|from|at|on|between|against|after|before|during|under|to)\b", re.I)
+MAX_ALTERNATIVES = 3  # at most so many searches beside the topic's own
 
 
 def _learned_kind(question: str, columns: list[Column], lone_year: bool, model: IntentModel) -> str | None:
@@ -213,11 +220,22 @@ def _learned_kind(question: str, columns: list[Column], lone_year: bool, model: 
     "cambodia + mekong cooperation - list every general debate speech that mentions it", not "what did Chile say in
     its 2009 speech", nor "when did Fiji first take up its seat" (an event, no saying).
     """
-    if lone_year or STATEMENT_YEAR_RE.search(question):
+    if lone_year or STATEMENT_YEAR_RE.search(question) or SUMMARY_RE.search(question):
         return None
+    if not ASKS_FOR_YEARS_RE.search(question) or not SPEAKING_VERB_RE.search(question):
+        return None  # "who delivered Kenya's general debate speeches?", "did Kenya mention climate finance?"
     if not any(c.label for c in columns) and not PLURAL_STATEMENTS_RE.search(question):
         return None
     return model.kind(question)
+
+
+# what a timeline asks for, in some words: years, a first or a latest time, every (each, all) statement, a list
+ASKS_FOR_YEARS_RE = re.compile(
+    r"\b(?:years?|when|first|earliest|latest|last|later|since|every|each|all|list|timeline|how\s+often|over\s+time)\b",
+    re.I,
+)
+# a verb of saying itself (not "statements" or "speeches", which name where, not that something was said)
+SPEAKING_VERB_RE = re.compile(rf"\b{SPEAKING}|\b(?:come|came|comes)\s+up\b|\brefer(?:ence)?s?\b|\bmentions?\b", re.I)
 
 
 def _asks_later_years(question: str) -> bool:
@@ -328,7 +346,7 @@ def _without_speaking_demonyms(text: str, labels: set[str]) -> str:
     spans = []
     for m in DEMONYM_SPEAKER_RE.finditer(text):
         group = next(g for g in (1, 2, 3) if m.group(g))
-        if DEMONYMS[DEMONYM_SPELLING[m.group(group).casefold()]] in labels:
+        if DEMONYMS[DEMONYM_SPELLING[m.group(group).casefold()]].casefold() in labels:
             spans.append(m.span(group))
     for start, end in reversed(spans):
         text = text[:start] + " " + text[end:]
@@ -344,7 +362,7 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
     for alias in sorted(aliases, key=len, reverse=True):
         name = re.escape(alias).replace("'", "['’]")
         text = re.sub(rf"(?<![\w-])(?:the\s+)?{name}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
-    labels = {c.label for c in columns if c.label}
+    labels = {c.label.casefold() for c in columns if c.label}
     # a speaker named by its people's adjective: "which Cambodian general debate statements", "the Yemeni government
     # cited" (the adjective, not the words around it)
     text = _without_speaking_demonyms(text, labels)

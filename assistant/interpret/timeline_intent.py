@@ -108,7 +108,7 @@ class IntentModel:
     def from_json(cls, text: str) -> IntentModel:
         """The model written by `to_json`."""
         data = json.loads(text)
-        if tuple(data.get("classes", ())) != CLASSES:
+        if not isinstance(data, dict) or tuple(data.get("classes", ())) != CLASSES:
             raise ValueError(f"the classes must be {list(CLASSES)}")
         return cls(
             data["vocabulary"], data["idf"], data["weights"], data["intercepts"], float(data["threshold"]), data.get("fitted", {})
@@ -135,7 +135,13 @@ def _load(path: str | None) -> IntentModel:
             f"cannot read the question-reading model {name} ({exc}); refit it with `python -m assistant calibrate-intent`"
         ) from exc
     sizes = {len(model.idf), *(len(row) for row in model.weights)}
-    if sizes != {len(model.vocabulary)} or len(model.weights) != len(CLASSES) or not 0 < model.threshold < 1:
+    indexes = set(model.vocabulary.values())
+    if (
+        sizes != {len(model.vocabulary)}
+        or indexes != set(range(len(model.vocabulary)))
+        or len(model.weights) != len(CLASSES)
+        or not 0 < model.threshold < 1
+    ):
         raise UsageError(
             f"the question-reading model {name} is inconsistent (weights, vocabulary or threshold); refit it with "
             "`python -m assistant calibrate-intent`"

@@ -65,7 +65,7 @@ CHAT_PHRASES_RE = re.compile(
     r"(?:(?:background\s+)?(?:brief|briefing|note|memo|paper|piece|research)\s+)?(?:on|about|for)\b|"
     r"\b(?:its|their|the)\s+record\s+of\s+(?:references|mentions)\b|\bother\s+(?:years|times|occasions)\b|"
     r"\bfor\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper)\s+(?:on|about)\b|"
-    r"\bas\s+well\b|"
+    r"\bas\s+well\b|\bplease\s+(?:cover|focus\s+on|limit\s+(?:it\s+)?to)\b|\bonly\b(?=\s*\))|"
     # a period that starts at independence and ends at a year ("from independence up to 2001")
     r"\bfrom\s+(?:its\s+|their\s+)?independence(?=\s+(?:up\s+to|until|till|to|through)\b)|"
     r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|spoken|speaking)\s+(?:up|out)\b",

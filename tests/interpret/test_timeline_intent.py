@@ -25,9 +25,9 @@ def test_the_packaged_model_loads_and_was_fitted_on_no_held_out_part_not_yet_run
     assert 0.5 <= model.threshold < 1
     files = model.fitted["files"]
     assert any("timeline/" in f for f in files) and any("trust/" in f for f in files)
-    # the twenty-ninth part is held out: written after this model, run once against it; the abstention test parts
+    # the parts held out when it was fitted (written after it, run once against it) and the abstention test parts
     # are never fitted on
-    assert not any("ungdc_test29" in f for f in files)
+    assert not any(f"ungdc_test{n}." in f for n in (29, 30) for f in files)
     assert not any("trust/" in f and "_test" in f for f in files)
 
 
@@ -126,16 +126,26 @@ def test_an_unreadable_model_is_a_usage_error_naming_the_fix(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
-    ("question", "speaker", "topic"),
+    ("question", "speaker", "topic", "kind"),
     [
-        ("cambodia + mekong cooperation - list every general debate speech that mentions it", "cambodia", "mekong cooperation"),
-        ("brazil: amazon deforestation, all general debate statements", "brazil", "amazon deforestation"),
+        (
+            "cambodia + mekong cooperation - list every general debate speech that mentions it",
+            "cambodia",
+            "mekong cooperation",
+            "timeline",
+        ),
+        (
+            "brazil: amazon deforestation, all general debate statements that mention it",
+            "brazil",
+            "amazon deforestation",
+            "first_mention",
+        ),
     ],
 )
-def test_a_way_of_asking_no_phrasing_knows_is_read_by_the_model(question: str, speaker: str, topic: str) -> None:
+def test_a_way_of_asking_no_phrasing_knows_is_read_by_the_model(question: str, speaker: str, topic: str, kind: str) -> None:
     assert read_timeline(question, NAMES, NEVER) is None  # the phrasings alone miss it
     ask = read_timeline(question, NAMES)
-    assert ask is not None and ask.kind == "timeline"
+    assert ask is not None and ask.kind == kind
     assert [c.label for c in ask.columns] == [speaker] and ask.topic == topic
 
 
@@ -143,10 +153,57 @@ def test_a_way_of_asking_no_phrasing_knows_is_read_by_the_model(question: str, s
     "question",
     [
         "What did Brazil say about the Amazon?",
-        "What did Chile say in its 2009 speech about copper?",  # one statement, dated
         "Has light pollution come up in the General Debate?",  # no speaker, no statements named
         "How does the Secretary-General define the responsibility to protect?",
+        # questions about the statements themselves, which the model alone reads as asking for years
+        "Who delivered Chile's general debate speeches?",
+        "Which of Chile's general debate statements are missing?",
+        "Who writes the general debate statements?",
+        "Do you have Brazil's general debate statements?",
+        # a yes-or-no about one topic, a request to summarise, a question about one dated statement
+        "Did Yemen mention climate finance in the general debate?",
+        "Summarise Brazil's general debate statements on the Amazon.",
+        "What did Chile say in its 2009 speech about copper?",
     ],
 )
 def test_ordinary_questions_stay_ordinary(question: str) -> None:
     assert read_timeline(question, NAMES) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which brazil general debate statements mention the Amazon, every year?",  # the model says yes …
+        "cambodia + mekong cooperation - list every general debate speech that mentions it",
+    ],
+)
+def test_the_gate_lets_the_model_read_only_questions_that_ask_for_years_and_say_so(question: str) -> None:
+    assert read_timeline(question, NAMES) is not None
+    assert read_timeline(question.replace("every year", "").replace("list every", "a"), NAMES, NEVER) is None
+    # … but not without a word asking for years ("every", "list", "first", "years" …)
+    assert read_timeline(question.replace("every year", "please").replace("list every", "a"), NAMES) is None
+
+
+def test_a_model_file_of_the_wrong_shape_is_a_usage_error(tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.json"
+    for text in ("[]", "null", json.dumps({**json.loads(load_intent().to_json()), "vocabulary": {"a": 0, "b": 99999}})):
+        wrong.write_text(text, encoding="utf-8")
+        with pytest.raises(UsageError, match="calibrate-intent"):
+            load_intent(wrong)
+
+
+def test_the_command_refuses_a_folder_as_out_and_a_file_named_twice_in_two_spellings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _records(tmp_path)
+    assert main(["calibrate-intent", str(path), str(_records_copy(path)), "--out", str(tmp_path)]) != 0
+    assert "--out" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)
+    assert main(["calibrate-intent", path.name, f"./{path.name}", "--out", "m.json"]) != 0
+    assert "named twice" in capsys.readouterr().err
+
+
+def _records_copy(path: Path) -> Path:
+    copy = path.with_name("more.jsonl")
+    copy.write_text(path.read_text(encoding="utf-8").replace('"id": "q', '"id": "r'), encoding="utf-8")
+    return copy

@@ -1031,3 +1031,44 @@ def test_a_speaker_named_by_its_peoples_adjective_anywhere_leaves_the_topic() ->
     ask = read_timeline("Since 2018, in which years has the Yemeni government cited the Stockholm Agreement?", names)
     assert ask is not None and [c.label for c in ask.columns] == ["Yemen"]
     assert "Yemeni" not in ask.topic and "Stockholm Agreement" in ask.topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How did Arab delegations respond to Israeli statements on the settlements?",
+        "Did any country quote Chinese statements on Taiwan?",
+        "How many French speeches were delivered in 1990?",
+        "What did the Turkish Cypriot statements say about a federal solution?",
+    ],
+)
+def test_a_peoples_adjective_before_statements_it_does_not_head_is_no_speaker(question: str) -> None:
+    names = CountryNames({"Israel": "ISR", "China": "CHN", "France": "FRA", "Turkey": "TUR", "Cyprus": "CYP"})
+    assert names.speakers(question) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "alternatives"),
+    [
+        ("Which speeches of Brazil since 2000 mention the International Criminal Court (the Court)?", ()),  # points back
+        ("Which speeches of Brazil since 2000 mention gender equality (UN Women)?", ()),  # one common word left
+        ("Which speeches of Brazil since 2012 mention the peace agreement (with the FARC)?", ()),  # a relation
+        ("Which speeches of Brazil since 2015 mention the nuclear deal (JCPOA)?", ("JCPOA",)),
+        ("Which speeches of Brazil mention the Outer Space Treaty (the 1967 treaty)?", ()),
+        ("Which speeches of Brazil mention it (Aaaa) (Bbbb) (Cccc) (Dddd) (Eeee)?", ("Aaaa", "Bbbb", "Cccc")),  # at most 3
+    ],
+)
+def test_a_bracket_that_is_no_other_name_is_not_searched(question: str, alternatives: tuple[str, ...]) -> None:
+    ask = read_timeline(question, COUNTRIES)
+    assert ask is not None and ask.alternatives == alternatives
+
+
+@pytest.mark.parametrize(
+    ("question", "period"),
+    [
+        ("How has Kuwait referred to its liberation since 1991 (please cover 1991-2000 only)?", (1991, 2000)),
+        ("How did Peru talk about El Niño after 1997 (statements from 1998 to 2010 only)?", (1998, 2010)),
+    ],
+)
+def test_a_bracket_that_says_how_to_read_the_period_narrows_it(question: str, period: tuple[int, int]) -> None:
+    assert read_period(question)[:2] == period

@@ -1,8 +1,10 @@
-"""Settling an uncertain "not in the corpus" decision by asking the model whether the quotes answer the question.
+"""Settling an uncertain decision by asking the model: does a quote answer the question, does a passage speak of it.
 
 Used only when ``llm_abstain_check`` is on and a model is configured, and only for confidences in
 [``llm_check_low``, ``llm_check_high``): there the abstention model is least sure, and on the training
-questions the model's one-word YES / NO was right more often than the threshold (docs/evaluation.md).
+questions the model's one-word YES / NO was right more often than the threshold (docs/evaluation.md). With
+``llm_timeline_check``, a timeline entry whose probability is below ``llm_timeline_band`` is kept only if the model
+says its passage speaks of the question's topic (docs/timeline.md).
 """
 
 from __future__ import annotations
@@ -67,6 +69,20 @@ def model_says_answered(settings: Settings, question: str, answer_text: str) -> 
     try:
         reply = complete(shared_generator(settings), messages, GenerationOptions(max_tokens=3, temperature=0.0, seed=0))
     except Exception:  # no model, an unreachable server, a failed call: the confidence decides
+        return None
+    word = _VERDICT_RE.match(reply)
+    return None if word is None else word.group(1).upper() == "YES"
+
+
+def model_says_on_topic(settings: Settings, question: str, passage: str) -> bool | None:
+    """True (YES) if the model says ``passage`` speaks of the topic ``question`` asks about, False (NO), or None."""
+    messages = [
+        ("system", template("entry_system").strip()),
+        ("user", template("entry_user").format(question=question, text=neutralised(passage)).strip()),
+    ]
+    try:
+        reply = complete(shared_generator(settings), messages, GenerationOptions(max_tokens=3, temperature=0.0, seed=0))
+    except Exception:  # no model, an unreachable server, a failed call: the entry decision stands
         return None
     word = _VERDICT_RE.match(reply)
     return None if word is None else word.group(1).upper() == "YES"
