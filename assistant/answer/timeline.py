@@ -135,12 +135,9 @@ def build_timeline(
         column_evidence(replace(ask, topic=topic), searcher, rule, passages, base, screen)
         for topic in (ask.topic, *ask.alternatives)
     ]
-    columns = [_decide(variants, decision, threshold) for variants in zip(*per_topic, strict=True)]
-    checked = 0
-    if judge is not None:
-        t1 = time.perf_counter()
-        columns, checked = _judged(columns, judge)
-        judged_ms = (time.perf_counter() - t1) * 1000
+    spent: list[float] = []  # the judge's milliseconds on each entry it gave a verdict on
+    judged = _timed(judge, spent) if judge is not None else None
+    columns = [_decide(variants, decision, threshold, judged) for variants in zip(*per_topic, strict=True)]
     entries: list[TimelineEntry] = []
     citations: list[Citation] = []
     for col in columns:
@@ -165,8 +162,8 @@ def build_timeline(
             )
     counts = tuple(c for col in columns for c in col.counts)
     timings = {"timeline": (time.perf_counter() - t0) * 1000}
-    if checked:
-        timings["llm_timeline_check"] = judged_ms
+    if spent:
+        timings["llm_timeline_check"] = sum(spent)
     return Timeline(
         tuple(entries),
         tuple(citations),
@@ -192,29 +189,17 @@ def llm_judge(settings: Settings, question: str) -> Judge | None:
     return lambda hit, p: model_says_on_topic(settings, question, hit.passage.text) if p < band else None
 
 
-def _judged(columns: list[ColumnTimeline], judge: Judge) -> tuple[list[ColumnTimeline], int]:
-    """The columns without the entries ``judge`` says are off the topic; how many verdicts it gave."""
-    out, asked = [], 0
-    for col in columns:
-        kept = []
-        for s in col.scored:
-            verdict = judge(s.hit, s.confidence)
-            asked += verdict is not None
-            if verdict is False:
-                continue
-            kept.append(s)
-        if len(kept) < len(col.scored):
-            col = replace(col, scored=kept, counts=_recounted(col.counts, kept, col.column.label))
-        out.append(col)
-    return out, asked
+def _timed(judge: Judge, spent: list[float]) -> Judge:
+    """``judge``, adding to ``spent`` the milliseconds of each verdict it gives."""
 
+    def timed(hit: Hit, probability: float) -> bool | None:
+        t0 = time.perf_counter()
+        verdict = judge(hit, probability)
+        if verdict is not None:
+            spent.append((time.perf_counter() - t0) * 1000)
+        return verdict
 
-def _recounted(counts: list[YearCount], kept: list[Scored], label: str) -> list[YearCount]:
-    """The per-year counts with only ``kept`` addressing the topic."""
-    addressing: dict[int, int] = defaultdict(int)
-    for s in kept:
-        addressing[year_of(s.meta) or 0] += 1
-    return [replace(c, addressing=addressing.get(c.year, 0), column=label) for c in counts]
+    return timed
 
 
 def _thin(scored: list[Scored]) -> list[Scored]:
@@ -245,11 +230,14 @@ def column_evidence(
     ]
 
 
-def _decide(variants: Sequence[ColumnEvidence], decision: EntryModel, threshold: float) -> ColumnTimeline:
+def _decide(
+    variants: Sequence[ColumnEvidence], decision: EntryModel, threshold: float, judge: Judge | None = None
+) -> ColumnTimeline:
     """The column's entries: its statements whose probability of addressing the topic reaches ``threshold``.
 
     ``variants``: the column scored for the topic and for each of its other wordings, each decided among its own
-    statements; a statement is an entry when one of them says so, with its most confident reading.
+    statements; a statement is an entry when one of them says so, with its most confident reading, and ``judge``
+    (if any) does not say False of it.
     """
     best: dict[str, Scored] = {}
     for evidence in variants:
@@ -260,7 +248,7 @@ def _decide(variants: Sequence[ColumnEvidence], decision: EntryModel, threshold:
             doc = c.hit.meta.doc_id
             if p >= threshold and (doc not in best or p > best[doc].confidence):
                 best[doc] = Scored(c.hit.meta, c.hit, c.quote, float(p), c.evidence.screen, anchors(held, float(p)))
-    scored = list(best.values())
+    scored = [s for s in best.values() if judge is None or judge(s.hit, s.confidence) is not False]
     first = variants[0]
     counts = _counts(first.in_scope, scored, first.column.label)
     return ColumnTimeline(first.column, scored, counts, len(first.in_scope), all(v.complete for v in variants))
