@@ -194,13 +194,10 @@ class CountryNames:
     def by_demonym(self, question: str) -> list[Mention]:
         """Countries named by their people's adjective as the speaker ("the Maltese representative said")."""
         out: dict[str, Mention] = {}
-        for m in DEMONYM_SPEAKER_RE.finditer(question):
-            if m.group(3) and not _heads_its_statements(question[: m.start(3)]):
-                continue  # "respond to Israeli statements", "how many French speeches": not who speaks
-            said = m.group(1) or m.group(2) or m.group(3)
-            code = self.names.get(DEMONYMS[DEMONYM_SPELLING[said.casefold()]])
+        for start, end, country in speaking_demonyms(question):
+            code = self.names.get(country)
             if code:
-                out.setdefault(code, Mention(code, said))
+                out.setdefault(code, Mention(code, question[start:end]))
         return list(out.values())
 
     def _matcher(self, question: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
@@ -271,6 +268,27 @@ class CountryNames:
 # ("respond to Israeli statements", "quote Chinese statements", "how many French speeches")
 HEADING_WORDS = frozenset("which what whose every each all list any later earliest first latest last".split())
 AFTER_ARTICLE = frozenset("which what did does do has have had when year in list was were is are".split())
+
+
+def demonym_country(word: str) -> str | None:
+    """The country a people's adjective names, in any case ("cambodian" -> "Cambodia"), or None."""
+    demonym = DEMONYM_SPELLING.get(word.casefold())
+    return DEMONYMS[demonym] if demonym else None
+
+
+def speaking_demonyms(question: str, heading_only: bool = True) -> list[tuple[int, int, str]]:
+    """Each people's adjective worded as a speaker (`DEMONYM_SPEAKER_RE`): its span and its country's name.
+
+    ``heading_only``: before its statements, only where it heads them ("which afghan general debate speeches"), not
+    "respond to Israeli statements" or "how many French speeches".
+    """
+    out = []
+    for m in DEMONYM_SPEAKER_RE.finditer(question):
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        if group == 3 and heading_only and not _heads_its_statements(question[: m.start(3)]):
+            continue
+        out.append((m.start(group), m.end(group), DEMONYMS[DEMONYM_SPELLING[m.group(group).casefold()]]))
+    return out
 
 
 def _heads_its_statements(before: str) -> bool:

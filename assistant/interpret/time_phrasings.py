@@ -162,6 +162,13 @@ def stance_of(question: str, speakers: list[str]) -> re.Match[str] | None:
     return said or re.search(rf"\b[Hh]ow\s+(?:has|have|did)\s+(?:the\s+)?[A-Z]{{2,6}}\s+(?:been\s+)?({STANCE_VERBS})\b", question)
 
 
+# what a timeline asks for, in some words: years, a first or a latest time, every (each, all) statement, a list
+ASKS_FOR_YEARS_RE = re.compile(
+    r"\b(?:years?|when|first|earliest|latest|last|later|since|every|each|all|list|timeline|how\s+often|over\s+time)\b",
+    re.I,
+)
+# a verb of saying itself (not "statements" or "speeches", which name where, not that something was said)
+SPEAKING_VERB_RE = re.compile(rf"\b{SPEAKING}|\b(?:come|came|comes)\s+up\b|\brefer(?:ence)?s?\b|\bmentions?\b", re.I)
 # "up to 2002" (`periods.ENDS_RE`) with statements in the plural is a period that only ends
 PLURAL_STATEMENTS_RE = re.compile(r"\b(?:statements|speeches|addresses)\b", re.I)
 # The years asked for in words none of the phrasings above takes: "… and later years", "any later mentions",

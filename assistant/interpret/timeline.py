@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.interpret.countries import DEMONYM_SPEAKER_RE, DEMONYM_SPELLING, DEMONYMS, CountryNames
+from assistant.interpret.countries import CountryNames, speaking_demonyms
 from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.interpret.question_sentences import asked_period, asking_start, sentences_of, without_answer_form
 from assistant.interpret.summaries import SUMMARY_RE
 from assistant.interpret.time_phrasings import (
+    ASKS_FOR_YEARS_RE,
     CHANGE_RE,
     COMPARE_RE,
     EARLIEST_RE,
@@ -31,6 +32,7 @@ from assistant.interpret.time_phrasings import (
     PLURAL_STATEMENTS_RE,
     SAYING_RE,
     SPEAKING,
+    SPEAKING_VERB_RE,
     STATEMENTS_RE,
     WHEN_ASKED_RE,
     WHICH_YEARS_RE,
@@ -165,12 +167,13 @@ def read_timeline(question: str, countries: CountryNames | None = None, intent: 
     if kind == "first_mention" and lo is not None and not (RANGE_RE.search(asking) or SINCE_RE.search(asking)):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
-    topic = _topic(without_answer_form(question), columns, countries)
+    asked = without_answer_form(question)
+    topic = _topic(asked, columns, countries)
     if (stance is not None or kind == "first_mention") and topic == question:
         return None  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
     if learned and (topic == question or not key_terms(topic)):
         return None  # "from which year do we have general debate statements?": nothing to search for
-    alternatives = _alternatives(without_answer_form(question), columns, countries, topic)
+    alternatives = _alternatives(asked, columns, countries, topic)
     return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text, alternatives)
 
 
@@ -216,9 +219,10 @@ MAX_ALTERNATIVES = 3  # at most so many searches beside the topic's own
 def _learned_kind(question: str, columns: list[Column], lone_year: bool, model: IntentModel) -> str | None:
     """The learned model's reading (`assistant.interpret.timeline_intent`) of a question no phrasing read.
 
-    Only for a question with a word of saying that names a speaker or statements and dates no single statement:
-    "cambodia + mekong cooperation - list every general debate speech that mentions it", not "what did Chile say in
-    its 2009 speech", nor "when did Fiji first take up its seat" (an event, no saying).
+    Only for a question with words asking for years and a verb of saying, that names a speaker or statements, dates
+    no single statement and asks for no summary: "cambodia + mekong cooperation - list every general debate speech
+    that mentions it", not "what did Chile say in its 2009 speech", "when did Fiji first take up its seat" (an event,
+    no saying) nor "who delivered Kenya's general debate speeches?".
     """
     if lone_year or STATEMENT_YEAR_RE.search(question) or SUMMARY_RE.search(question):
         return None
@@ -227,15 +231,6 @@ def _learned_kind(question: str, columns: list[Column], lone_year: bool, model: 
     if not any(c.label for c in columns) and not PLURAL_STATEMENTS_RE.search(question):
         return None
     return model.kind(question)
-
-
-# what a timeline asks for, in some words: years, a first or a latest time, every (each, all) statement, a list
-ASKS_FOR_YEARS_RE = re.compile(
-    r"\b(?:years?|when|first|earliest|latest|last|later|since|every|each|all|list|timeline|how\s+often|over\s+time)\b",
-    re.I,
-)
-# a verb of saying itself (not "statements" or "speeches", which name where, not that something was said)
-SPEAKING_VERB_RE = re.compile(rf"\b{SPEAKING}|\b(?:come|came|comes)\s+up\b|\brefer(?:ence)?s?\b|\bmentions?\b", re.I)
 
 
 def _asks_later_years(question: str) -> bool:
@@ -342,14 +337,10 @@ NOT_NAMES = frozenset("I We My Our It Its This That These Those He She They Thei
 
 
 def _without_speaking_demonyms(text: str, labels: set[str]) -> str:
-    """``text`` without the people's adjectives that name a column's speaker (`DEMONYM_SPEAKER_RE`)."""
-    spans = []
-    for m in DEMONYM_SPEAKER_RE.finditer(text):
-        group = next(g for g in (1, 2, 3) if m.group(g))
-        if DEMONYMS[DEMONYM_SPELLING[m.group(group).casefold()]].casefold() in labels:
-            spans.append(m.span(group))
-    for start, end in reversed(spans):
-        text = text[:start] + " " + text[end:]
+    """``text`` without the people's adjectives that name a column's speaker (`countries.speaking_demonyms`)."""
+    for start, end, country in reversed(speaking_demonyms(text, heading_only=False)):
+        if country.casefold() in labels:
+            text = text[:start] + " " + text[end:]
     return text
 
 

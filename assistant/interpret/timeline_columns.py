@@ -11,14 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.interpret.countries import (
-    DEMONYM_SPELLING,
-    DEMONYMS,
-    SECRETARY_GENERAL_RE,
-    CountryNames,
-    Mention,
-    in_lower_case,
-)
+from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames, Mention, demonym_country, in_lower_case
 from assistant.interpret.question import PEOPLE
 from assistant.interpret.question_sentences import asking_start, sentences_of
 from assistant.models import Filters
@@ -61,8 +54,7 @@ def columns_of(question: str, countries: CountryNames | None, compare: bool) -> 
 
 def _country(name: str) -> str:
     """The country's name for a speaker named by its people's adjective ("Cambodian" -> "Cambodia"), else ``name``."""
-    demonym = DEMONYM_SPELLING.get(name.casefold())
-    return DEMONYMS[demonym] if demonym else name
+    return demonym_country(name) or name
 
 
 def _label(first: str, speaking: str) -> str:
