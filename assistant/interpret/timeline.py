@@ -40,7 +40,7 @@ from assistant.interpret.time_phrasings import (
 )
 from assistant.interpret.timeline_columns import Column, columns_of
 from assistant.interpret.timeline_intent import IntentModel, load_intent
-from assistant.interpret.topic_words import CHAT_PHRASES_RE, GENERIC_WORDS, SETTING_RE
+from assistant.interpret.topic_words import CHAT_PHRASES_RE, GENERIC_WORDS, KEEP, SETTING_RE, with_names_kept
 from assistant.models import Filters
 from assistant.text.lexical import key_terms
 
@@ -247,24 +247,6 @@ TAKE_TO_RE = re.compile(
     r"\b(?:take|takes|took|taken|taking)\b(?=[^?]*?\bto\s+the\s+(?:UN\b|United\s+Nations|(?:General\s+)?Assembly))", re.I
 )
 
-# A word for a statement that ends a capitalised name ("the Amman Message", "the Brundtland Report") stays in the topic
-# (not after a possessive, a generic word or a word that only says which one: "the SG's Message", "the UN Report",
-# "the Annual Report")
-NAMED_DOCUMENT_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][\w-]*)(\s+)(Message|Report|Statement|Address|Declaration)\b")
-NOT_A_NAME = frozenset({"annual", "final", "special", "joint", "opening", "closing", "keynote", "president"})
-KEEP = "KEEPWORDX"  # glued to such a word so the generic words leave it; removed after
-
-
-def _keep_named_documents(text: str) -> str:
-    def keep(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name.lower() in NOT_A_NAME or GENERIC_WORDS.fullmatch(name) or text[m.end(1) : m.end(1) + 2] in ("'s", "’s"):
-            return m.group(0)
-        return m.group(1) + m.group(2) + m.group(3) + KEEP
-
-    return NAMED_DOCUMENT_RE.sub(keep, text)
-
-
 # Words that make a country's name part of another place's: Northern Ireland, South Sudan, Papua New Guinea.
 PLACE_PREFIX = "".join(rf"(?<!\b{w} )" for w in ("Northern", "Southern", "North", "South", "East", "West", "New"))
 
@@ -349,7 +331,7 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
 
     ``aliases``: the speakers' other names ("the Federated States of Micronesia" where the column is "Micronesia").
     """
-    text = _keep_named_documents(question)  # "the Amman Message" is a name, not a statement
+    text = with_names_kept(question)  # "the Amman Message", "the 'Friends of Yemen' group" are names
     for alias in sorted(aliases, key=len, reverse=True):
         name = re.escape(alias).replace("'", "['’]")
         text = re.sub(rf"(?<![\w-])(?:the\s+)?{name}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
@@ -380,7 +362,8 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
     text = re.sub(r"\b(has|have|had)(\s+)long(?![\w-])", r"\1\2", text, flags=re.I)  # "has long promoted" ("long-range" stays)
     text = SAID_FORM_RE.sub(" ", text)  # "called for", "denouncing": how it was said, not what
     words = GENERIC_WORDS.sub(" ", CHAT_PHRASES_RE.sub(" ", SETTING_RE.sub(" ", TAKE_TO_RE.sub(" ", text)))).replace(KEEP, "")
-    words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/]+|[-/]+(?![\w])", " ", words)  # a dash or slash alone is punctuation
+    # a dash or slash alone is punctuation, and so is a quotation mark opening a word ("'Friends of Yemen'")
+    words = re.sub(r"[^\w'’/-]+|(?<![\w])[-/'‘’]+|[-/]+(?![\w])", " ", words)
     # "Iran-Iraq war" as its parts: a statement on "the Iraq-Iran war" or "the war between Iraq and Iran" holds them
     words = re.sub(r"(?<=\w)-(?=\w)", " ", words)
     topic = re.sub(r"\s{2,}", " ", words).strip()

@@ -1,6 +1,7 @@
 """Words of a timeline question that are not its topic: the asking, the setting, the chat.
 
-`assistant.interpret.timeline.topic_of` removes them; what is left is searched in every statement.
+`assistant.interpret.timeline.topic_of` removes them; what is left is searched in every statement. A name keeps its
+words whatever they are (`with_names_kept`): "the Amman Message", "the 'Delivering as One' reform".
 """
 
 from __future__ import annotations
@@ -71,3 +72,42 @@ CHAT_PHRASES_RE = re.compile(
     r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|spoken|speaking)\s+(?:up|out)\b",
     re.I,
 )
+
+
+# A word for a statement that ends a capitalised name ("the Amman Message", "the Brundtland Report") stays in the topic
+# (not after a possessive, a generic word or a word that only says which one: "the SG's Message", "the UN Report",
+# "the Annual Report")
+NAMED_DOCUMENT_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][\w-]*)(\s+)(Message|Report|Statement|Address|Declaration)\b")
+NOT_A_NAME = frozenset({"annual", "final", "special", "joint", "opening", "closing", "keynote", "president"})
+KEEP = "KEEPWORDX"  # glued to such a word so the generic words leave it; removed after
+
+
+def _keep_named_documents(text: str) -> str:
+    def keep(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name.lower() in NOT_A_NAME or GENERIC_WORDS.fullmatch(name) or text[m.end(1) : m.end(1) + 2] in ("'s", "’s"):
+            return m.group(0)
+        return m.group(1) + m.group(2) + m.group(3) + KEEP
+
+    return NAMED_DOCUMENT_RE.sub(keep, text)
+
+
+# A name the asker puts in quotation marks ("the 'Friends of Yemen' donor group", "'Delivering as One'"): at most six
+# words, no question of its own
+QUOTED_NAME_RE = re.compile(r"[\"“]([A-Za-z][^\"”?]{1,60})[\"”]|(?<![\w])[‘']([A-Za-z][^'’?]{1,60})['’](?![\w])")
+
+
+def _keep_quoted_names(text: str) -> str:
+    """``text`` with every word of a quoted name glued to ``KEEP``: neither a speaker's name nor a generic word leaves it."""
+
+    def keep(m: re.Match[str]) -> str:
+        if len(m.group(m.lastindex or 1).split()) > 6:
+            return m.group(0)
+        return re.sub(r"\w+", lambda w: w.group(0) + KEEP, m.group(0))
+
+    return QUOTED_NAME_RE.sub(keep, text)
+
+
+def with_names_kept(text: str) -> str:
+    """``text`` with the words of its named documents and quoted names glued to ``KEEP`` (removed after the cleaning)."""
+    return _keep_named_documents(_keep_quoted_names(text))

@@ -1072,3 +1072,21 @@ def test_a_bracket_that_is_no_other_name_is_not_searched(question: str, alternat
 )
 def test_a_bracket_that_says_how_to_read_the_period_narrows_it(question: str, period: tuple[int, int]) -> None:
     assert read_period(question)[:2] == period
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # the speaker's name inside a quoted name is the name's, and stays
+        (
+            "In which general debate speeches did Mexico mention the 'Friends of Mexico' donor group?",
+            "Friends of Mexico donor group",
+        ),
+        # a generic word inside a quoted name stays too ("as", "one")
+        ("Since when has France brought up the 'Delivering as One' reform?", "Delivering as One reform"),
+        ("How has Brazil spoken of the “Group of Friends” over the years?", "Group of Friends"),
+    ],
+)
+def test_a_quoted_name_stays_whole_in_the_topic(question: str, topic: str) -> None:
+    ask = read_timeline(question, COUNTRIES)
+    assert ask is not None and ask.topic == topic
