@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from assistant.interpret.countries import SECRETARY_GENERAL_RE, CountryNames, Mention, demonym_country, in_lower_case
 from assistant.interpret.question import PEOPLE
 from assistant.interpret.question_sentences import asking_start, sentences_of
+from assistant.interpret.topic_words import without_quoted_names
 from assistant.models import Filters
 
 
@@ -26,7 +27,11 @@ class Column:
 
 
 def columns_of(question: str, countries: CountryNames | None, compare: bool) -> list[Column]:
-    """The speakers named: Secretaries-General by name, else countries (all named ones when comparing)."""
+    """The speakers named: Secretaries-General by name, else countries (all named ones when comparing).
+
+    A country inside a quoted name ("the 'Friends of Yemen' group") is no speaker.
+    """
+    question = without_quoted_names(question)
     people = [name for name, pattern in PEOPLE.items() if pattern.search(question)]
     if people:
         return [Column(name, Filters(secretaries_general=(name,))) for name in people]

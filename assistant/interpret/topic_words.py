@@ -108,6 +108,14 @@ def _keep_quoted_names(text: str) -> str:
     return QUOTED_NAME_RE.sub(keep, text)
 
 
+def without_quoted_names(text: str) -> str:
+    """``text`` with each quoted name (`QUOTED_NAME_RE`, at most six words) replaced by one neutral word.
+
+    A country inside one ("the 'Friends of Yemen' group") names the group, not a speaker.
+    """
+    return QUOTED_NAME_RE.sub(lambda m: m.group(0) if len(m.group(m.lastindex or 1).split()) > 6 else "QUOTEDNAME", text)
+
+
 def with_names_kept(text: str) -> str:
     """``text`` with the words of its named documents and quoted names glued to ``KEEP`` (removed after the cleaning)."""
     return _keep_named_documents(_keep_quoted_names(text))

@@ -1090,3 +1090,11 @@ def test_a_bracket_that_says_how_to_read_the_period_narrows_it(question: str, pe
 def test_a_quoted_name_stays_whole_in_the_topic(question: str, topic: str) -> None:
     ask = read_timeline(question, COUNTRIES)
     assert ask is not None and ask.topic == topic
+
+
+def test_a_country_inside_a_quoted_name_is_no_speaker() -> None:
+    names = CountryNames({"Yemen": "YEM", "France": "FRA"})
+    ask = read_timeline("Which general debate speeches since 2010 mention the 'Friends of Yemen' group?", names)
+    assert ask is not None and [c.label for c in ask.columns] == [""] and ask.topic == "Friends of Yemen group"
+    ask = read_timeline("Yemen and the 'Friends of Yemen' group: in which general debate speeches did Yemen mention it?", names)
+    assert ask is not None and [c.label for c in ask.columns] == ["Yemen"]
