@@ -28,13 +28,14 @@ RANGE_RE = re.compile(
 )
 # (not across a word that ends a period: "from independence up to 2001" only ends)
 SINCE_RE = re.compile(
-    rf"\b(?:since|after|from)\s+(?:the\s+)?(?:(?!(?:to|until|till|through|up)\b)[\w-]+\s+){{0,3}}?({YEAR})\b", re.I
+    rf"\b(?:since|after|from|back\s+to|as\s+far\s+back\s+as)\s+(?:the\s+)?(?:(?!(?:to|until|till|through|up)\b)[\w-]+\s+){{0,3}}?({YEAR})\b",
+    re.I,
 )
 DECADE_END_RE = re.compile(r"\b(?:to|until|till|through|up\s+to)\s+the\s+end\s+of\s+(?:the|that)\s+decade\b", re.I)
 # "In 1981 Zhivkov proposed … Through the rest of that decade, how did …": from the year the context gives
 REST_OF_THAT_DECADE_RE = re.compile(r"(?:^|[.?!:;]\s+)(?:through|over|during)\s+the\s+rest\s+of\s+that\s+decade\b", re.I)
 CLOSING = r"until|till|through|up\s+to|up\s+until"  # words that end a period at a year
-UNTIL_RE = re.compile(rf"\b(?:{CLOSING}|to|before|by)\s+({YEAR})\b", re.I)
+UNTIL_RE = re.compile(rf"\b(?:{CLOSING}|(?<!\bback\s)to|before|by)\s+({YEAR})\b", re.I)  # "going back to 1972" opens one
 # a period that only ends ("up to 2002"); "to", "before" and "by" end one only beside a start ("by 2030" is a target)
 ENDS_RE = re.compile(rf"\b(?:{CLOSING})\s+{YEAR}\b", re.I)
 

@@ -19,7 +19,7 @@ GENERIC_WORDS = re.compile(
     r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|return(?:ed|s)?|come\s+back|came\s+back|pursue[ds]?|kept|keep|continued|"
     r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|united\s+nations|"
     r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
-    r"early(?!\s+warning)|mid|late|start(?:ed)?|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
+    r"early(?!\s+warning)|mid|late|start(?:ed|ing)?|such|(?<![\w-])back(?![\w-])|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
     r"actually|else|one|own|before|after|following|during|then|there|been|be|if|whether|where|ever|most\s+recently|recently|"
     r"refer(?:s|red|ring)?|discuss(?:es|ed|ing)?|recall(?:s|ed|ing)?|cit(?:e|ed|es|ing)|done|afterward|subsequent|"
     r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"

@@ -38,6 +38,8 @@ COUNTRIES = CountryNames(
         ("and how did it pursue the claim up to 1993?", (None, 1993, "up to 1993")),
         ("over the years", (None, None, "")),
         ("From 1984 to the end of the decade, in which years did it invoke the case?", (1984, 1989, "1984–1989")),
+        ("Going back to 1972, in which speeches did it mention the earthquake?", (1972, None, "since 1972")),
+        ("As far back as 1985, which years?", (1985, None, "since 1985")),
     ],
 )
 def test_the_period_is_read_from_the_question(question: str, period: tuple[int | None, int | None, str]) -> None:
@@ -303,6 +305,10 @@ def test_the_tone_of_a_timeline_and_taking_a_dispute_to_the_assembly_leave_the_t
         ("In which speeches did Brazil speak out against protectionism since 1990?", "against protectionism"),
         ("In which speeches has Brazil spoken out against protectionism since 1990?", "against protectionism"),
         ("How did Japan's line on Kashmir develop in its UNGA statements in the 1990s?", "Kashmir"),
+        # "such", "back" and "starting": the asker's, never in the evidence of the read parts that held them (5-6 times)
+        ("When did Japan first raise such negotiations under UN auspices?", "negotiations under auspices"),
+        ("How did Mexico speak of the earthquake, and in which later years did it go back to it?", "earthquake"),
+        ("In which speeches did Brazil mention the Amazon Fund, starting with the first?", "Amazon Fund"),
     ],
 )
 def test_the_askers_verbs_of_advocacy_leave_the_topic(question: str, topic: str) -> None:
@@ -321,6 +327,7 @@ def test_the_askers_verbs_of_advocacy_leave_the_topic(question: str, topic: str)
         ("How has Mexico spoken about pressing needs over the years?", "pressing needs"),
         ("How has France spoken about revitalizing the UNGA over the years?", "revitalizing UNGA"),
         ("When did Mexico first put a forward-looking agenda on trade?", "put forward looking agenda trade"),
+        ("How has France spoken about its back-to-work programmes over the years?", "back work programmes"),
     ],
 )
 def test_a_noun_a_joined_word_or_an_object_of_advocacy_stays_in_the_topic(question: str, topic: str) -> None:
