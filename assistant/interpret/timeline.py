@@ -203,6 +203,8 @@ def _alternatives(question: str, columns: list[Column], countries: CountryNames 
             continue
         alternative = topic_of(gloss.group(1), columns)
         terms = key_terms(alternative)
+        if not GENERIC_WORDS.sub(" ", alternative).strip():
+            continue  # nothing but generic words ("(One UN)"): every statement would match
         # one word only as the whole bracket, a name of its own ("(Pachamama)", "(CICIG)"): not "(the Court)",
         # "(UN Women)", nor an acronym as short as a word ("(MAP)")
         one_word = len(terms) == 1 and (alternative != text or len(text) <= 3)
@@ -331,11 +333,12 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
 
     ``aliases``: the speakers' other names ("the Federated States of Micronesia" where the column is "Micronesia").
     """
-    text = with_names_kept(question)  # "the Amman Message", "the 'Friends of Yemen' group" are names
+    labels = {c.label.casefold() for c in columns if c.label}
+    # "the Amman Message" and "the 'Delivering as One' reform" are names, whatever their words
+    text = with_names_kept(question, frozenset(w for label in labels for w in label.split()))
     for alias in sorted(aliases, key=len, reverse=True):
         name = re.escape(alias).replace("'", "['’]")
         text = re.sub(rf"(?<![\w-])(?:the\s+)?{name}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
-    labels = {c.label.casefold() for c in columns if c.label}
     # a speaker named by its people's adjective: "which Cambodian general debate statements", "the Yemeni government
     # cited" (the adjective, not the words around it)
     text = _without_speaking_demonyms(text, labels)

@@ -97,13 +97,20 @@ def _keep_named_documents(text: str) -> str:
 QUOTED_NAME_RE = re.compile(r"[\"“]([A-Za-z][^\"”?]{1,60})[\"”]|(?<![\w])[‘']([A-Za-z][^'’?]{1,60})['’](?![\w])")
 
 
-def _keep_quoted_names(text: str) -> str:
-    """``text`` with every word of a quoted name glued to ``KEEP``: neither a speaker's name nor a generic word leaves it."""
+def _keep_quoted_names(text: str, speakers: frozenset[str] = frozenset()) -> str:
+    """``text`` with every word of a quoted name glued to ``KEEP``, so a generic word does not leave it.
+
+    Not a word of ``speakers`` (the columns' names, folded): the speaker's own name is in every statement it made, so
+    "the 'Friends of Yemen' group" asked of Yemen searches its other words.
+    """
+
+    def glued(w: re.Match[str]) -> str:
+        return w.group(0) if w.group(0).casefold() in speakers else w.group(0) + KEEP
 
     def keep(m: re.Match[str]) -> str:
         if len(m.group(m.lastindex or 1).split()) > 6:
             return m.group(0)
-        return re.sub(r"\w+", lambda w: w.group(0) + KEEP, m.group(0))
+        return re.sub(r"\w+", glued, m.group(0))
 
     return QUOTED_NAME_RE.sub(keep, text)
 
@@ -116,6 +123,9 @@ def without_quoted_names(text: str) -> str:
     return QUOTED_NAME_RE.sub(lambda m: m.group(0) if len(m.group(m.lastindex or 1).split()) > 6 else "QUOTEDNAME", text)
 
 
-def with_names_kept(text: str) -> str:
-    """``text`` with the words of its named documents and quoted names glued to ``KEEP`` (removed after the cleaning)."""
-    return _keep_named_documents(_keep_quoted_names(text))
+def with_names_kept(text: str, speakers: frozenset[str] = frozenset()) -> str:
+    """``text`` with the words of its named documents and quoted names glued to ``KEEP`` (removed after the cleaning).
+
+    ``speakers``: the words of the columns' names, folded, which leave a quoted name too (`_keep_quoted_names`).
+    """
+    return _keep_named_documents(_keep_quoted_names(text, speakers))
