@@ -89,7 +89,7 @@ FIRST_IF_SAID_RE = re.compile(
 # beside a verb of speaking or a word for statements ("In which years did prevention avert atrocities?" asks when
 # events happened)
 WHICH_YEARS_RE = re.compile(
-    r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+)?(?:[\w-]+\s+){0,2}?(?:years|statements|speeches|addresses|sessions)\b|"
+    r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+(?:[\w-]+\s+){0,2}?)?(?:[\w-]+\s+){0,2}?(?:years|statements|speeches|addresses|sessions)\b|"
     # "since 2006 - years in which bolivia's statement talked about …", "- years it came up"
     # (where a clause opens: "what did Mexico say about the years it sat on the Council?" is not)
     r"(?:^|[-–—:;,]\s*|\b(?:list|give|name|show|tell)\s+(?:me\s+)?(?:the\s+)?)years\s+(?:in\s+which|when|it|they)\b|"
@@ -128,6 +128,8 @@ CHANGE_RE = re.compile(
 # "What has Haiti said about X at the UN over the years": a speaker and said/talked with a period or plural statements
 STATEMENTS_RE = re.compile(
     r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|"
+    # "since 2013, how often has Mongolia used its general debate speech to promote …"
+    r"\b(?:use|used|uses|using)\s+(?:its|their|his|her)\s+(?:[\w-]+\s+){0,4}?(?:statement|speech|address)\s+to\b|"
     r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bwhat\s+did\b.*\b(?:say|tell|state|argue)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken|"
     r"refer|referred|referring|mention|mentioned)\b|"
     r"\bhow\s+(?:was|were|is|are)\b.*\b(?:referred|described|mentioned|discussed|presented|raised|addressed)\b|"

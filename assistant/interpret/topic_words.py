@@ -37,7 +37,7 @@ GENERIC_WORDS = re.compile(
     r"tone|often|idea|ideas|proposal|proposals|put\s+forward|announc(?:e|ed|es|ing)|wanted|wants|invok(?:e|ed|es|ing)|"
     # the asker's verbs of advocacy and request, and "has long" (the read parts' topics held them, their evidence never)
     # (not inside a joined word: "Russian-backed separatists", "the backed-up shipments")
-    r"(?<![\w-])(?:promot(?:e|ed|es|ing)|ask(?:s|ed|ing)?|backed)(?![\w-])|"
+    r"(?<![\w-])(?:promot(?:e|ed|es|ing)|ask(?:s|ed|ing)?|backed|argu(?:e|ed|es|ing))(?![\w-])|"
     # who speaks, over the whole corpus: "what countries say about", "speakers raised", "how often", "the way"
     r"speakers|delegations|how\s+often|the\s+way|(?:countries|(?:member\s+)?states|nations)(?=\s+(?:say|said|first|raise|raised|mention|mentioned|"
     r"talk|talked|speak|spoke|describe|described|refer|referred)\b))\b",
@@ -53,7 +53,9 @@ SETTING_RE = re.compile(
     r"\b(?:to|at|before|in|tells?|told|inform(?:s|ed)?|remind(?:s|ed)?|address(?:es|ed)?)\s+the\s+Assembly\b|"
     r"\b(?:UN\s+)?General\s+Assembly\s+(?:speech|statement|debate|session|address|meeting|hall|podium|rostrum)\w*|"
     # "its UNGA general debate speeches" ("revitalizing the UNGA" keeps it)
-    r"\bUNGA(?=\s+general\s+debate\b|\s+(?:speech|statement|debate|session|address|remarks)\w*)",
+    r"\bUNGA(?=\s+general\s+debate\b|\s+(?:speech|statement|debate|session|address|remarks)\w*)|"
+    # "its General Assembly general debate speeches"
+    r"\b(?:UN\s+)?General\s+Assembly(?=\s+general\s+debate\b)",
     re.I,
 )
 
@@ -69,7 +71,15 @@ CHAT_PHRASES_RE = re.compile(
     r"\bas\s+well\b|\bplease\s+(?:cover|focus\s+on|limit\s+(?:it\s+)?to)\b|\bonly\b(?=\s*\))|"
     # a period that starts at independence and ends at a year ("from independence up to 2001")
     r"\bfrom\s+(?:its\s+|their\s+)?independence(?=\s+(?:up\s+to|until|till|to|through)\b)|"
-    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|spoken|speaking)\s+(?:up|out)\b",
+    r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|spoken|speaking)\s+(?:up|out)\b|"
+    # how the answer should be laid out: "I'd like the years, country by country", "break it down per country",
+    # "one entry per year please", "years only is fine"
+    r"\bI(?:'d|’d|\s+would)\s+like\b|\bcountry\s+by\s+country\b|\b(?:broken|break\s+(?:it\s+|this\s+|them\s+)?)down\b|"
+    r"\b(?:per|by|for\s+each)\s+(?:country|year|speaker)\b|\bone\s+entry\b|\b(?:[\w-]+\s+)?only\s+is\s+fine\b|\bis\s+fine\b|"
+    # where to look and what for: "going back through its speeches", "trace that back", "locate the opening reference"
+    r"\b(?:going|go|goes)\s+back\s+through\b|\btrace\s+(?:that|it|this)\s+back\b|\blocate\b|"
+    r"\b(?:use|used|uses|using)\s+(?:its|their|his|her)\s+(?:[\w-]+\s+){0,4}?(?:statement|speech|address)\s+to\b|"
+    r"\b(?:pick|picks|picked|picking)\s+(?:it\s+|this\s+|that\s+|them\s+)?up\b|\b(?:brings|touch|touches|touched|touching)\s+(?:up|on)\b",
     re.I,
 )
 

@@ -1106,3 +1106,42 @@ def test_a_country_inside_a_quoted_name_is_no_speaker() -> None:
     assert ask is not None and [c.label for c in ask.columns] == [""] and ask.topic == "Friends of Yemen group"
     ask = read_timeline("Yemen and the 'Friends of Yemen' group: in which general debate speeches did Yemen mention it?", names)
     assert ask is not None and [c.label for c in ask.columns] == ["Yemen"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "topic", "period"),
+    [
+        (
+            "France has long argued for a European army. In which of its General Assembly general debate speeches "
+            "does this proposal appear?",
+            "timeline",
+            "European army",
+            "",
+        ),
+        (
+            "Since 2013, how often has Mexico used its UN general debate speech to promote the Mesoamerica project? "
+            "Years only is fine.",
+            "timeline",
+            "Mesoamerica project",
+            "since 2013",
+        ),
+        (
+            "Climate finance: how do Brazil and France compare in their general debate addresses from 2015 on? "
+            "I'd like the years, country by country.",
+            "compare",
+            "Climate finance",
+            "since 2015",
+        ),
+        (
+            "Mexico and Brazil on COVID-19 vaccines, 2020 to 2022: which of their general debate speeches touch on it? "
+            "Break it down per country.",
+            "compare",
+            "COVID 19 vaccines",
+            "2020–2022",
+        ),
+    ],
+)
+def test_readings_the_thirty_first_part_showed(question: str, kind: str, topic: str, period: str) -> None:
+    """Ways of asking the thirty-first part held that no phrasing read, and words of layout left in its topics."""
+    ask = read_timeline(question, COUNTRIES)
+    assert ask is not None and (ask.kind, ask.topic, ask.period_text) == (kind, topic, period)
