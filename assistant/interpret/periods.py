@@ -28,7 +28,13 @@ RANGE_RE = re.compile(
 )
 # (not across a word that ends a period: "from independence up to 2001" only ends)
 SINCE_RE = re.compile(
-    rf"\b(?:since|after|from|back\s+to|as\s+far\s+back\s+as)\s+(?:the\s+)?(?:(?!(?:to|until|till|through|up)\b)[\w-]+\s+){{0,3}}?({YEAR})\b",
+    rf"\b(?:since|after|from)\s+(?:the\s+)?(?:(?!(?:to|until|till|through|up)\b)[\w-]+\s+){{0,3}}?({YEAR})\b", re.I
+)
+# "Going back to 1972, in which speeches …", "as far back as 1985": the asker's start, opening a clause, the year
+# right after it; not "emissions back to 1990 levels", "a dispute that goes back to 1947", "came back to it in 1986"
+BACK_TO_RE = re.compile(
+    rf"(?:^|[,;:.?!(–—-]\s*)(?:(?:going|go)\s+)?(?:back\s+to|(?:as\s+)?far\s+back\s+as|back\s+as\s+far\s+as)\s+(?:the\s+year\s+)?"
+    rf"({YEAR})\b(?!\s+(?:levels?|borders?|lines?|figures?|prices?|rates?|standards?))",
     re.I,
 )
 DECADE_END_RE = re.compile(r"\b(?:to|until|till|through|up\s+to)\s+the\s+end\s+of\s+(?:the|that)\s+decade\b", re.I)
@@ -89,7 +95,7 @@ def _read_period(question: str) -> tuple[int | None, int | None, str]:
             hi = None  # "from the mid-1980s": an open end, unless a later year closes it
         elif re.search(r"\b(?:to|until|till|through|up\s+to)\s+(?:the\s+)?$", before, re.I) and SINCE_RE.search(before):
             lo = None  # "from 1973 to the mid-1980s": the year opens the period, the decade closes it
-    since = SINCE_RE.search(question)
+    since = SINCE_RE.search(question) or BACK_TO_RE.search(question)
     if since and (lo is None or not decades):
         # "after 2001" opens in 2002; "after the 1973 coup", "after the disputed August 2020 election" date an event,
         # and that year's debate may come after it

@@ -89,7 +89,9 @@ FIRST_IF_SAID_RE = re.compile(
 # beside a verb of speaking or a word for statements ("In which years did prevention avert atrocities?" asks when
 # events happened)
 WHICH_YEARS_RE = re.compile(
-    r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+(?:[\w-]+\s+){0,2}?)?(?:[\w-]+\s+){0,2}?(?:years|statements|speeches|addresses|sessions)\b|"
+    # ("which of its General Assembly general debate speeches": the setting's words may stand between)
+    r"\b(?:which|what)\s+(?:of\s+(?:its|their|his|her)\s+(?:(?:UN|UNGA|General|Assembly)\s+){0,2})?(?:[\w-]+\s+){0,2}?"
+    r"(?:years|statements|speeches|addresses|sessions)\b|"
     # "since 2006 - years in which bolivia's statement talked about …", "- years it came up"
     # (where a clause opens: "what did Mexico say about the years it sat on the Council?" is not)
     r"(?:^|[-–—:;,]\s*|\b(?:list|give|name|show|tell)\s+(?:me\s+)?(?:the\s+)?)years\s+(?:in\s+which|when|it|they)\b|"
@@ -108,6 +110,8 @@ FIRST_VERB_RE = re.compile(r"\bfirst\s+((?:name|note|cite|highlight|recall|link)
 LATEST_MENTION_RE = re.compile(
     r"\b(?:last|latest|most\s+recent(?:ly)?)\s+(?:time|mention|mentioned|raised|spoke|talked|addressed|referred)\b", re.I
 )
+# "used its general debate speech to promote …": a statement asked about, and words that leave the topic
+SPEECH_USED_TO = r"\b(?:use|used|uses|using)\s+(?:its|their|his|her)\s+(?:[\w-]+\s+){0,4}?(?:statement|speech|address)\s+to\b"
 # "How has X's position on Y changed": a change in what is said (a position, a view, the way it is talked about),
 # not "How did the pandemic change the world?"
 STANCE = r"(?:position|positions|view|views|stance|line|emphasis|approach|tone|language|rhetoric|attitude|thinking|policy|framing|talk\w*|spoke|speak\w*|sa(?:y|id)|describ\w*|refer\w*|rais\w*|mention\w*)"
@@ -129,7 +133,8 @@ CHANGE_RE = re.compile(
 STATEMENTS_RE = re.compile(
     r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|"
     # "since 2013, how often has Mongolia used its general debate speech to promote …"
-    r"\b(?:use|used|uses|using)\s+(?:its|their|his|her)\s+(?:[\w-]+\s+){0,4}?(?:statement|speech|address)\s+to\b|"
+    + SPEECH_USED_TO
+    + r"|"
     r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bwhat\s+did\b.*\b(?:say|tell|state|argue)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken|"
     r"refer|referred|referring|mention|mentioned)\b|"
     r"\bhow\s+(?:was|were|is|are)\b.*\b(?:referred|described|mentioned|discussed|presented|raised|addressed)\b|"

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.interpret.countries import CountryNames, speaking_demonyms
-from assistant.interpret.periods import DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
+from assistant.interpret.periods import BACK_TO_RE, DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.interpret.question_sentences import asked_period, asking_start, sentences_of, without_answer_form
 from assistant.interpret.summaries import SUMMARY_RE
@@ -164,7 +164,11 @@ def read_timeline(question: str, countries: CountryNames | None = None, intent: 
         # "… sat on the Council for 2023-2024. When did it first speak of its bid?": the scene dates an event; the
         # first (latest) mention may come before (after) it
         lo, hi, period_text, asking = None, None, "", scene_only
-    if kind == "first_mention" and lo is not None and not (RANGE_RE.search(asking) or SINCE_RE.search(asking)):
+    if (
+        kind == "first_mention"
+        and lo is not None
+        and not (RANGE_RE.search(asking) or SINCE_RE.search(asking) or BACK_TO_RE.search(asking))
+    ):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
     asked = without_answer_form(question)
@@ -334,8 +338,10 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
     ``aliases``: the speakers' other names ("the Federated States of Micronesia" where the column is "Micronesia").
     """
     labels = {c.label.casefold() for c in columns if c.label}
-    # "the Amman Message" and "the 'Delivering as One' reform" are names, whatever their words
-    text = with_names_kept(question, frozenset(w for label in labels for w in label.split()))
+    # "the Amman Message" and "the 'Delivering as One' reform" are names, whatever their words; a lone speaker's own
+    # name leaves them (every statement it made holds it), another speaker's stays ("Japan on the 'Friends of Yemen'")
+    own = frozenset(re.findall(r"\w+", next(iter(labels)))) if len(labels) == 1 else frozenset()
+    text = with_names_kept(BACK_TO_RE.sub(" ", question), own, frozenset(labels))
     for alias in sorted(aliases, key=len, reverse=True):
         name = re.escape(alias).replace("'", "['’]")
         text = re.sub(rf"(?<![\w-])(?:the\s+)?{name}(?:'s|’s)?(?![\w-])", " ", text, flags=re.I)
@@ -356,7 +362,7 @@ def topic_of(question: str, columns: list[Column] | tuple[Column, ...], aliases:
     )
     text = re.sub(rf"\b{YEAR}\b", " ", text)
     text = re.sub(r"\b(?:R2P|RtoP)\b", "responsibility to protect", text)
-    text = re.sub(r"(?<=\w)(?:'s|’s|')(?!\w)", " ", text)  # possessives: "Philippines'", "the SG's"
+    text = re.sub(r"(?<=\w)(?:'s|’s|'|’)(?!\w)", " ", text)  # possessives ("Philippines'", "the SG's"), closing quotes
     # "bring Khojaly up": the particle goes with the verb ("human rights up front" keeps its "up")
     text = re.sub(r"\b(bring|brought|bringing)((?:\s+[\w'’-]+){1,3}?)\s+up\b", r"\1\2", text, flags=re.I)
     text = re.sub(

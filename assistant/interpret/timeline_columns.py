@@ -31,7 +31,7 @@ def columns_of(question: str, countries: CountryNames | None, compare: bool) -> 
 
     A country inside a quoted name ("the 'Friends of Yemen' group") is no speaker.
     """
-    question = without_quoted_names(question)
+    question = without_quoted_names(question, lambda words: countries is not None and _is_country_name(words, countries))
     people = [name for name, pattern in PEOPLE.items() if pattern.search(question)]
     if people:
         return [Column(name, Filters(secretaries_general=(name,))) for name in people]
@@ -55,6 +55,12 @@ def columns_of(question: str, countries: CountryNames | None, compare: bool) -> 
         Column(_label(first_named.get(m.code, _country(m.name)), _country(m.name)), Filters(countries=(m.code,)))
         for m in speaking
     ]
+
+
+def _is_country_name(words: str, countries: CountryNames) -> bool:
+    """Whether ``words`` are exactly one country's name ("France", "Côte d'Ivoire")."""
+    named = countries.named(words)
+    return len(named) == 1 and named[0].name.casefold() == words.strip().casefold()
 
 
 def _country(name: str) -> str:

@@ -7,6 +7,9 @@ words whatever they are (`with_names_kept`): "the Amman Message", "the 'Deliveri
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from assistant.interpret.time_phrasings import SPEECH_USED_TO
 
 # words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
 GENERIC_WORDS = re.compile(
@@ -19,7 +22,7 @@ GENERIC_WORDS = re.compile(
     r"since|between|from|until|till|through|across|trace|track|follow(?:ed)?|return(?:ed|s)?|come\s+back|came\s+back|pursue[ds]?|kept|keep|continued|"
     r"statements?|speeches|speech|address|addresses|remarks|messages?|texts?|general\s+debate|united\s+nations|"
     r"un|at|its|his|her|their|it|he|she|they|them|this|that|these|those|secretary-general|secretary\s+general|sg|un\s+chief|"
-    r"early(?!\s+warning)|mid|late|start(?:ed|ing)?|such|(?<![\w-])back(?![\w-])|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
+    r"early(?!\s+warning)|mid|late|start(?:ed)?|starting(?=\s+(?:with|from|in|at|year)\b)|such|begin|began|come|came|welcoming|ones|about|with|by|as|into|any|some|something|"
     r"actually|else|one|own|before|after|following|during|then|there|been|be|if|whether|where|ever|most\s+recently|recently|"
     r"refer(?:s|red|ring)?|discuss(?:es|ed|ing)?|recall(?:s|ed|ing)?|cit(?:e|ed|es|ing)|done|afterward|subsequent|"
     r"statement|later\s+ones|secretaries-general|secretaries\s+general|mentioning|talking|speaking|raising|"
@@ -74,12 +77,18 @@ CHAT_PHRASES_RE = re.compile(
     r"\b(?:bring|brought|bringing)\s+(?:it|this|that|them)\s+up\b|\b(?:speak|speaks|spoke|spoken|speaking)\s+(?:up|out)\b|"
     # how the answer should be laid out: "I'd like the years, country by country", "break it down per country",
     # "one entry per year please", "years only is fine"
-    r"\bI(?:'d|’d|\s+would)\s+like\b|\bcountry\s+by\s+country\b|\b(?:broken|break\s+(?:it\s+|this\s+|them\s+)?)down\b|"
-    r"\b(?:per|by|for\s+each)\s+(?:country|year|speaker)\b|\bone\s+entry\b|\b(?:[\w-]+\s+)?only\s+is\s+fine\b|\bis\s+fine\b|"
-    # where to look and what for: "going back through its speeches", "trace that back", "locate the opening reference"
-    r"\b(?:going|go|goes)\s+back\s+through\b|\btrace\s+(?:that|it|this)\s+back\b|\blocate\b|"
-    r"\b(?:use|used|uses|using)\s+(?:its|their|his|her)\s+(?:[\w-]+\s+){0,4}?(?:statement|speech|address)\s+to\b|"
-    r"\b(?:pick|picks|picked|picking)\s+(?:it\s+|this\s+|that\s+|them\s+)?up\b|\b(?:brings|touch|touches|touched|touching)\s+(?:up|on)\b",
+    # (only as layout: "emissions per country since 2009", "efforts to break down trade barriers", "fine particulate
+    # matter" and "one entry point" keep their words)
+    r"\bI(?:'d|’d|\s+would)\s+like\b|\bcountry\s+by\s+country\b|\bbreak\s+(?:it|this|them|that)\s+down\b|"
+    r"\bbroken\s+down\s+(?=(?:per|by)\s)|\b(?:per|by|for\s+each)\s+(?:country|year|speaker)(?=\s*(?:[.?!,;:)]|please\b|$))|"
+    r"\bone\s+(?:entry|line)\s+(?:per|a|for\s+each)\s+(?:year|speech|statement|country)\b|"
+    r"\b(?:[\w-]+\s+)?only\s+is\s+fine\b|\bis\s+fine(?=\s*[.!]?\s*$)|"
+    # where to look and what for: "going back through its speeches", "trace that back", "Locate the opening reference",
+    # "statements that refer back to it", "Going back to 1972," (`periods.BACK_TO_RE`)
+    r"\b(?:going|go|goes)\s+back\s+through\b|\btrace\s+(?:that|it|this)\s+back\b|(?:^|(?<=[.?!:;]\s))locate\b|"
+    r"\brefer(?:s|red|ring)?\s+back\b|\bback\s+to\s+(?:it|them|this|that)\b|"
+    + SPEECH_USED_TO
+    + r"|\b(?:pick|picks|picked|picking)\s+(?:it|this|that|them)\s+up\b|\b(?:brings|touch|touches|touched|touching)\s+(?:up|on)\b",
     re.I,
 )
 
@@ -93,6 +102,8 @@ KEEP = "KEEPWORDX"  # glued to such a word so the generic words leave it; remove
 
 
 def _keep_named_documents(text: str) -> str:
+    """``text`` with a named document's statement word glued to ``KEEP`` ("the Amman Message"): `NAMED_DOCUMENT_RE`."""
+
     def keep(m: re.Match[str]) -> str:
         name = m.group(1)
         if name.lower() in NOT_A_NAME or GENERIC_WORDS.fullmatch(name) or text[m.end(1) : m.end(1) + 2] in ("'s", "’s"):
@@ -102,40 +113,57 @@ def _keep_named_documents(text: str) -> str:
     return NAMED_DOCUMENT_RE.sub(keep, text)
 
 
-# A name the asker puts in quotation marks ("the 'Friends of Yemen' donor group", "'Delivering as One'"): at most six
-# words, no question of its own
-QUOTED_NAME_RE = re.compile(r"[\"“]([A-Za-z][^\"”?]{1,60})[\"”]|(?<![\w])[‘']([A-Za-z][^'’?]{1,60})['’](?![\w])")
+# A name the asker puts in quotation marks ("the 'Friends of Yemen' donor group", "'Delivering as One'"): a few words,
+# no question of its own, no comma inside single quotes ("Since the 'nineties, how has the Philippines' position …"
+# is no name)
+QUOTED_NAME_RE = re.compile(r"[\"“](\w[^\"”?]{1,60})[\"”]|(?<![\w])[‘'](\w[^'’?,;:]{1,60})['’](?![\w])")
+MAX_NAME_WORDS = 6
+# ... and not a quoted period or speaker ("\"Brazil deforestation since 2000\" - which speeches?")
+PERIOD_WORDS_RE = re.compile(r"\b(?:since|between|until|till|from|(?:1[89]|20)\d\ds)\b", re.I)
 
 
-def _keep_quoted_names(text: str, speakers: frozenset[str] = frozenset()) -> str:
+def quoted_names(text: str) -> list[re.Match[str]]:
+    """The quoted names of ``text`` (`QUOTED_NAME_RE`): at most `MAX_NAME_WORDS` words, no period."""
+    return [
+        m
+        for m in QUOTED_NAME_RE.finditer(text)
+        if len((inner := m.group(m.lastindex or 1)).split()) <= MAX_NAME_WORDS and not PERIOD_WORDS_RE.search(inner)
+    ]
+
+
+def _keep_quoted_names(text: str, speakers: frozenset[str] = frozenset(), labels: frozenset[str] = frozenset()) -> str:
     """``text`` with every word of a quoted name glued to ``KEEP``, so a generic word does not leave it.
 
-    Not a word of ``speakers`` (the columns' names, folded): the speaker's own name is in every statement it made, so
-    "the 'Friends of Yemen' group" asked of Yemen searches its other words.
+    Not a word of ``speakers`` (the only column's name, its words folded): the speaker's own name is in every
+    statement it made, so "the 'Friends of Yemen' group" asked of Yemen alone searches its other words. Nor a quoted
+    speaker's name of ``labels`` (folded): "Compare how 'France' and 'Mexico' …" names speakers, not a topic.
     """
 
     def glued(w: re.Match[str]) -> str:
         return w.group(0) if w.group(0).casefold() in speakers else w.group(0) + KEEP
 
-    def keep(m: re.Match[str]) -> str:
-        if len(m.group(m.lastindex or 1).split()) > 6:
-            return m.group(0)
-        return re.sub(r"\w+", glued, m.group(0))
-
-    return QUOTED_NAME_RE.sub(keep, text)
+    for m in reversed(quoted_names(text)):
+        if m.group(m.lastindex or 1).strip().casefold() not in labels:
+            text = text[: m.start()] + re.sub(r"\w+", glued, m.group(0)) + text[m.end() :]
+    return text
 
 
-def without_quoted_names(text: str) -> str:
-    """``text`` with each quoted name (`QUOTED_NAME_RE`, at most six words) replaced by one neutral word.
+def without_quoted_names(text: str, is_speaker: Callable[[str], bool]) -> str:
+    """``text`` with each quoted name (`quoted_names`) replaced by one neutral word, unless it is a speaker's name.
 
-    A country inside one ("the 'Friends of Yemen' group") names the group, not a speaker.
+    ``is_speaker`` says whether the quoted words are only a speaker's name ("Compare how 'France' and 'Mexico' …"). A country inside a quoted name ("the 'Friends of Yemen' group") names the group, not a speaker. The neutral word
+    is all capitals, which the reading of countries in lower-case questions leaves alone.
     """
-    return QUOTED_NAME_RE.sub(lambda m: m.group(0) if len(m.group(m.lastindex or 1).split()) > 6 else "QUOTEDNAME", text)
+    for m in reversed(quoted_names(text)):
+        if not is_speaker(m.group(m.lastindex or 1)):
+            text = text[: m.start()] + "QUOTEDNAME" + text[m.end() :]
+    return text
 
 
-def with_names_kept(text: str, speakers: frozenset[str] = frozenset()) -> str:
+def with_names_kept(text: str, speakers: frozenset[str] = frozenset(), labels: frozenset[str] = frozenset()) -> str:
     """``text`` with the words of its named documents and quoted names glued to ``KEEP`` (removed after the cleaning).
 
-    ``speakers``: the words of the columns' names, folded, which leave a quoted name too (`_keep_quoted_names`).
+    ``speakers``: the words of the only column's name, folded, which leave a quoted name too; ``labels``: the columns'
+    names, folded, which are no quoted name when quoted alone (`_keep_quoted_names`).
     """
-    return _keep_named_documents(_keep_quoted_names(text, speakers))
+    return _keep_named_documents(_keep_quoted_names(text, speakers, labels))
