@@ -37,6 +37,13 @@ BACK_TO_RE = re.compile(
     rf"({YEAR})\b(?!\s+(?:levels?|borders?|lines?|figures?|prices?|rates?|standards?))",
     re.I,
 )
+
+
+def period_start(text: str) -> re.Match[str] | None:
+    """Where ``text`` opens a period at a year ("since 1990", "after the 1973 coup", "Going back to 1972,"): group 1."""
+    return SINCE_RE.search(text) or BACK_TO_RE.search(text)
+
+
 DECADE_END_RE = re.compile(r"\b(?:to|until|till|through|up\s+to)\s+the\s+end\s+of\s+(?:the|that)\s+decade\b", re.I)
 # "In 1981 Zhivkov proposed … Through the rest of that decade, how did …": from the year the context gives
 REST_OF_THAT_DECADE_RE = re.compile(r"(?:^|[.?!:;]\s+)(?:through|over|during)\s+the\s+rest\s+of\s+that\s+decade\b", re.I)
@@ -95,7 +102,7 @@ def _read_period(question: str) -> tuple[int | None, int | None, str]:
             hi = None  # "from the mid-1980s": an open end, unless a later year closes it
         elif re.search(r"\b(?:to|until|till|through|up\s+to)\s+(?:the\s+)?$", before, re.I) and SINCE_RE.search(before):
             lo = None  # "from 1973 to the mid-1980s": the year opens the period, the decade closes it
-    since = SINCE_RE.search(question) or BACK_TO_RE.search(question)
+    since = period_start(question)
     if since and (lo is None or not decades):
         # "after 2001" opens in 2002; "after the 1973 coup", "after the disputed August 2020 election" date an event,
         # and that year's debate may come after it

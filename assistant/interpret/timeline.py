@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.interpret.countries import CountryNames, speaking_demonyms
-from assistant.interpret.periods import BACK_TO_RE, DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, SINCE_RE
+from assistant.interpret.periods import BACK_TO_RE, DECADE_END_RE, DECADE_RE, ENDS_RE, MONTH, RANGE_RE, period_start
 from assistant.interpret.question import PEOPLE, YEAR
 from assistant.interpret.question_sentences import asked_period, asking_start, sentences_of, without_answer_form
 from assistant.interpret.summaries import SUMMARY_RE
@@ -38,7 +38,7 @@ from assistant.interpret.time_phrasings import (
     WHICH_YEARS_RE,
     stance_of,
 )
-from assistant.interpret.timeline_columns import Column, columns_of
+from assistant.interpret.timeline_columns import Column, columns_of, is_country_name
 from assistant.interpret.timeline_intent import IntentModel, load_intent
 from assistant.interpret.topic_words import CHAT_PHRASES_RE, GENERIC_WORDS, KEEP, SETTING_RE, with_names_kept
 from assistant.models import Filters
@@ -164,11 +164,7 @@ def read_timeline(question: str, countries: CountryNames | None = None, intent: 
         # "… sat on the Council for 2023-2024. When did it first speak of its bid?": the scene dates an event; the
         # first (latest) mention may come before (after) it
         lo, hi, period_text, asking = None, None, "", scene_only
-    if (
-        kind == "first_mention"
-        and lo is not None
-        and not (RANGE_RE.search(asking) or SINCE_RE.search(asking) or BACK_TO_RE.search(asking))
-    ):
+    if kind == "first_mention" and lo is not None and not (RANGE_RE.search(asking) or period_start(asking)):
         lo = None  # "when did X first ..., and through the 1990s?": the first mention may come before the decade
         period_text = f"up to {hi}" if hi else ""
     asked = without_answer_form(question)
@@ -257,12 +253,6 @@ TAKE_TO_RE = re.compile(
 PLACE_PREFIX = "".join(rf"(?<!\b{w} )" for w in ("Northern", "Southern", "North", "South", "East", "West", "New"))
 
 
-def _is_country(topic: str, countries: CountryNames) -> bool:
-    """Whether ``topic`` is exactly the name of a country ("Iraq"): a topic of its own, whatever the context says."""
-    named = countries.named(topic)
-    return len(named) == 1 and named[0].name.lower() == topic.lower()
-
-
 def _topic(question: str, columns: list[Column], countries: CountryNames | None = None) -> str:
     """The topic of the sentences that ask, without the sentences of context before them.
 
@@ -292,7 +282,7 @@ def _topic(question: str, columns: list[Column], countries: CountryNames | None 
     # a phrase the context holds whole ("green growth") is a topic of its own; one word of a longer name is not
     whole = " " in topic and topic.lower() in context.lower()
     own = topic != asking and (whole or not set(key_terms(topic)) <= set(key_terms(context)))
-    if not own and not (countries is not None and _is_country(topic, countries)):
+    if not own and not (countries is not None and is_country_name(topic, countries)):
         # no topic of its own, or only a word of a name the context gives more fully; a country is a whole name
         return topic_of(question, columns, aliases)
     subject = CONTEXT_SUBJECT_RE.match(context)

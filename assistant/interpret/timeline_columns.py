@@ -31,7 +31,7 @@ def columns_of(question: str, countries: CountryNames | None, compare: bool) -> 
 
     A country inside a quoted name ("the 'Friends of Yemen' group") is no speaker.
     """
-    question = without_quoted_names(question, lambda words: countries is not None and _is_country_name(words, countries))
+    question = without_quoted_names(question, lambda words: countries is not None and is_country_name(words, countries))
     people = [name for name, pattern in PEOPLE.items() if pattern.search(question)]
     if people:
         return [Column(name, Filters(secretaries_general=(name,))) for name in people]
@@ -57,8 +57,8 @@ def columns_of(question: str, countries: CountryNames | None, compare: bool) -> 
     ]
 
 
-def _is_country_name(words: str, countries: CountryNames) -> bool:
-    """Whether ``words`` are exactly one country's name ("France", "Côte d'Ivoire")."""
+def is_country_name(words: str, countries: CountryNames) -> bool:
+    """Whether ``words`` are exactly one country's name ("France", "Côte d'Ivoire", a topic "Iraq")."""
     named = countries.named(words)
     return len(named) == 1 and named[0].name.casefold() == words.strip().casefold()
 
