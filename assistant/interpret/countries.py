@@ -89,6 +89,25 @@ DEMONYMS = {
     "Thai": "Thailand", "Tunisian": "Tunisia", "Turkish": "Turkey", "Tuvaluan": "Tuvalu", "Ugandan": "Uganda",
     "Ukrainian": "Ukraine", "Uruguayan": "Uruguay", "Venezuelan": "Venezuela", "Vietnamese": "Viet Nam",
     "Yemeni": "Yemen", "Zambian": "Zambia", "Zimbabwean": "Zimbabwe",
+    # (not "American", "Congolese", "Dominican", "Guinean", "Korean": more than one State, or a continent's)
+    "Andorran": "Andorra", "Angolan": "Angola", "Armenian": "Armenia", "Azerbaijani": "Azerbaijan",
+    "Bahamian": "Bahamas", "Bahraini": "Bahrain", "Barbadian": "Barbados", "Basotho": "Lesotho", "Beninese": "Benin",
+    "Bhutanese": "Bhutan", "Bosnian": "Bosnia and Herzegovina", "Bruneian": "Brunei Darussalam",
+    "Burkinabe": "Burkina Faso", "Burundian": "Burundi", "Cabo Verdean": "Cabo Verde", "Cape Verdean": "Cabo Verde",
+    "Chadian": "Chad", "Comorian": "Comoros", "Costa Rican": "Costa Rica", "Croatian": "Croatia",
+    "Czechoslovak": "Czechoslovakia", "Djiboutian": "Djibouti", "Emirati": "United Arab Emirates",
+    "Eritrean": "Eritrea", "Estonian": "Estonia", "Gabonese": "Gabon", "Gambian": "Gambia", "Grenadian": "Grenada",
+    "Honduran": "Honduras", "Ivorian": "Côte d'Ivoire", "Kuwaiti": "Kuwait", "Kyrgyz": "Kyrgyzstan", "Lao": "Laos",
+    "Laotian": "Laos", "Latvian": "Latvia", "Liberian": "Liberia", "Lithuanian": "Lithuania", "Malagasy": "Madagascar",
+    "Malawian": "Malawi", "Malaysian": "Malaysia", "Malian": "Mali", "Mauritanian": "Mauritania",
+    "Micronesian": "Micronesia", "Moldovan": "Moldova", "Monegasque": "Monaco", "Montenegrin": "Montenegro",
+    "Mozambican": "Mozambique", "Namibian": "Namibia", "Nauruan": "Nauru", "Nigerien": "Niger", "Omani": "Oman",
+    "Palauan": "Palau", "Papua New Guinean": "Papua New Guinea", "Qatari": "Qatar", "Rwandese": "Rwanda",
+    "Salvadoran": "El Salvador", "Salvadorean": "El Salvador", "Samoan": "Samoa", "Sammarinese": "San Marino",
+    "Seychellois": "Seychelles", "Sierra Leonean": "Sierra Leone", "Slovak": "Slovakia", "Slovenian": "Slovenia",
+    "Surinamese": "Suriname", "Swazi": "Eswatini", "Tajik": "Tajikistan", "Tanzanian": "Tanzania", "Timorese": "Timor-Leste",
+    "Togolese": "Togo", "Tongan": "Tonga", "Trinidadian": "Trinidad and Tobago", "Turkmen": "Turkmenistan",
+    "Uzbek": "Uzbekistan", "Vanuatuan": "Vanuatu", "Yugoslav": "Yugoslavia",
 }  # fmt: skip
 SPEAKING_VERBS = (
     r"say|says|said|tell|tells|told|state|states|stated|argue|argues|argued|declare|declares|declared|call|calls|called|"
@@ -121,10 +140,17 @@ NOT_SPEAKING_AFTER = (
 )
 # The Secretary-General is the speaker: a country named in the question is then a topic
 SECRETARY_GENERAL_RE = re.compile(r"\bSecretar(?:y|ies)[- ]General\b|\bSG\b|\bBan Ki-?moon\b|\bGuterres\b|\bAnnan\b", re.I)
-LIST_GLUE_RE = re.compile(r"^(?:'s|’s)?(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")  # "Senegal's and Tanzania's"
+# "Senegal's and Tanzania's", "the speeches of Guyana and of Mauritius"
+# ("Bangladesh vs Portugal, 1980-1989, on …")
+LIST_GLUE_RE = re.compile(r"^(?:'s|’s)?(?:\s*,\s*(?:and\s+)?|\s+(?:and|vs\.?|versus)\s+)(?:of\s+)?(?:the\s+)?$", re.I)
 # A list of countries opening the question (or a sentence of it) before "on": "Malaysia and Norway on the war in …"
-OPENING_RE = re.compile(r"(?:^|[.:;?!]\s+)\s*(?:the\s+)?$", re.I)
-ON_TOPIC_RE = re.compile(r"^(?:'s|’s)?\s+(?:on|about|regarding|concerning)\b", re.I)
+# (or after "compare": "compare malta and portugal on libya's conflict")
+OPENING_RE = re.compile(r"(?:^|[.:;?!]\s+)\s*(?:(?:compare|comparing|contrast)\s+)?(?:the\s+)?$", re.I)
+# (a period may stand between: "Bangladesh vs Portugal, 1980-1989, on the Soviet troops in Afghanistan")
+ON_TOPIC_RE = re.compile(
+    r"^(?:'s|’s)?(?:\s*,\s*(?:(?:from|since|between|in)\s+)?(?:the\s+)?\d[\w\s–-]{0,20},)?\s+(?:on|about|regarding|concerning)\b",
+    re.I,
+)
 # ... or before a colon, after at most a period ("Libya and South Africa, 1999-2006: which of their speeches …")
 EACH_OF_THEM_RE = re.compile(r"\beach\b|\bboth\b|\btheir\s+(?:[\w-]+\s+){0,2}?(?:statements|speeches|addresses)\b", re.I)
 HEADLINE_COLON_RE = re.compile(r"^\s*(?:,\s*(?:(?:from|since|between|in)\s+)?(?:the\s+)?[\d][\w\s–-]{0,20})?:")
@@ -334,8 +360,12 @@ def _speaks(question: str, name: str, start: int) -> bool:
         # "the first mention of Palestine by Jordan" (a name between: not "a reference to occupation by Iraq")
         rf"\b(?:earliest|first|latest|last)\s+(?:[\w-]+\s+){{0,3}}?(?:reference|mention|allusion)s?\s+(?:of|to)\s+"
         rf"{named_object}by\s+{n}",
-        rf"\b(?:{SPEAKING_NOUNS})\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",  # "the 1975 speech by Mauritius"
+        # "the 1975 speech by Mauritius", "which general debate speeches of Guyana"
+        rf"\b(?:{SPEAKING_NOUNS})(?:e?s)?\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",
         rf"(?<![\w-]){re.escape(name)}\s+(?:{SPEAKING_VERBS})\b",  # "Brazil said"
+        # "which UK general debate speeches", "every Japan statement": the name heading its statements
+        rf"\b(?:which|what|whose|every|each|all|any|earliest|first|latest|last|list)\s+{n}\s+(?:(?:UN|UNGA|GA)\s+)?"
+        r"(?:general\s+debate\s+)?(?:statements?|speech(?:es)?|address(?:es)?)\b",
     )
     flags = re.I if len(name) > 3 else 0
     for pattern in patterns:

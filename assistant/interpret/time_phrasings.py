@@ -19,11 +19,15 @@ SPEAKING = (
     r"welcom(?:e|es|ed|ing)|acknowledg(?:e|es|ed|ing)|describ(?:e|es|ed|ing)|say(?:s|ing)?|said|told|tell(?:s|ing)?|"
     r"announc(?:e|es|ed|ing)|link(?:s|ed|ing)?|connect(?:s|ed|ing)?|complain(?:s|ed|ing)?|"
     r"critici[sz](?:e|es|ed|ing)|appeal(?:ed|ing)|plead(?:s|ed|ing)?|deplor(?:e|es|ed|ing)|lament(?:ed|ing)|"
-    r"advocat(?:e|es|ed|ing)|champion(?:ed|ing)|(?:brought|bring|bringing)\s+(?:(?:it|this|that|them)\s+)?up)(?![\w-])"
+    r"advocat(?:e|es|ed|ing)|champion(?:ed|ing)|(?:brought|bring|bringing)\s+(?:(?:it|this|that|them)\s+)?up|"
+    # "did it comment on them", "where Malta put it forward" (not "a comment", "put forward troops")
+    r"comment(?:s|ed|ing)?(?=\s+(?:on|upon)\b)|put(?:s|ting)?\s+(?:it|this|that|them)\s+forward)(?![\w-])"
 )
 COMPARE_RE = re.compile(
     r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?(?:present|presented|"
-    r"put|frame|framed)\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?" + SPEAKING + r"|"
+    r"put|frame|framed|treat|treated|handle|handled|approach|approached|cover|covered|view|viewed)\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?"
+    + SPEAKING
+    + r"|"
     r"\b(?:differ|differed|difference|differences)\b",
     re.I,
 )
