@@ -124,7 +124,9 @@ DEMONYM_STATEMENTS = (
     r"(?:statements?|speech(?:es)?|address(?:es)?)\b)"
 )
 DEMONYM_SPEAKER_RE = re.compile(
-    rf"(?:\b(?:did|does|do|has|have|had|would|will)\s+the\s+|\baccording\s+to\s+the\s+|\bby\s+the\s+)({_DEMONYM})\s+"
+    # ("by the" only before a word for what was said or who said it: "the crackdown by the Bahraini government" is no speech)
+    rf"(?:\b(?:did|does|do|has|have|had|would|will)\s+the\s+|\baccording\s+to\s+the\s+|"
+    rf"\bby\s+the\s+(?=(?:{_DEMONYM})\s+(?:statement|speech|address|remarks|delegation|representative|delegate)s?\b))({_DEMONYM})\s+"
     rf"(?:{SPEAKING_NOUNS})\b|\bthe\s+({_DEMONYM})\s+(?:{SPEAKING_NOUNS})\s+(?:{SPEAKING_VERBS})\b|{DEMONYM_STATEMENTS}",
     re.I,
 )
@@ -360,12 +362,15 @@ def _speaks(question: str, name: str, start: int) -> bool:
         # "the first mention of Palestine by Jordan" (a name between: not "a reference to occupation by Iraq")
         rf"\b(?:earliest|first|latest|last)\s+(?:[\w-]+\s+){{0,3}}?(?:reference|mention|allusion)s?\s+(?:of|to)\s+"
         rf"{named_object}by\s+{n}",
-        # "the 1975 speech by Mauritius", "which general debate speeches of Guyana"
-        rf"\b(?:{SPEAKING_NOUNS})(?:e?s)?\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",
+        rf"\b(?:{SPEAKING_NOUNS})\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",  # "the 1975 speech by Mauritius"
+        # "which general debate speeches of Guyana" (not "the governments of India and Pakistan": what they did)
+        rf"\b(?:statements|speeches|addresses)\s+(?:(?:delivered|given|made)\s+)?(?:by|of|from)\s+{n}",
         rf"(?<![\w-]){re.escape(name)}\s+(?:{SPEAKING_VERBS})\b",  # "Brazil said"
-        # "which UK general debate speeches", "every Japan statement": the name heading its statements
-        rf"\b(?:which|what|whose|every|each|all|any|earliest|first|latest|last|list)\s+{n}\s+(?:(?:UN|UNGA|GA)\s+)?"
-        r"(?:general\s+debate\s+)?(?:statements?|speech(?:es)?|address(?:es)?)\b",
+        # "which UK general debate speeches dealt with …", "which US speeches mention Cuba": the name heading statements
+        # that say something ("which Palestine statements did the United States criticise" is the object's)
+        rf"\b(?i:which|what|every|each|any)\s+{n}\s+(?:(?i:UN|UNGA|GA)\s+)?(?i:general\s+debate\s+)?"
+        rf"(?i:statements?|speech(?:es)?|address(?:es)?)\s+(?i:{SPEAKING_VERBS}|mentions?|dealt|deals?|touch(?:es|ed)?|"
+        r"took|takes?|brought|brings?|invoked?|invokes)\b",
     )
     flags = re.I if len(name) > 3 else 0
     for pattern in patterns:

@@ -21,10 +21,14 @@ RANGE_RE = re.compile(
     rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
     rf"\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
     rf"\b({YEAR})\s+(?:to|through|until)\s+({YEAR})(?:\s*[?.!]?\s*$|\s*:)|"
-    # "list the years 2001 to 2012 in which …", "the period 1990 to 1995", "2011 to 2020 - general debate years for each"
-    rf"\b(?:years|period)\s+({YEAR})\s+(?:to|through|until)\s+({YEAR})\b|\b({YEAR})\s+(?:to|through|until)\s+({YEAR})(?=\s*[,;)]|\s+[-–—]\s)|"
-    # from a year to a dated event: "from 1975 until Zimbabwe's independence in 1980"
-    rf"\bfrom\s+({YEAR})\s+(?:to|until|till|through|up\s+to)\s+(?:[\w'’-]+\s+){{1,5}}?in\s+({YEAR})\b|"
+    # "list the years 2001 to 2012 in which …", "in the period 1990 to 1995" (not "the Khmer Rouge years 1975 to 1979",
+    # "the Sendai Framework 2015 to 2030"), and "…, 2011 to 2020 - general debate years for each" between a mark and a
+    # dash (not "the Pinochet years, 1973 to 1990, in its 1990 speech")
+    rf"\b(?:(?:list|give|name|show|tell)\s+(?:me\s+)?(?:the\s+)?|(?:in|during|over|for|across)\s+the\s+)(?:years|period)\s+"
+    rf"({YEAR})\s+(?:to|through|until)\s+({YEAR})\b|(?:^|[,:;]\s*)({YEAR})\s+(?:to|through|until)\s+({YEAR})(?=\s+[-–—]\s)|"
+    # from a year to a dated event: "from 1975 until Zimbabwe's independence in 1980" (the event's words stay: they
+    # may be the topic, "from 1990 to the end of the war in 1991")
+    rf"\bfrom\s+({YEAR})\s+(?:to|until|till|through|up\s+to)\s+(?=(?:[\w'’-]+\s+){{1,5}}?in\s+({YEAR})\b)|"
     # from one dated event to another: "from the International Year of Freshwater in 2003 to the … in 2013"
     rf"\bfrom\s+(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+(?:{MONTH}\s+)?({YEAR})\s+(?:to|until|till|through|up\s+to)\s+"
     rf"(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+(?:{MONTH}\s+)?({YEAR})\b",

@@ -21,13 +21,16 @@ SPEAKING = (
     r"critici[sz](?:e|es|ed|ing)|appeal(?:ed|ing)|plead(?:s|ed|ing)?|deplor(?:e|es|ed|ing)|lament(?:ed|ing)|"
     r"advocat(?:e|es|ed|ing)|champion(?:ed|ing)|(?:brought|bring|bringing)\s+(?:(?:it|this|that|them)\s+)?up|"
     # "did it comment on them", "where Malta put it forward" (not "a comment", "put forward troops")
-    r"comment(?:s|ed|ing)?(?=\s+(?:on|upon)\b)|put(?:s|ting)?\s+(?:it|this|that|them)\s+forward)(?![\w-])"
+    r"comment(?:ed|ing)(?=\s+(?:on|upon)\b)|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s)|(?<=\bit\s)|(?<=\bthey\s))comments?"
+    r"(?=\s+(?:on|upon)\b)|put(?:s|ting)?\s+(?:it|this|that|them)\s+forward)(?![\w-])"
 )
 COMPARE_RE = re.compile(
     r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?(?:present|presented|"
-    r"put|frame|framed|treat|treated|handle|handled|approach|approached|cover|covered|view|viewed)\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?"
-    + SPEAKING
-    + r"|"
+    r"put|frame|framed)\b|"
+    # "how did Albania and Nicaragua each treat the Cyprus question" (not "did Kenya and Uganda each handle a million
+    # refugees")
+    r"\bhow\s+(?:did|do|does|has|have|had)\s+[^?]*?\beach\s+(?:of\s+(?:them|the\s+two)\s+)?(?:treat|treated|handle|"
+    r"handled|approach|approached|cover|covered|view|viewed)\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?" + SPEAKING + r"|"
     r"\b(?:differ|differed|difference|differences)\b",
     re.I,
 )

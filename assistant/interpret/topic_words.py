@@ -33,7 +33,8 @@ GENERIC_WORDS = re.compile(
     r"cover\s+everything|everything|anything|plus\s+any|also|ga|any\s+later\s+references|later\s+references|"
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
-    r"repeat(?:ed|s)?|now|including|timeline|dealt|deals?(?=\s+with\s+(?:it|them|this|that|these|those)\b)|comment(?:s|ed|ing)?(?=\s+(?:on|upon)\b)|"
+    r"repeat(?:ed|s)?|now|including|timeline|dealt|deals?(?=\s+with\s+(?:it|them|this|that|these|those)\s*(?:[?.!]|$))|"
+    r"(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s)|(?<=\bit\s)|(?<=\bthey\s))comments?(?=\s+(?:on|upon)\b)|"
     # "did each country take it up", "how did Albania and Nicaragua each treat …": who and how, not what
     r"(?<=\beach\s)(?:country|nation|speaker|delegation|treat|treated|handle|handled|approach|approached|cover|covered|view|viewed)|(?:take|takes|took|taken|taking)\s+(?:(?:it|them|this|that)\s+)?up(?!\s+arms\b)|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s))deal(?=\s+with\b)|rest(?=\s+of\s+that\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
     r"identify|find(?=\s+(?:the|when|out|me|which|what|every|all)\b)|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.interpret.countries import CountryNames
 from assistant.interpret.periods import read_period
+from assistant.interpret.question import interpret
 from assistant.interpret.timeline import read_timeline
 
 COUNTRIES = CountryNames(
@@ -22,6 +23,16 @@ COUNTRIES = CountryNames(
         "Madagascar": "MDG",
         "United Kingdom": "GBR",
         "UK": "GBR",
+        "Kenya": "KEN",
+        "Uganda": "UGA",
+        "India": "IND",
+        "Pakistan": "PAK",
+        "Bahrain": "BHR",
+        "Palestine": "PSE",
+        "United States": "USA",
+        "Colombia": "COL",
+        "Egypt": "EGY",
+        "Cambodia": "KHM",
     }
 )
 
@@ -31,7 +42,7 @@ COUNTRIES = CountryNames(
     [
         ("list the years 2001 to 2012 in which its speech addressed this", (2001, 2012, "2001–2012")),
         ("libya's conflict and transition, 2011 to 2020 - general debate years for each", (2011, 2020, "2011–2020")),
-        ("Angola's statements on UNITA, 1993 through 2002, please", (1993, 2002, "1993–2002")),
+        ("In the period 1990 to 1995, how did it talk about debt?", (1990, 1995, "1990–1995")),
         ("from 1975 until Zimbabwe's independence in 1980, which speeches", (1975, 1980, "1975–1980")),
     ],
 )
@@ -39,8 +50,26 @@ def test_a_bare_year_to_year_is_a_period_where_it_stands_as_one(question: str, p
     assert read_period(question) == period
 
 
-def test_a_bare_year_to_year_inside_a_phrase_opens_no_period() -> None:
-    assert read_period("What were Malta's 2015 to 2030 targets for renewables?")[0] is None
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What were Malta's 2015 to 2030 targets for renewables?",
+        "What did Chile say about the Pinochet years, 1973 to 1990, in its 1990 speech?",
+        "When did Kenya first mention the Sendai Framework 2015 to 2030; was it before 2015?",
+    ],
+)
+def test_a_bare_year_to_year_inside_a_phrase_opens_no_period(question: str) -> None:
+    assert read_period(question)[0] is None
+
+
+def test_years_named_in_a_question_about_one_speech_make_no_timeline() -> None:
+    assert read_timeline("What did Cambodia say about the Khmer Rouge years 1975 to 1979 in 1998?", COUNTRIES) is None
+
+
+def test_the_event_that_closes_a_period_stays_in_the_topic() -> None:
+    ask = read_timeline("How did Egypt's statements talk about the war, from 1990 to the end of the war in 1991?", COUNTRIES)
+    assert ask is not None and (ask.first_year, ask.last_year) == (1990, 1991)
+    assert "end" in ask.topic.split()
 
 
 @pytest.mark.parametrize(
@@ -132,3 +161,34 @@ def test_speeches_that_deal_with_it_leave_the_verb() -> None:
         COUNTRIES,
     )
     assert ask is not None and ask.topic == "opium poppy drug trade"
+
+
+@pytest.mark.parametrize(
+    ("question", "countries"),
+    [
+        # what governments or leaders did is about them, not said by them
+        ("Which countries urged the governments of India and Pakistan to show restraint in 1998?", ()),
+        ("Which countries condemned the crackdown by the Bahraini government in 2011?", ()),
+        # another country's statements are the object
+        ("Which Palestine statements did the United States criticise in 2012?", ("USA",)),
+        ("Which UK speeches mention Palestine?", ("GBR",)),
+    ],
+)
+def test_only_the_country_that_speaks_filters_an_ordinary_question(question: str, countries: tuple[str, ...]) -> None:
+    assert interpret(question, countries=COUNTRIES).filters.countries == countries
+
+
+def test_each_handling_something_is_no_comparison() -> None:
+    assert read_timeline("Did Kenya and Uganda each handle over a million refugees in 2017?", COUNTRIES) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("How did Colombia talk about the peace deal with them since 2016?", "deal"),
+        ("How has Kenya talked about the General Comment on the right to water since 2002?", "Comment"),
+    ],
+)
+def test_a_deal_or_a_comment_as_a_thing_stays_in_the_topic(question: str, kept: str) -> None:
+    ask = read_timeline(question, COUNTRIES)
+    assert ask is not None and kept in ask.topic.split()
