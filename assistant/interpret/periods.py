@@ -17,9 +17,11 @@ DECADE_RE = re.compile(
     re.I,
 )
 DECADE_WORDS = {"forties": 1940, "fifties": 1950, "sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
+# ("for the period 1988-2007": the words that only say "a period" go with it)
+_THE_PERIOD = r"(?:\b(?:for|in|during|over|across)\s+the\s+period\s+(?:of\s+)?)?"
 RANGE_RE = re.compile(
-    rf"\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
-    rf"\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
+    rf"{_THE_PERIOD}\b(?:between|from)\s+(?:the\s+)?(?:[\w-]+\s+){{0,6}}?({YEAR})(?:\s+[\w-]+){{0,3}}?\s+(?:and|to|until|till|through|up\s+to|-|–)\s+({YEAR})\b|"
+    rf"{_THE_PERIOD}\b({YEAR})\s*[-–]\s*({YEAR})\b|\(\s*({YEAR})\s+(?:to|through|until)\s+({YEAR})\s*\)|"
     rf"\b({YEAR})\s+(?:to|through|until)\s+({YEAR})(?:\s*[?.!]?\s*$|\s*:)|"
     # "list the years 2001 to 2012 in which …", "in the period 1990 to 1995" (not "the Khmer Rouge years 1975 to 1979",
     # "the Sendai Framework 2015 to 2030"), and "…, 2011 to 2020 - general debate years for each" between a mark and a

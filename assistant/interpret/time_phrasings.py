@@ -46,7 +46,8 @@ FIRST_RE = re.compile(
     r"\bfirst\s+(?:mention|mentioned|raise|raised|bring|brought|speak|spoke|talk|talked|address|addressed|lay|laid|"
     r"warn|warned|announce|announced|give|gave|come|came|connect|connected|refer|referred|call|called|cite|cited|say|said|"
     r"propose|proposed|put|tell|told|express|expressed|voice|voiced|appear|appeared|start|started|begin|began|"
-    r"present|presented|describe|described)\b|"
+    r"present|presented|describe|described|champion|championed|advocate|advocated|promote|promoted|denounce|"
+    r"denounced|condemn|condemned|invoke|invoked|welcome|welcomed)\b|"
     # "when did Haiti first ask for …" (not "when it was first asked to host …", "when first asked about Gaza")
     r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bwhen\s)(?<!\bbeen\s)(?<!\bis\s)\bfirst\s+ask(?:ed)?\b|"
     # "when did the Sudan first protest in the General Assembly": a protest made there (not "the first protest")
@@ -139,9 +140,9 @@ CHANGE_RE = re.compile(
 # "What has Haiti said about X at the UN over the years": a speaker and said/talked with a period or plural statements
 STATEMENTS_RE = re.compile(
     r"\b(?:statements|speeches|addresses|remarks|messages|texts|reports)\b|\bwhich\s+of\b|"
+    # "list, for the period 1988-2007, each general debate statement of Myanmar dealing with …"
+    r"\b(?:each|every)\s+(?:(?:UN|UNGA|GA)\s+)?(?:general\s+debate\s+)?(?:statement|speech|address)\b|" + SPEECH_USED_TO + r"|"
     # "since 2013, how often has Mongolia used its general debate speech to promote …"
-    + SPEECH_USED_TO
-    + r"|"
     r"\bwhat\s+(?:has|have)\b.*\b(?:said|told|stated|argued|called\s+for)\b|\bwhat\s+did\b.*\b(?:say|tell|state|argue)\b|\bhow\s+(?:has|have|did)\b.*\b(?:talk|talked|spoke|speak|describ\w*|present\w*|address\w*|rais\w*|report\w*|spoken|"
     r"refer|referred|referring|mention|mentioned)\b|"
     r"\bhow\s+(?:was|were|is|are)\b.*\b(?:referred|described|mentioned|discussed|presented|raised|addressed)\b|"

@@ -192,3 +192,38 @@ def test_each_handling_something_is_no_comparison() -> None:
 def test_a_deal_or_a_comment_as_a_thing_stays_in_the_topic(question: str, kept: str) -> None:
     ask = read_timeline(question, COUNTRIES)
     assert ask is not None and kept in ask.topic.split()
+
+
+def test_each_statement_listed_over_a_period_is_a_timeline() -> None:
+    ask = read_timeline(
+        "Kindly list, for the period 1988-2007, each general debate statement of Cambodia dealing with its campaign "
+        "against narcotic drugs.",
+        COUNTRIES,
+    )
+    assert ask is not None and ask.kind == "timeline"
+    assert [c.label for c in ask.columns] == ["Cambodia"] and (ask.first_year, ask.last_year) == (1988, 2007)
+    assert ask.topic == "campaign against narcotic drugs"  # not "Kindly", "the period", "dealing"
+
+
+def test_a_formal_request_and_a_study_are_no_topic() -> None:
+    formal = read_timeline(
+        "We require the first general debate statement in which Guyana referred to its candidacy for the Security "
+        "Council, together with all subsequent statements that do so.",
+        COUNTRIES,
+    )
+    assert formal is not None and formal.kind == "first_mention"
+    assert formal.topic == "candidacy Security Council"
+    study = read_timeline(
+        "For a study of regional bodies: in which of Kenya's general debate statements from 1993 to 2006 does IGAD come up?",
+        COUNTRIES,
+    )
+    assert study is not None and "study" not in study.topic.split()
+
+
+def test_first_championing_is_a_first_mention() -> None:
+    ask = read_timeline(
+        "Can you tell me when Kenya first championed the middle-income countries as a group in the general debate, "
+        "and which of its later speeches did so again?",
+        COUNTRIES,
+    )
+    assert ask is not None and ask.kind == "first_mention"
