@@ -104,6 +104,7 @@ class Timeline:
     in_scope: int  # statements searched
     timings_ms: dict[str, float]
     complete: bool = True  # False: a wide scope or the sentence budget left statements unread; counts a lower bound
+    unchecked: int = 0  # uncertain entries past the model's check's limit (`EntryCheck`), standing unchecked
 
 
 def year_of(meta: DocumentMeta) -> int | None:
@@ -120,14 +121,13 @@ def build_timeline(
     passages: int,
     base: Filters,
     screen: float | None = SCREEN_FLOOR,
-    judge: Judge | None = None,
+    judge: EntryCheck | None = None,
 ) -> Timeline:
     """The timeline ``ask`` asks for over ``searcher``'s index, entries kept when ``decision`` >= ``threshold``.
 
-    ``judge``: asked of each entry with its probability; False drops it (a model's NO on an uncertain entry: its
-    passage does not speak of the topic), None keeps it; ``rule``: the hand-weighted rule, one of the signals ``decision``
-    reads; ``screen``: statements whose
-    passage-level evidence is below it are not scored (None: every statement is).
+    ``judge``: the model's check of the entries below its band (`EntryCheck`): a NO drops the entry; ``rule``: the
+    hand-weighted rule, one of the signals ``decision`` reads; ``screen``: statements whose passage-level evidence is
+    below it are not scored (None: every statement is).
     """
     t0 = time.perf_counter()
     # the topic, and the other words the question's brackets give it: each statement's best reading counts
@@ -135,9 +135,11 @@ def build_timeline(
         column_evidence(replace(ask, topic=topic), searcher, rule, passages, base, screen)
         for topic in (ask.topic, *ask.alternatives)
     ]
-    spent: list[float] = []  # the judge's milliseconds on each entry it gave a verdict on
-    judged = _timed(judge, spent) if judge is not None else None
-    columns = [_decide(variants, decision, threshold, judged) for variants in zip(*per_topic, strict=True)]
+    columns = [_decide(variants, decision, threshold) for variants in zip(*per_topic, strict=True)]
+    spent: list[float] = []  # the model's milliseconds on each entry it gave a verdict on
+    unchecked = 0
+    if judge is not None:
+        columns, unchecked = _checked(columns, judge, spent)
     entries: list[TimelineEntry] = []
     citations: list[Citation] = []
     for col in columns:
@@ -172,34 +174,66 @@ def build_timeline(
         sum(c.statements for c in columns),
         timings,
         all(c.complete for c in columns),
+        unchecked,
     )
 
 
-# asked of an entry, with its probability: does its passage speak of the topic? (None: not asked, or no verdict)
-Judge = Callable[[Hit, float], bool | None]
+@dataclass(frozen=True)
+class EntryCheck:
+    """The model's check of uncertain entries: each entry below ``band``, least confident first, at most ``limit``.
+
+    ``says_on_topic``: whether an entry's passage speaks of the topic (True, False: the entry is dropped, None: no
+    verdict). The limit bounds a timeline's wait (each verdict takes seconds on a laptop's CPU); entries past it stand
+    as the entry decision kept them, and the answer says how many.
+    """
+
+    band: float
+    says_on_topic: Callable[[Hit], bool | None]
+    limit: int
 
 
-def llm_judge(settings: Settings, question: str) -> Judge | None:
+def llm_judge(settings: Settings, question: str) -> EntryCheck | None:
     """With `llm_timeline_check`: the model's YES / NO on whether an entry below the band speaks of the topic."""
     if not settings.llm_timeline_check:  # the generative package is imported only when the check is on
         return None
     from assistant.answer.generative.uncertain import model_says_on_topic
 
-    band = settings.llm_timeline_band
-    return lambda hit, p: model_says_on_topic(settings, question, hit.passage.text) if p < band else None
+    return EntryCheck(
+        settings.llm_timeline_band,
+        lambda hit: model_says_on_topic(settings, question, hit.passage.text),
+        settings.llm_timeline_max_checks,
+    )
 
 
-def _timed(judge: Judge, spent: list[float]) -> Judge:
-    """``judge``, adding to ``spent`` the milliseconds of each verdict it gives."""
+def _checked(columns: list[ColumnTimeline], check: EntryCheck, spent: list[float]) -> tuple[list[ColumnTimeline], int]:
+    """The columns without the entries the model says are off the topic, and how many uncertain entries it was not asked.
 
-    def timed(hit: Hit, probability: float) -> bool | None:
+    Asked least confident first, across the columns, at most ``check.limit`` times; ``spent`` gets the milliseconds
+    of each verdict.
+    """
+    uncertain = sorted(
+        ((s.confidence, k, s.meta.doc_id, s) for k, col in enumerate(columns) for s in col.scored if s.confidence < check.band),
+        key=lambda u: u[:3],
+    )
+    dropped: set[tuple[int, str]] = set()
+    for _, k, doc, s in uncertain[: check.limit]:
         t0 = time.perf_counter()
-        verdict = judge(hit, probability)
+        verdict = check.says_on_topic(s.hit)
         if verdict is not None:
             spent.append((time.perf_counter() - t0) * 1000)
-        return verdict
-
-    return timed
+        if verdict is False:
+            dropped.add((k, doc))
+    out = []
+    for k, col in enumerate(columns):
+        gone = [s for s in col.scored if (k, s.meta.doc_id) in dropped]
+        if gone:
+            less: dict[int, int] = defaultdict(int)
+            for s in gone:
+                less[year_of(s.meta) or 0] += 1
+            counts = [replace(c, addressing=c.addressing - less[c.year]) for c in col.counts]
+            col = replace(col, scored=[s for s in col.scored if (k, s.meta.doc_id) not in dropped], counts=counts)
+        out.append(col)
+    return out, max(0, len(uncertain) - check.limit)
 
 
 def _thin(scored: list[Scored]) -> list[Scored]:
@@ -230,14 +264,11 @@ def column_evidence(
     ]
 
 
-def _decide(
-    variants: Sequence[ColumnEvidence], decision: EntryModel, threshold: float, judge: Judge | None = None
-) -> ColumnTimeline:
+def _decide(variants: Sequence[ColumnEvidence], decision: EntryModel, threshold: float) -> ColumnTimeline:
     """The column's entries: its statements whose probability of addressing the topic reaches ``threshold``.
 
     ``variants``: the column scored for the topic and for each of its other wordings, each decided among its own
-    statements; a statement is an entry when one of them says so, with its most confident reading, and ``judge``
-    (if any) does not say False of it.
+    statements; a statement is an entry when one of them says so, with its most confident reading.
     """
     best: dict[str, Scored] = {}
     for evidence in variants:
@@ -248,7 +279,7 @@ def _decide(
             doc = c.hit.meta.doc_id
             if p >= threshold and (doc not in best or p > best[doc].confidence):
                 best[doc] = Scored(c.hit.meta, c.hit, c.quote, float(p), c.evidence.screen, anchors(held, float(p)))
-    scored = [s for s in best.values() if judge is None or judge(s.hit, s.confidence) is not False]
+    scored = list(best.values())
     first = variants[0]
     counts = _counts(first.in_scope, scored, first.column.label)
     return ColumnTimeline(first.column, scored, counts, len(first.in_scope), all(v.complete for v in variants))

@@ -21,6 +21,17 @@ def partial_notice(ask: TimelineAsk) -> str:
     return f"{PARTIAL_NOTICE}; {'a shorter period' if named else 'name a speaker or a shorter period'} to read every one."
 
 
+def unchecked_notice(found: Timeline) -> tuple[str, ...]:
+    """What a timeline says of the uncertain entries its model check had no time for (none: nothing)."""
+    if not found.unchecked:
+        return ()
+    n = found.unchecked
+    return (
+        f"{n} uncertain {'entry was' if n == 1 else 'entries were'} not checked by the local model (it checks the "
+        "least confident first, up to its limit); they stand as the entry decision kept them.",
+    )
+
+
 KIND_LABELS = {
     "timeline": "Timeline",
     "first_mention": "First mention",
@@ -88,10 +99,11 @@ def timeline_answer(said: Answer, ask: TimelineAsk, found: Timeline) -> Answer:
             notice = f"No statement{' by ' + speakers if speakers else ''}{when} is indexed."
         else:
             notice = f"No statement {scope} addresses “{ask.topic}” clearly enough to quote ({found.in_scope} searched)."
-        notices = (notice,) if found.complete else (notice, partial_notice(ask))
-        return replace(said, notices=notices, kind="abstention", evidence_score=0.0, **common)
-    if not found.complete:
-        common["notices"] = (*said.notices, partial_notice(ask))
+        refusal = (notice,) if found.complete else (notice, partial_notice(ask))
+        return replace(said, notices=refusal, kind="abstention", evidence_score=0.0, **common)
+    notices = (*said.notices, *([partial_notice(ask)] if not found.complete else []), *unchecked_notice(found))
+    if notices != said.notices:
+        common["notices"] = notices
     return replace(
         said,
         text=timeline_text(ask, found),

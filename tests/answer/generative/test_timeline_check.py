@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer.generative import llm_model
 from assistant.answer.generative.uncertain import model_says_on_topic
-from assistant.answer.timeline import build_timeline, llm_judge
+from assistant.answer.timeline import EntryCheck, build_timeline, llm_judge
 from assistant.answer.timeline_entry import load_entry_model
 from assistant.interpret.timeline import read_timeline
 from assistant.models import Filters
@@ -37,7 +37,7 @@ def test_the_real_model_tells_a_passage_on_the_topic_from_one_off_it() -> None:
 
 
 def test_the_check_is_asked_only_below_the_band_and_its_no_drops_the_entry(seed_assistant) -> None:  # type: ignore[no-untyped-def]
-    """Through the real seed index: a judge saying NO to every entry below the band leaves only the sure ones."""
+    """Through the real seed index: a check saying NO to every entry below the band leaves only the sure ones."""
     ask = read_timeline(
         "How has the Secretary-General's position on the responsibility to protect changed between 2011 and 2017?"
     )
@@ -45,30 +45,51 @@ def test_the_check_is_asked_only_below_the_band_and_its_no_drops_the_entry(seed_
     decision = load_entry_model()
     a = seed_assistant
 
-    def run(judge):  # type: ignore[no-untyped-def]
-        return build_timeline(ask, a.searcher, a.timeline_rule, decision, decision.threshold, a.passages, Filters(), judge=judge)
+    def run(check):  # type: ignore[no-untyped-def]
+        return build_timeline(ask, a.searcher, a.timeline_rule, decision, decision.threshold, a.passages, Filters(), judge=check)
 
     plain = run(None)
     confidences = sorted(e.confidence for e in plain.entries)
     assert len(confidences) >= 3
     band = (confidences[0] + confidences[-1]) / 2  # some entries below, some above
-    asked: list[float] = []
+    below = [e for e in plain.entries if e.confidence < band]
+    asked: list[str] = []
 
-    def says_no(hit, p):  # type: ignore[no-untyped-def]
-        if p >= band:
-            return None
-        asked.append(p)
+    def says_no(hit):  # type: ignore[no-untyped-def]
+        asked.append(hit.meta.doc_id)
         return False
 
-    judged = run(says_no)
-    assert asked and all(p < band for p in asked)
+    judged = run(EntryCheck(band, says_no, limit=10))
+    assert sorted(asked) == sorted(e.doc_id for e in below)  # every entry below the band, and only those
     assert [e.doc_id for e in judged.entries] == [e.doc_id for e in plain.entries if e.confidence >= band]
     assert sum(c.addressing for c in judged.counts) == len(judged.entries)
     assert "llm_timeline_check" in judged.timings_ms and "llm_timeline_check" not in plain.timings_ms
-    # a judge that never gives a verdict changes nothing
-    assert [e.doc_id for e in run(lambda hit, p: None).entries] == [e.doc_id for e in plain.entries]
+    assert judged.unchecked == 0
+    # a check that never gives a verdict changes nothing
+    assert [e.doc_id for e in run(EntryCheck(band, lambda hit: None, limit=10)).entries] == [e.doc_id for e in plain.entries]
+
+    # past its limit the check asks no more: the least confident entry is asked, the others stand, and are counted
+    asked.clear()
+    limited = run(EntryCheck(band, says_no, limit=1))
+    least = min(below, key=lambda e: e.confidence)
+    assert asked == [least.doc_id]
+    assert [e.doc_id for e in limited.entries] == [e.doc_id for e in plain.entries if e.doc_id != least.doc_id]
+    assert limited.unchecked == len(below) - 1
+
+
+def test_an_answer_says_how_many_uncertain_entries_went_unchecked() -> None:
+    from assistant.answer.timeline import Timeline
+    from assistant.answer.timeline_text import unchecked_notice
+
+    found = Timeline((), (), (), ("",), 5, {}, unchecked=3)
+    assert unchecked_notice(found) == (
+        "3 uncertain entries were not checked by the local model (it checks the least confident first, up to its "
+        "limit); they stand as the entry decision kept them.",
+    )
+    assert unchecked_notice(Timeline((), (), (), ("",), 5, {})) == ()
 
 
 def test_the_check_is_off_unless_asked_for() -> None:
     assert llm_judge(Settings(), QUESTION) is None
-    assert llm_judge(Settings(llm_timeline_check=True), QUESTION) is not None
+    check = llm_judge(Settings(llm_timeline_check=True, llm_timeline_max_checks=3), QUESTION)
+    assert check is not None and (check.band, check.limit) == (0.5, 3)
