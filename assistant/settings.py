@@ -139,6 +139,7 @@ class Settings(BaseSettings):
     llm_timeline_band: float = 0.5
     # ... at most this many per timeline, the least confident first (each verdict takes seconds on a laptop's CPU)
     llm_timeline_max_checks: int = 8
+    llm_timeline_check_s: float = 20.0  # ... and none once the check has taken this long (the rest stand, with a notice)
     llm_timeout_s: float = 30.0  # past this, the exact answer stands (with a notice)
     llm_batch: int = 512  # prompt tokens read per step (llama.cpp n_batch and n_ubatch)
     openai_base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)

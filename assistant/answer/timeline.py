@@ -183,13 +183,15 @@ class EntryCheck:
     """The model's check of uncertain entries: each entry below ``band``, least confident first, at most ``limit``.
 
     ``says_on_topic``: whether an entry's passage speaks of the topic (True, False: the entry is dropped, None: no
-    verdict). The limit bounds a timeline's wait (each verdict takes seconds on a laptop's CPU); entries past it stand
-    as the entry decision kept them, and the answer says how many.
+    verdict). The limit, and ``budget_s`` (no entry is asked once the check has taken that long), bound a timeline's
+    wait: each verdict takes seconds on a laptop's CPU, more on a busy one. Entries past them stand as the entry
+    decision kept them, and the answer says how many.
     """
 
     band: float
     says_on_topic: Callable[[Hit], bool | None]
     limit: int
+    budget_s: float = float("inf")
 
 
 def llm_judge(settings: Settings, question: str) -> EntryCheck | None:
@@ -202,23 +204,28 @@ def llm_judge(settings: Settings, question: str) -> EntryCheck | None:
         settings.llm_timeline_band,
         lambda hit: model_says_on_topic(settings, question, hit.passage.text),
         settings.llm_timeline_max_checks,
+        settings.llm_timeline_check_s,
     )
 
 
 def _checked(columns: list[ColumnTimeline], check: EntryCheck, spent: list[float]) -> tuple[list[ColumnTimeline], int]:
     """The columns without the entries the model says are off the topic, and how many uncertain entries it was not asked.
 
-    Asked least confident first, across the columns, at most ``check.limit`` times; ``spent`` gets the milliseconds
-    of each verdict.
+    Asked least confident first, across the columns, at most ``check.limit`` times and while the check has taken less
+    than ``check.budget_s``; ``spent`` gets the milliseconds of each verdict.
     """
     uncertain = sorted(
         ((s.confidence, k, s.meta.doc_id, s) for k, col in enumerate(columns) for s in col.scored if s.confidence < check.band),
         key=lambda u: u[:3],
     )
     dropped: set[tuple[int, str]] = set()
+    asked, started = 0, time.perf_counter()
     for _, k, doc, s in uncertain[: check.limit]:
+        if time.perf_counter() - started >= check.budget_s:
+            break
         t0 = time.perf_counter()
         verdict = check.says_on_topic(s.hit)
+        asked += 1
         if verdict is not None:
             spent.append((time.perf_counter() - t0) * 1000)
         if verdict is False:
@@ -233,7 +240,7 @@ def _checked(columns: list[ColumnTimeline], check: EntryCheck, spent: list[float
             counts = [replace(c, addressing=c.addressing - less[c.year]) for c in col.counts]
             col = replace(col, scored=[s for s in col.scored if (k, s.meta.doc_id) not in dropped], counts=counts)
         out.append(col)
-    return out, max(0, len(uncertain) - check.limit)
+    return out, len(uncertain) - asked
 
 
 def _thin(scored: list[Scored]) -> list[Scored]:

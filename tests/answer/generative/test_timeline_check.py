@@ -75,6 +75,11 @@ def test_the_check_is_asked_only_below_the_band_and_its_no_drops_the_entry(seed_
     assert asked == [least.doc_id]
     assert [e.doc_id for e in limited.entries] == [e.doc_id for e in plain.entries if e.doc_id != least.doc_id]
     assert limited.unchecked == len(below) - 1
+    # ... and once its time is spent: a check with no time asks nothing
+    asked.clear()
+    spent = run(EntryCheck(band, says_no, limit=10, budget_s=0.0))
+    assert asked == [] and spent.unchecked == len(below)
+    assert [e.doc_id for e in spent.entries] == [e.doc_id for e in plain.entries]
 
 
 def test_an_answer_says_how_many_uncertain_entries_went_unchecked() -> None:
@@ -91,5 +96,5 @@ def test_an_answer_says_how_many_uncertain_entries_went_unchecked() -> None:
 
 def test_the_check_is_off_unless_asked_for() -> None:
     assert llm_judge(Settings(), QUESTION) is None
-    check = llm_judge(Settings(llm_timeline_check=True, llm_timeline_max_checks=3), QUESTION)
-    assert check is not None and (check.band, check.limit) == (0.5, 3)
+    check = llm_judge(Settings(llm_timeline_check=True, llm_timeline_max_checks=3, llm_timeline_check_s=5), QUESTION)
+    assert check is not None and (check.band, check.limit, check.budget_s) == (0.5, 3, 5)
