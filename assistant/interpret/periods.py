@@ -33,7 +33,10 @@ RANGE_RE = re.compile(
     rf"\bfrom\s+({YEAR})\s+(?:to|until|till|through|up\s+to)\s+(?=(?:[\w'’-]+\s+){{1,5}}?in\s+({YEAR})\b)|"
     # from one dated event to another: "from the International Year of Freshwater in 2003 to the … in 2013"
     rf"\bfrom\s+(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+(?:{MONTH}\s+)?({YEAR})\s+(?:to|until|till|through|up\s+to)\s+"
-    rf"(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+(?:{MONTH}\s+)?({YEAR})\b",
+    rf"(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+(?:{MONTH}\s+)?({YEAR})\b|"
+    # ... or to an event named by its year: "from the unilateral declaration of independence in 1965 to the 1979 negotiations"
+    rf"\bfrom\s+(?:[\w'’-]+\s+){{1,8}}?(?:in|of)\s+(?:{MONTH}\s+)?({YEAR})\s+(?:to|until|till|through|up\s+to)\s+the\s+"
+    rf"({YEAR})(?=\s+[a-z])",
     re.I,
 )
 # (not across a word that ends a period: "from independence up to 2001" only ends)

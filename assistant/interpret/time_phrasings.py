@@ -102,7 +102,9 @@ WHICH_YEARS_RE = re.compile(
     r"(?:years|statements|speeches|addresses|sessions)\b|"
     # "since 2006 - years in which bolivia's statement talked about …", "- years it came up"
     # (where a clause opens: "what did Mexico say about the years it sat on the Council?" is not)
-    r"(?:^|[-–—:;,]\s*|\b(?:list|give|name|show|tell)\s+(?:me\s+)?(?:the\s+)?)years\s+(?:in\s+which|when|it|they)\b|"
+    # ("Give me the years, 1958-1973, in which …": a period may stand between)
+    r"(?:^|[-–—:;,]\s*|\b(?:list|give|name|show|tell)\s+(?:me\s+)?(?:the\s+)?)years(?:\s*,\s*[\w\s–-]{4,25},)?\s+"
+    r"(?:in\s+which|when|it|they)\b|"
     # "years Libya's general debate speech referred to it"
     r"(?:^|[-–—:;,]\s*|\b(?:list|give|name|show|tell)\s+(?:me\s+)?(?:the\s+)?)years\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?[\w-]+(?:'s|’s)\s+"
     r"(?:[\w-]+\s+){0,3}?(?:statements?|speech(?:es)?|address(?:es)?)\b",

@@ -169,12 +169,29 @@ def read_timeline(question: str, countries: CountryNames | None = None, intent: 
         period_text = f"up to {hi}" if hi else ""
     asked = without_answer_form(question)
     topic = _topic(asked, columns, countries)
+    purpose = PURPOSE_RE.match(asked)
+    if purpose is not None and not re.search(r"\b[A-Z]", purpose.group(1)) and re.search(r"\b[A-Z]", asked[purpose.end() :]):
+        # "For a briefing on arms control diplomacy: when did the UK first call for an arms trade treaty?": a purpose
+        # in common words is no topic when what follows has one of its own; one that names something ("For a paper on
+        # migration through the Darién Gap: …") may be the topic itself
+        rest = asked[purpose.end() :]
+        own = _topic(rest, columns, countries)
+        if own != rest and key_terms(own):
+            topic = own
     if (stance is not None or kind == "first_mention") and topic == question:
         return None  # "How did Kenya respond to it between 2008 and 2010?": nothing to search for
     if learned and (topic == question or not key_terms(topic)):
         return None  # "from which year do we have general debate statements?": nothing to search for
     alternatives = _alternatives(asked, columns, countries, topic)
     return TimelineAsk(kind, topic, lo, hi, tuple(columns) or (Column(""),), period_text, alternatives)
+
+
+# The asker's purpose, opening the question before a colon: "For a briefing on arms control diplomacy:"
+PURPOSE_RE = re.compile(
+    r"\s*for\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper|study|report|thesis|article|"
+    r"presentation|review)\s+(?:on|about|of)\s+([^:?]{1,80}):\s*",
+    re.I,
+)
 
 
 # a bracket that names the topic in other words: "(Pachamama)", "(later the Stabilisation and Association

@@ -227,3 +227,41 @@ def test_first_championing_is_a_first_mention() -> None:
         COUNTRIES,
     )
     assert ask is not None and ask.kind == "first_mention"
+
+
+def test_the_years_asked_for_may_have_the_period_between() -> None:
+    ask = read_timeline(
+        "Give me the years, 1958-1973, in which the United States' General Assembly speech dealt with Berlin.", COUNTRIES
+    )
+    assert ask is not None and ask.kind == "timeline"
+    assert [c.label for c in ask.columns] == ["United States"] and (ask.first_year, ask.last_year) == (1958, 1973)
+    assert ask.topic == "Berlin"
+
+
+def test_a_period_may_end_at_an_event_named_by_its_year() -> None:
+    assert read_period("from the unilateral declaration of independence in 1965 to the 1979 negotiations: list")[:2] == (
+        1965,
+        1979,
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # a purpose in common words is no topic when the question names one of its own
+        (
+            "For a briefing on arms control diplomacy: in which year did the UK first call for an arms trade treaty in "
+            "its general debate speech?",
+            "arms trade treaty",
+        ),
+        # a purpose that names something may be the topic itself
+        (
+            "For a paper on migration through the Darién Gap: since 2010, which of Colombia's speeches mention the "
+            "flows of migrants crossing its territory?",
+            "migration Darién Gap flows migrants crossing territory",
+        ),
+    ],
+)
+def test_the_askers_purpose_before_a_colon(question: str, topic: str) -> None:
+    ask = read_timeline(question, COUNTRIES)
+    assert ask is not None and ask.topic == topic
