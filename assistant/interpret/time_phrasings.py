@@ -11,6 +11,8 @@ import re
 # Verbs of speaking about something, as verbs only ("talked", not "peace talks"; "named", not "Namibia"; "appealed",
 # not "the flash appeal"): what a first mention is about ("first discussed", "start mentioning"), unlike "first
 # established", "first test a weapon" or "first host the Olympics", which ask when an event happened.
+# "did it comment on them", "to comment on" (not "a comment on", "the General Comment on"): a verb only after a subject
+COMMENT_ON = r"(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s)|(?<=\bit\s)|(?<=\bthey\s))comments?(?=\s+(?:on|upon)\b)"
 SPEAKING = (
     r"(?:mention(?:s|ed|ing)?|rais(?:e|es|ed|ing)|discuss(?:es|ed|ing)?|cit(?:e|es|ed|ing)|nam(?:e|es|ed|ing)|"
     r"refer(?:s|red|ring)?|warn(?:s|ed|ing)?|spoke|spoken|speak(?:s|ing)?|talk(?:ed|ing)?|address(?:es|ed|ing)?|"
@@ -21,8 +23,7 @@ SPEAKING = (
     r"critici[sz](?:e|es|ed|ing)|appeal(?:ed|ing)|plead(?:s|ed|ing)?|deplor(?:e|es|ed|ing)|lament(?:ed|ing)|"
     r"advocat(?:e|es|ed|ing)|champion(?:ed|ing)|(?:brought|bring|bringing)\s+(?:(?:it|this|that|them)\s+)?up|"
     # "did it comment on them", "where Malta put it forward" (not "a comment", "put forward troops")
-    r"comment(?:ed|ing)(?=\s+(?:on|upon)\b)|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s)|(?<=\bit\s)|(?<=\bthey\s))comments?"
-    r"(?=\s+(?:on|upon)\b)|put(?:s|ting)?\s+(?:it|this|that|them)\s+forward)(?![\w-])"
+    r"comment(?:ed|ing)(?=\s+(?:on|upon)\b)|" + COMMENT_ON + r"|put(?:s|ting)?\s+(?:it|this|that|them)\s+forward)(?![\w-])"
 )
 COMPARE_RE = re.compile(
     r"\bcompare[ds]?\b|\bcomparison\b|\bvs\.?(?=\s)|\bversus\b|\beach\s+(?:of\s+(?:them|the\s+two)\s+)?(?:present|presented|"

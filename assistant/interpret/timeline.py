@@ -40,7 +40,7 @@ from assistant.interpret.time_phrasings import (
 )
 from assistant.interpret.timeline_columns import Column, columns_of, is_country_name
 from assistant.interpret.timeline_intent import IntentModel, load_intent
-from assistant.interpret.topic_words import CHAT_PHRASES_RE, GENERIC_WORDS, KEEP, SETTING_RE, with_names_kept
+from assistant.interpret.topic_words import CHAT_PHRASES_RE, GENERIC_WORDS, KEEP, PURPOSE, SETTING_RE, with_names_kept
 from assistant.models import Filters
 from assistant.text.lexical import key_terms
 
@@ -187,11 +187,7 @@ def read_timeline(question: str, countries: CountryNames | None = None, intent: 
 
 
 # The asker's purpose, opening the question before a colon: "For a briefing on arms control diplomacy:"
-PURPOSE_RE = re.compile(
-    r"\s*for\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper|study|report|thesis|article|"
-    r"presentation|review)\s+(?:on|about|of)\s+([^:?]{1,80}):\s*",
-    re.I,
-)
+PURPOSE_RE = re.compile(r"\s*" + PURPOSE + r"\s+([^:?]{1,80}):\s*", re.I)
 
 
 # a bracket that names the topic in other words: "(Pachamama)", "(later the Stabilisation and Association

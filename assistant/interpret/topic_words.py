@@ -9,7 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.interpret.time_phrasings import SPEECH_USED_TO
+from assistant.interpret.time_phrasings import COMMENT_ON, SPEECH_USED_TO
+
+# the asker's purpose: "for a briefing on", "for my paper about", "For a study of"
+PURPOSE = (
+    r"for\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper|study|report|thesis|article|"
+    r"presentation|review)\s+(?:on|about|of)\b"
+)
 
 # words that say "timeline" or name the setting rather than the topic: searched for, they pull in every statement
 GENERIC_WORDS = re.compile(
@@ -35,7 +41,8 @@ GENERIC_WORDS = re.compile(
     r"earliest|how\s+far\s+back(?:\s+does\s+(?:that|it|this)\s+go)?|walk\s+me\s+through|summari[sz]e|starting\s+when|"
     r"(?:(?<=\bwhat\s)|(?<=\bwhich\s))sessions?|(?<=\bfirst\s)(?:protest(?:ed)?|object(?:ed)?)|itself|themselves|too|side\s+by\s+side|"
     r"repeat(?:ed|s)?|now|including|timeline|dealt|deals?(?=\s+with\s+(?:it|them|this|that|these|those)\s*(?:[?.!]|$))|"
-    r"(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s)|(?<=\bit\s)|(?<=\bthey\s))comments?(?=\s+(?:on|upon)\b)|"
+    + COMMENT_ON
+    + r"|"
     # "did each country take it up", "how did Albania and Nicaragua each treat …": who and how, not what
     r"(?<=\beach\s)(?:country|nation|speaker|delegation|treat|treated|handle|handled|approach|approached|cover|covered|view|viewed)|(?:take|takes|took|taken|taking)\s+(?:(?:it|them|this|that)\s+)?up(?!\s+arms\b)|(?:(?<=\bdid\s)|(?<=\bdoes\s)|(?<=\bto\s))deal(?=\s+with\b)|rest(?=\s+of\s+that\s+decade\b)|(?<!\bthe\s)(?:press|pressed|pressing|push|pushed|pushing)(?=\s+(?:at|for)\b)|"
     r"identify|find(?=\s+(?:the|when|out|me|which|what|every|all)\b)|initially|originally|references?|go|goes|bringing\s+up|history\s+of|complain(?:ed|s|ing)?|appears?|appeared|instances?|onwards?|so\s+far|till\s+now|each|year\s+by\s+year|"
@@ -76,8 +83,7 @@ CHAT_PHRASES_RE = re.compile(
     # "I'm looking into Malta's idea of …", "I am researching …"
     r"\bI(?:'m|’m|\s+am)\s+(?:looking\s+(?:into|at)|researching|studying)\b|"
     r"\b(?:its|their|the)\s+record\s+of\s+(?:references|mentions)\b|\bother\s+(?:years|times|occasions)\b|"
-    r"\bfor\s+(?:a|an|my|our)\s+(?:background\s+)?(?:brief|briefing|note|memo|paper|study|report|thesis|article|"
-    r"presentation|review)\s+(?:on|about|of)\b|"
+    r"\b" + PURPOSE + r"|"
     r"\bas\s+well\b|\bplease\s+(?:cover|focus\s+on|limit\s+(?:it\s+)?to)\b|\bonly\b(?=\s*\))|"
     # a period that starts at independence and ends at a year ("from independence up to 2001")
     r"\bfrom\s+(?:its\s+|their\s+)?independence(?=\s+(?:up\s+to|until|till|to|through)\b)|"
